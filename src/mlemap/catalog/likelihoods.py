@@ -1,0 +1,145 @@
+"""Observation models: one declaration each (parameters, support, density, reference)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
+from ..model import Model, Parameter
+from .registry import register_model
+
+THETA = Parameter("theta", UNIT_INTERVAL, r"\theta", "probability of success")
+MU = Parameter("mu", REAL, r"\mu", "mean")
+SIGMA2 = Parameter("sigma2", POSITIVE, r"\sigma^{2}", "variance")
+LOG_MU = Parameter("mu", REAL, r"\mu", "mean of log x")
+LOG_SIGMA2 = Parameter("sigma2", POSITIVE, r"\sigma^{2}", "variance of log x")
+SUCCESSES = {"k": lambda x: x}
+
+register_model(
+    Model(
+        "bernoulli",
+        (THETA,),
+        Support(0, 1, integer=True, name="{0, 1}"),
+        lambda x, theta: theta**x * (1 - theta) ** (1 - x),
+        statistics=SUCCESSES,
+        description="one trial: x = 1 (success) with probability θ, else x = 0",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.7",
+    )
+)
+
+register_model(
+    Model(
+        "binomial",
+        (THETA,),
+        Support(0, sp.Symbol("m", integer=True, positive=True), integer=True),
+        lambda x, theta, m: sp.binomial(m, x) * theta**x * (1 - theta) ** (m - x),
+        constants=(Parameter("m", POSITIVE_INTEGER, "m", "number of trials per observation"),),
+        statistics=SUCCESSES,
+        description="x successes in m independent trials, each with probability θ",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.9",
+    )
+)
+
+register_model(
+    Model(
+        "geometric",
+        (Parameter("p", UNIT_INTERVAL, "p", "probability of success"),),
+        Support(1, sp.oo, integer=True),
+        lambda x, p: p * (1 - p) ** (x - 1),
+        description="number of trials up to and including the first success",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Section 3.2",
+    )
+)
+
+register_model(
+    Model(
+        "poisson",
+        (Parameter("lambda", POSITIVE, r"\lambda", "rate"),),
+        Support(0, sp.oo, integer=True),
+        lambda x, lam: lam**x * sp.exp(-lam) / sp.factorial(x),
+        description="count of events at rate λ",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.4 (exercise 7.2)",
+    )
+)
+
+register_model(
+    Model(
+        "exponential",
+        (Parameter("lambda", POSITIVE, r"\lambda", "rate"),),
+        Support(0, sp.oo),
+        lambda x, lam: lam * sp.exp(-lam * x),
+        description="waiting time with rate λ (mean 1/λ)",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Exercise 7.6",
+    )
+)
+
+register_model(
+    Model(
+        "normal",
+        (MU, SIGMA2),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu, sigma2: sp.exp(-((x - mu) ** 2) / (2 * sigma2)) / sp.sqrt(2 * sp.pi * sigma2),
+        description="Gaussian with mean μ and variance σ²",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.11",
+    )
+)
+
+register_model(
+    Model(
+        "lognormal",
+        (LOG_MU, LOG_SIGMA2),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, mu, sigma2: (
+            sp.exp(-((sp.log(x) - mu) ** 2) / (2 * sigma2)) / (x * sp.sqrt(2 * sp.pi * sigma2))
+        ),
+        description="log x is Gaussian with mean μ and variance σ²",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 14",
+    )
+)
+
+register_model(
+    Model(
+        "gamma",
+        (Parameter("beta", POSITIVE, r"\beta", "rate"),),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, beta, alpha: beta**alpha * x ** (alpha - 1) * sp.exp(-beta * x) / sp.gamma(alpha),
+        constants=(Parameter("alpha", POSITIVE, r"\alpha", "known shape"),),
+        description="Gamma with known shape α and rate β",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.5",
+    )
+)
+
+register_model(
+    Model(
+        "rayleigh",
+        (Parameter("sigma2", POSITIVE, r"\sigma^{2}", "scale squared"),),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, sigma2: x / sigma2 * sp.exp(-(x**2) / (2 * sigma2)),
+        description="length of a 2-D Gaussian vector with per-axis variance σ²",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 18",
+    )
+)
+
+register_model(
+    Model(
+        "pareto",
+        (Parameter("alpha", POSITIVE, r"\alpha", "shape"),),
+        Support(sp.Symbol("x_m", positive=True), sp.oo),
+        lambda x, alpha, x_m: alpha * x_m**alpha / x ** (alpha + 1),
+        constants=(Parameter("x_m", POSITIVE, "x_{m}", "known scale (minimum)"),),
+        description="power-law tail above a known minimum x_m",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 20",
+    )
+)
+
+register_model(
+    Model(
+        "weibull",
+        (Parameter("lambda", POSITIVE, r"\lambda", "scale"),),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, lam, k: k / lam * (x / lam) ** (k - 1) * sp.exp(-((x / lam) ** k)),
+        constants=(Parameter("k", POSITIVE, "k", "known shape"),),
+        description="Weibull with known shape k and scale λ",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 21",
+    )
+)

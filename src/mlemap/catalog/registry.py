@@ -1,0 +1,64 @@
+"""Registries from a name to a model or a prior; adding an entry touches nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import MappingProxyType
+from typing import Generic, Protocol, TypeVar
+
+from ..errors import ModelDefinitionError, UnknownNameError
+from ..model import Model, Prior
+
+__all__ = ["MODELS", "PRIORS", "Registry", "register_model", "register_prior"]
+
+
+class _Named(Protocol):
+    name: str
+
+
+Entry = TypeVar("Entry", bound=_Named)
+
+
+class Registry(Generic[Entry]):
+    """An ordered, name-keyed collection of catalog entries of one kind."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, Entry] = {}
+
+    def register(self, entry: Entry) -> Entry:
+        if entry.name in self._entries:
+            raise ModelDefinitionError(f"a {self.kind} named {entry.name!r} is already registered")
+        self._entries[entry.name] = entry
+        return entry
+
+    def get(self, name: str) -> Entry:
+        if not isinstance(name, str) or name not in self._entries:
+            raise UnknownNameError(self.kind, name, self._entries)
+        return self._entries[name]
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def view(self) -> MappingProxyType[str, Entry]:
+        return MappingProxyType(self._entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._entries.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+
+MODELS: Registry[Model] = Registry("model")
+PRIORS: Registry[Prior] = Registry("prior")
+
+
+def register_model(model: Model) -> Model:
+    """Add a model to the catalog so that ``derive(model.name)`` finds it."""
+    return MODELS.register(model)
+
+
+def register_prior(prior: Prior) -> Prior:
+    """Add a prior to the catalog so that ``derive(..., prior=prior.name)`` finds it."""
+    return PRIORS.register(prior)

@@ -1,0 +1,115 @@
+"""The record of a derivation: ordered, verified steps and the estimates they lead to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .conjugacy import Posterior
+from .curvature import Curvature
+from .display import present, statistic_definitions
+from .model import Model
+from .problem import BoundPrior, Problem
+from .solve import Root, Solution
+from .symbols import hat
+from .verify import Check
+
+__all__ = ["Derivation", "Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: its lines (equations), why they hold, and how the engine
+    checked them before recording the step."""
+
+    kind: str
+    title: str
+    lines: tuple[sp.Basic, ...]
+    explanation: str
+    check: Check
+    notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Step({self.kind!r}: {self.title}; {self.check.method})"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A complete MLE or MAP derivation for one problem."""
+
+    problem: Problem
+    objective: sp.Expr
+    steps: tuple[Step, ...]
+    solution: Solution
+    curvature: Curvature | None = None
+    posterior: Posterior | None = None
+    mle: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    # -- what the problem was -------------------------------------------------------------
+    @property
+    def model(self) -> Model:
+        return self.problem.model
+
+    @property
+    def method(self) -> str:
+        return "MAP" if self.problem.is_map else "MLE"
+
+    @property
+    def priors(self) -> dict[str, BoundPrior]:
+        return {str(p): b for p, b in self.problem.priors.items()}
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        return self.problem.parameters
+
+    # -- what it found --------------------------------------------------------------------
+    @property
+    def estimates(self) -> dict[sp.Symbol, sp.Expr]:
+        """Parameter → its estimate as a SymPy expression in the data sums (closed forms only)."""
+        return dict(self.solution.estimates)
+
+    @property
+    def closed_form(self) -> bool:
+        return self.solution.closed_form
+
+    @property
+    def rejected(self) -> tuple[Root, ...]:
+        return self.solution.rejected
+
+    @property
+    def results(self) -> tuple[sp.Eq, ...]:
+        """θ̂ = … in handout form (k/n, x̄), one equation per estimated parameter."""
+        return tuple(
+            sp.Eq(hat(p), present(self.display_estimates[p], self.model), evaluate=False)
+            for p in self.solution.order
+        )
+
+    @property
+    def display_estimates(self) -> dict[sp.Symbol, sp.Expr]:
+        """Each estimate as its own equation gives it: later ones in terms of earlier
+        estimates (σ̂² = (1/n) Σ (xᵢ − μ̂)²), the way a handout reads."""
+        shown = {}
+        by_parameter = {e.parameter: e for e in self.solution.equations}
+        hats = {p: hat(p) for p in self.parameters}
+        for p in self.solution.order:
+            value = by_parameter[p].value
+            if value is None or self.solution.method == "solving the equations jointly":
+                value = self.solution.estimates[p]
+            shown[p] = value.xreplace(hats)
+        return shown
+
+    @property
+    def statistics(self) -> dict[sp.Symbol, sp.Expr]:
+        """The named statistics the results use: k = Σ xᵢ, x̄ = Σ xᵢ / n."""
+        return statistic_definitions(list(self.display_estimates.values()), self.model)
+
+    def __repr__(self) -> str:
+        prior = ""
+        if self.problem.priors:
+            prior = ", prior " + ", ".join(
+                f"{p}: {b.family_text()}" for p, b in self.problem.priors.items()
+            )
+        found = "; ".join(f"{r.lhs} = {r.rhs}" for r in self.results) or "no closed form"
+        return f"<Derivation {self.method} of {self.model.name}{prior}: {found}>"

@@ -1,0 +1,179 @@
+"""Parameter domains and data supports, declared once and used everywhere.
+
+A declaration gives the SymPy assumptions of its symbols, the text a derivation states
+("θ ∈ (0, 1)"), the check a value must pass, random points for the engine's numeric
+verification, and a positive reparametrisation with which SymPy can prove signs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+__all__ = [
+    "NONNEGATIVE_INTEGER",
+    "POSITIVE",
+    "POSITIVE_INTEGER",
+    "REAL",
+    "UNIT_INTERVAL",
+    "Domain",
+    "Support",
+]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The set a parameter, constant or hyperparameter lives in."""
+
+    name: str
+    interval: sp.Set
+    assumptions: Mapping[str, bool]
+    sample_range: tuple[float, float]
+
+    @property
+    def integer(self) -> bool:
+        return bool(self.assumptions.get("integer"))
+
+    def symbol(self, name: str) -> sp.Symbol:
+        return sp.Symbol(name, **self.assumptions)
+
+    def describe(self) -> str:
+        """Plain-text form such as '(0, 1)' or 'positive integers'."""
+        if self.integer:
+            return "positive integers" if self.interval.inf == 1 else "non-negative integers"
+        return _interval_text(self.interval)
+
+    def contains(self, value: float) -> bool:
+        if not np.isfinite(value):
+            return False
+        if self.integer and float(value) != round(float(value)):
+            return False
+        return bool(self.interval.contains(sp.Float(float(value))))
+
+    def sample(self, rng: np.random.Generator) -> sp.Expr:
+        """A random exact value inside the domain, for numeric verification."""
+        lo, hi = self.sample_range
+        if self.integer:
+            return sp.Integer(int(rng.integers(int(lo), int(hi) + 1)))
+        return sp.Rational(round(float(rng.uniform(lo, hi)), 3)).limit_denominator(1000)
+
+    def proof_form(self, symbol: sp.Symbol) -> tuple[sp.Expr, sp.Symbol]:
+        """An expression for a value of this domain in terms of a fresh symbol whose SymPy
+        assumptions alone imply membership; SymPy's sign inference can then decide signs."""
+        if self is UNIT_INTERVAL or self.interval == sp.Interval.open(0, 1):
+            u = sp.Dummy(f"{symbol.name}_u", positive=True)
+            return u / (1 + u), u
+        fresh = sp.Dummy(symbol.name, **self.assumptions)
+        return fresh, fresh
+
+
+def _interval_text(interval: sp.Set) -> str:
+    if isinstance(interval, sp.Interval):
+        left = "(" if interval.left_open else "["
+        right = ")" if interval.right_open else "]"
+        return f"{left}{_bound(interval.inf)}, {_bound(interval.sup)}{right}"
+    return str(interval)
+
+
+def _bound(value: sp.Expr) -> str:
+    return {sp.oo: "∞", -sp.oo: "-∞"}.get(value, str(value))
+
+
+REAL = Domain("real", sp.Reals, {"real": True}, (-2.0, 2.0))
+POSITIVE = Domain("positive", sp.Interval.open(0, sp.oo), {"positive": True}, (0.5, 3.0))
+UNIT_INTERVAL = Domain("unit interval", sp.Interval.open(0, 1), {"positive": True}, (0.1, 0.9))
+POSITIVE_INTEGER = Domain(
+    "positive integer", sp.Range(1, sp.oo), {"integer": True, "positive": True}, (1, 8)
+)
+NONNEGATIVE_INTEGER = Domain(
+    "non-negative integer", sp.Range(0, sp.oo), {"integer": True, "nonnegative": True}, (0, 8)
+)
+
+
+@dataclass(frozen=True)
+class Support:
+    """Where one observation lives: an interval of reals or a range of integers.
+
+    Bounds are SymPy expressions and may name the model's known constants
+    (the binomial's number of trials, the Pareto scale).
+    """
+
+    lower: sp.Expr
+    upper: sp.Expr
+    integer: bool = False
+    lower_open: bool = False
+    upper_open: bool = True
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lower", sp.sympify(self.lower))
+        object.__setattr__(self, "upper", sp.sympify(self.upper))
+
+    def set(self) -> sp.Set:
+        if self.integer:
+            return (
+                sp.Range(self.lower, self.upper + 1)
+                if self.upper.is_finite
+                else sp.Range(self.lower, sp.oo)
+            )
+        return sp.Interval(self.lower, self.upper, self.lower_open, self.upper_open)
+
+    def assumptions(self) -> dict[str, bool]:
+        """SymPy assumptions that hold for every observation."""
+        found: dict[str, bool] = {"integer": True} if self.integer else {"real": True}
+        if self.lower.is_positive or (self.lower.is_nonnegative and self.lower_open):
+            found["positive"] = True
+        elif self.lower.is_nonnegative:
+            found["nonnegative"] = True
+        return found
+
+    def describe(self) -> str:
+        if self.name:
+            return self.name
+        if self.integer:
+            upper = "…" if not self.upper.is_finite else str(self.upper)
+            return f"{{{self.lower}, {self.lower + 1}, …, {upper}}}".replace(", …, …", ", …")
+        return _interval_text(self.set())
+
+    def bounds(self, constants: Mapping[sp.Symbol, float]) -> tuple[float, float]:
+        """Numeric bounds once the known constants have values."""
+        lower = float(self.lower.xreplace(dict(constants)))
+        upper = float(self.upper.xreplace(dict(constants)))
+        return lower, upper
+
+    def contains(self, values: np.ndarray, constants: Mapping[sp.Symbol, float]) -> np.ndarray:
+        """Element-wise membership of numeric observations."""
+        lower, upper = self.bounds(constants)
+        values = np.asarray(values, dtype=float)
+        inside = np.isfinite(values)
+        inside &= values > lower if self.lower_open else values >= lower
+        inside &= values < upper if self.upper_open else values <= upper
+        if self.integer:
+            inside &= values == np.round(values)
+        return inside
+
+    def sample(
+        self, rng: np.random.Generator, size: int, constants: Mapping[sp.Symbol, float]
+    ) -> list[sp.Expr]:
+        """Random exact observations that are not all on one bound (so that estimates are
+        interior); used by the engine's numeric checks, not as a model's sampler."""
+        lower, upper = self.bounds(constants)
+        for _ in range(100):
+            if self.integer:
+                top = int(min(upper, lower + 8))
+                draws = rng.integers(int(lower), top + 1, size=size)
+                values = [sp.Integer(int(v)) for v in draws]
+                if len(set(draws)) > 1 or (lower < draws[0] < upper):
+                    return values
+            else:
+                if np.isfinite(lower) and np.isfinite(upper):
+                    draws = rng.uniform(lower, upper, size=size)
+                elif np.isfinite(lower):
+                    draws = lower + rng.gamma(2.0, 1.0, size=size)
+                else:
+                    draws = rng.normal(0.0, 2.0, size=size)
+                return [sp.Rational(round(float(v), 4)).limit_denominator(10_000) for v in draws]
+        raise RuntimeError("could not sample non-degenerate data from the support")

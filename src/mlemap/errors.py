@@ -1,0 +1,42 @@
+"""The one exception family of mlemap: every message says what was wrong and what is allowed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "DomainError",
+    "MlemapError",
+    "ModelDefinitionError",
+    "UnknownNameError",
+]
+
+
+class MlemapError(Exception):
+    """Base class of every error mlemap raises on purpose."""
+
+
+class UnknownNameError(MlemapError, KeyError):
+    """A name (model, prior, parameter, hyperparameter) that the catalog or model does not know."""
+
+    def __init__(self, kind: str, name: object, known: Iterable[str], where: str = "") -> None:
+        known = sorted(known)
+        self.kind, self.name, self.known = kind, name, known
+        place = f" {where}" if where else ""
+        message = f"unknown {kind} {name!r}{place}; known {kind}s: {', '.join(known) or '(none)'}"
+        close = difflib.get_close_matches(str(name), known, n=1)
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return str(self.args[0])
+
+
+class DomainError(MlemapError, ValueError):
+    """A value or a prior that does not fit the domain it is meant for."""
+
+
+class ModelDefinitionError(MlemapError, ValueError):
+    """A model or prior declaration that is inconsistent."""

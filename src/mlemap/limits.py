@@ -1,0 +1,58 @@
+"""A wall-clock limit for SymPy calls that can run for a very long time (simplify, solve)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+__all__ = ["TimeLimitExceeded", "attempt", "time_limit"]
+
+T = TypeVar("T")
+
+
+class TimeLimitExceeded(Exception):
+    """A SymPy call ran past its time limit; callers fall back to another method."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeLimitExceeded` in the block after ``seconds``.
+
+    Signals only reach the main thread; elsewhere the block runs without a limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if remaining:  # an enclosing limit was running: give it back what is left
+            signal.setitimer(signal.ITIMER_REAL, max(remaining - seconds, 1e-3))
+
+
+def attempt(
+    seconds: float, function: Callable[..., T], *args: object, **kwargs: object
+) -> T | None:
+    """``function(*args, **kwargs)`` within ``seconds``, or None if SymPy gives up.
+
+    Giving up covers the time limit, SymPy's NotImplementedError and PolynomialError, and
+    the assorted internal errors SymPy raises on inputs its rules were not written for
+    (simplify's sum rules raise StopIteration on some sums of logs, for one); for the
+    engine each means "not decided this way", and another method is tried.
+    """
+    try:
+        with time_limit(seconds):
+            return function(*args, **kwargs)
+    except Exception:
+        return None

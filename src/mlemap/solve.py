@@ -1,0 +1,178 @@
+"""Stationary points: solve score = 0, one parameter at a time where the equations allow it
+(the way a handout does: μ̂ first, then σ̂² given μ̂), jointly otherwise.
+
+Roots are classified against the parameter's domain; the rejected ones are kept and
+reported. Where SymPy finds no closed form the solution says so, and the caller falls back
+to a numeric method.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from .display import tidy
+from .domain_checks import membership, proof_substitution, sign
+from .limits import attempt
+from .problem import Problem
+from .sums import collect_parameters, freeze, normalize, thaw
+
+__all__ = ["Root", "Solution", "StationaryEquation", "stationary_points"]
+
+SOLVE_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Root:
+    """One candidate solution of a stationarity equation."""
+
+    parameter: sp.Symbol
+    value: sp.Expr
+    accepted: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class StationaryEquation:
+    """score = 0 for one parameter, its manipulation, and its roots."""
+
+    parameter: sp.Symbol
+    score: sp.Expr
+    cleared: tuple[sp.Expr, ...] = ()  # numerator forms, each = 0, after clearing denominators
+    denominator: sp.Expr = sp.S.One
+    roots: tuple[Root, ...] = ()
+    value: sp.Expr | None = None  # the accepted root, in terms of the other parameters
+
+    @property
+    def depends_on(self) -> set[sp.Symbol]:
+        return set() if self.value is None else self.value.free_symbols
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The stationary point of the objective, or the reason there is no closed form."""
+
+    equations: tuple[StationaryEquation, ...]
+    estimates: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    order: tuple[sp.Symbol, ...] = ()
+    method: str = ""
+    closed_form: bool = True
+    note: str = ""
+
+    @property
+    def rejected(self) -> tuple[Root, ...]:
+        return tuple(r for e in self.equations for r in e.roots if not r.accepted)
+
+
+def score(objective: sp.Expr, parameter: sp.Symbol, problem: Problem) -> sp.Expr:
+    """∂ objective / ∂ parameter with the Σ-rules applied, grouped as a handout writes it."""
+    return collect_parameters(normalize(sp.diff(objective, parameter)), problem.parameters)
+
+
+def _candidates(equation: sp.Expr, parameter: sp.Symbol) -> list[sp.Expr] | None:
+    plain = sp.Dummy(parameter.name)  # no assumptions: solve returns every root
+    roots = attempt(SOLVE_SECONDS, sp.solve, equation.xreplace({parameter: plain}), plain)
+    if roots is None:
+        return None
+    if any(r.has(sp.RootOf, sp.CRootOf) for r in roots):
+        return None
+    return [r for r in roots if not r.has(plain)]
+
+
+def _solve_one(
+    score_expr: sp.Expr, parameter: sp.Symbol, problem: Problem, rng: np.random.Generator
+) -> StationaryEquation:
+    expanded = normalize(score_expr, expand=(parameter,))
+    frozen, table = freeze(expanded)
+    if any(isinstance(a, sp.Sum) and a.has(parameter) for a in frozen.atoms(sp.Sum)):
+        return StationaryEquation(parameter, score_expr)
+    numerator, denominator = sp.fraction(sp.together(frozen))
+    cleared = (sp.powsimp(numerator), sp.collect(sp.powsimp(sp.expand(numerator)), parameter))
+    roots = _candidates(frozen, parameter)
+    if roots is None:
+        return StationaryEquation(
+            parameter, score_expr, tuple(thaw(c, table) for c in cleared), thaw(denominator, table)
+        )
+    domain = problem.domain(parameter)
+    classified = []
+    for root in roots:
+        root = tidy(root)
+        decided = membership(root, thaw(root, table), domain, problem, rng)
+        classified.append(Root(parameter, thaw(root, table), decided.inside, decided.reason))
+    accepted = [r for r in classified if r.accepted]
+    return StationaryEquation(
+        parameter,
+        score_expr,
+        tuple(thaw(c, table) for c in cleared),
+        thaw(denominator, table),
+        tuple(classified),
+        accepted[0].value if len(accepted) == 1 else None,
+    )
+
+
+def denominator_sign(equation: StationaryEquation, problem: Problem) -> int | None:
+    """The sign of the denominator cleared from a score, on the parameters' domains."""
+    frozen, _ = freeze(equation.denominator)
+    return sign(frozen.xreplace(proof_substitution(problem, frozen.free_symbols)))
+
+
+def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Generator) -> Solution:
+    """Solve the stationarity equations of ``objective`` over the estimated parameters."""
+    parameters = problem.parameters
+    equations = tuple(_solve_one(score(objective, p, problem), p, problem, rng) for p in parameters)
+    if all(e.value is not None for e in equations):
+        graph = {e.parameter: e.depends_on & set(parameters) for e in equations}
+        try:
+            order = tuple(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError:
+            order = ()
+        if order:
+            by_parameter = {e.parameter: e for e in equations}
+            estimates: dict[sp.Symbol, sp.Expr] = {}
+            for p in order:
+                estimates[p] = normalize(by_parameter[p].value.xreplace(estimates))
+            method = "one parameter at a time" if len(parameters) > 1 else "solving the equation"
+            return Solution(equations, estimates, order, method)
+    if len(parameters) > 1:
+        joint = _solve_jointly(equations, problem, rng)
+        if joint is not None:
+            return joint
+    unsolved = [str(e.parameter) for e in equations if e.value is None]
+    return Solution(
+        equations,
+        closed_form=False,
+        note=(
+            f"SymPy finds no closed-form solution for {', '.join(unsolved)}; "
+            "the estimate is found numerically"
+        ),
+    )
+
+
+def _solve_jointly(
+    equations: tuple[StationaryEquation, ...], problem: Problem, rng: np.random.Generator
+) -> Solution | None:
+    parameters = problem.parameters
+    system = sp.Tuple(*(normalize(e.score, expand=parameters) for e in equations))
+    frozen, table = freeze(system)
+    plain = {p: sp.Dummy(p.name) for p in parameters}
+    solutions = attempt(
+        SOLVE_SECONDS, sp.solve, list(frozen.xreplace(plain)), list(plain.values()), dict=True
+    )
+    if solutions is None:
+        return None
+    inside = []
+    for solution in solutions:
+        values = {p: tidy(solution.get(d, p)) for p, d in plain.items()}
+        if any(v.has(*plain.values()) for v in values.values()):
+            continue
+        if all(
+            membership(v, thaw(v, table), problem.domain(p), problem, rng).inside
+            for p, v in values.items()
+        ):
+            inside.append({p: normalize(thaw(v, table)) for p, v in values.items()})
+    if len(inside) != 1:
+        return None
+    return Solution(equations, inside[0], parameters, "solving the equations jointly")

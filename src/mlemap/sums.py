@@ -1,0 +1,139 @@
+"""The Σ-algebra: sums over the data made into something SymPy can differentiate and solve.
+
+SymPy leaves ``Sum(c*f(x[i]) + g(x[i]), (i, 1, n))`` as it is, and ``solve`` over raw sums
+returns nothing or nonsense. Here sums are split over ``+``, factors free of the index are
+pulled out (a sum of a constant becomes ``n`` times it), and what remains are sums of data
+alone (sufficient statistics) or sums that still hold a parameter. Every other module calls
+this one; nobody re-implements it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import sympy as sp
+
+__all__ = [
+    "collect_parameters",
+    "freeze",
+    "normalize",
+    "statistics",
+    "thaw",
+]
+
+
+def normalize(expr: sp.Expr, expand: Iterable[sp.Symbol] = ()) -> sp.Expr:
+    """Split every sum over ``+`` and pull index-free factors out of it.
+
+    A sum whose summand holds one of the ``expand`` symbols is multiplied out in full
+    (Σ(xᵢ − μ)² → Σxᵢ² − 2μΣxᵢ + nμ²); other powers are kept whole, so that
+    Σ(xᵢ − μ)² stays the handout's sum of squares.
+    """
+    expand = frozenset(expand)
+    return sp.sympify(expr).replace(
+        lambda e: isinstance(e, sp.Sum), lambda s: _split_sum(s, expand)
+    )
+
+
+def _split_sum(s: sp.Sum, expand: frozenset[sp.Symbol]) -> sp.Expr:
+    if len(s.limits) != 1:
+        return normalize(s.doit(deep=False), expand) if s.limits else s
+    index, lower, upper = s.limits[0]
+    summand = normalize(s.function, expand)
+    full = bool(summand.free_symbols & expand)
+    summand = sp.expand(
+        sp.expand_log(summand, force=True),
+        multinomial=full,
+        mul=True,
+        power_base=True,
+        power_exp=True,
+        log=True,
+        force=True,
+    )
+    summand = summand.replace(
+        lambda e: e.is_Pow and e.exp.is_even and e.base.could_extract_minus_sign(),
+        lambda e: sp.Pow(-e.base, e.exp),
+    )  # (μ − xᵢ)² and (xᵢ − μ)² must be one sum, not two
+    total = sp.Integer(0)
+    for term in sp.Add.make_args(summand):
+        outside, inside = term.as_independent(index, as_Add=False)
+        if inside == 1:
+            total += outside * (upper - lower + 1)
+        else:
+            total += outside * sp.Sum(inside, (index, lower, upper))
+    return total
+
+
+def _sums(expr: sp.Expr) -> list[sp.Sum]:
+    """The outermost sums in ``expr``, in a deterministic order."""
+    found: set[sp.Sum] = set()
+
+    def visit(e: sp.Basic) -> None:
+        if isinstance(e, sp.Sum):
+            found.add(e)
+            return
+        for arg in e.args:
+            visit(arg)
+
+    visit(sp.sympify(expr))
+    return sorted(found, key=sp.default_sort_key)
+
+
+def statistics(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> list[sp.Sum]:
+    """The sums of data alone in ``expr`` (free of ``parameters``): its sufficient statistics."""
+    parameters = set(parameters)
+    return [s for s in _sums(expr) if not s.free_symbols & parameters]
+
+
+def freeze(
+    expr: sp.Expr, keep: Iterable[sp.Symbol] = ()
+) -> tuple[sp.Expr, dict[sp.Symbol, sp.Sum]]:
+    """Replace each outermost sum that does not hold a ``keep`` symbol by a fresh symbol.
+
+    Each symbol carries what SymPy can infer of its sum's sign (a sum of positive terms is
+    positive), so that sign arguments and ``solve`` see through the replacement.
+    """
+    keep = set(keep)
+    table: dict[sp.Symbol, sp.Sum] = {}
+    replace: dict[sp.Sum, sp.Symbol] = {}
+    for number, s in enumerate(_sums(expr)):
+        if s.free_symbols & keep:
+            continue
+        assumptions = _sign(s.function)
+        symbol = sp.Dummy(f"S{number}", real=True, **assumptions)
+        table[symbol], replace[s] = s, symbol
+    return sp.sympify(expr).xreplace(replace), table
+
+
+def thaw(expr: sp.Expr, table: Mapping[sp.Symbol, sp.Sum]) -> sp.Expr:
+    """Undo :func:`freeze`."""
+    return sp.sympify(expr).xreplace(dict(table))
+
+
+def _sign(summand: sp.Expr) -> dict[str, bool]:
+    if summand.is_positive:
+        return {"positive": True}
+    if summand.is_nonnegative:
+        return {"nonnegative": True}
+    return {}
+
+
+def collect_parameters(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> sp.Expr:
+    """Group terms by the factor that holds the parameters: Σxᵢ log θ + n log(1−θ) − Σxᵢ
+    log(1−θ) becomes Σxᵢ log θ + (n − Σxᵢ) log(1−θ), the way a handout writes it."""
+    parameters = tuple(parameters)
+    expanded = sp.expand(
+        expr,
+        deep=False,
+        mul=True,
+        multinomial=False,
+        power_exp=False,
+        power_base=False,
+        log=False,
+    )
+    groups: dict[sp.Expr, sp.Expr] = defaultdict(lambda: sp.Integer(0))
+    for term in sp.Add.make_args(expanded):
+        outside, inside = term.as_independent(*parameters, as_Add=False)
+        groups[inside] += outside
+    return sp.Add(*(sp.factor_terms(c) * inside for inside, c in groups.items()))
