@@ -149,10 +149,10 @@ class Support:
         lower, upper = self.bounds(constants)
         values = np.asarray(values, dtype=float)
         inside = np.isfinite(values)
+        if self.integer:  # a range of integers includes both of its ends
+            return inside & (values >= lower) & (values <= upper) & (values == np.round(values))
         inside &= values > lower if self.lower_open else values >= lower
         inside &= values < upper if self.upper_open else values <= upper
-        if self.integer:
-            inside &= values == np.round(values)
         return inside
 
     def sample(

@@ -52,9 +52,14 @@ def _split_sum(s: sp.Sum, expand: frozenset[sp.Symbol]) -> sp.Expr:
         force=True,
     )
     summand = summand.replace(
-        lambda e: e.is_Pow and e.exp.is_even and e.base.could_extract_minus_sign(),
+        lambda e: (
+            e.is_Pow
+            and e.exp.is_even
+            and e.base.is_Add
+            and e.base.as_independent(index, as_Add=True)[1].could_extract_minus_sign()
+        ),
         lambda e: sp.Pow(-e.base, e.exp),
-    )  # (μ − xᵢ)² and (xᵢ − μ)² must be one sum, not two
+    )  # (μ − xᵢ)² and (xᵢ − μ)² must be one sum, and the handout's: data first
     total = sp.Integer(0)
     for term in sp.Add.make_args(summand):
         outside, inside = term.as_independent(index, as_Add=False)

@@ -1,0 +1,115 @@
+"""Shared helpers: cached derivations, numeric evaluation of estimates, scipy references."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, settings
+from scipy import stats
+
+import mlemap
+from mlemap.symbols import i, n
+
+settings.register_profile(
+    "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=20,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def _key(prior):
+    return tuple(sorted(prior.items())) if isinstance(prior, dict) else prior
+
+
+@cache
+def _derive(model: str, prior, estimate) -> mlemap.Derivation:
+    prior = dict(prior) if isinstance(prior, tuple) else prior
+    return mlemap.derive(model, prior=prior, estimate=list(estimate) if estimate else None)
+
+
+def derived(model: str, prior=None, estimate=None) -> mlemap.Derivation:
+    """A derivation, computed once per test session."""
+    return _derive(model, _key(prior), tuple(estimate) if estimate else None)
+
+
+def value(expr: sp.Expr, model: mlemap.Model, data, **values: float) -> float:
+    """A symbolic expression in the data sums, evaluated at a data set and named values."""
+    x = model.x
+    expr = sp.sympify(expr).xreplace({n: len(data)}).doit()
+    expr = expr.xreplace({x[j + 1]: sp.Float(float(v), 30) for j, v in enumerate(data)})
+    symbols = {s: s for s in expr.free_symbols}
+    named = {s: sp.Float(values[s.name], 30) for s in symbols if s.name in values}
+    result = expr.xreplace(named)
+    if result.free_symbols:
+        raise KeyError(f"no value for {result.free_symbols}")
+    return float(result)
+
+
+def sum_x(model: mlemap.Model, f=lambda t: t) -> sp.Sum:
+    return sp.Sum(f(model.x[i]), (i, 1, n))
+
+
+# -- independent references: scipy.stats log-densities in the catalog's parameterisation ----
+LOG_DENSITY = {
+    "bernoulli": lambda x, theta: stats.bernoulli.logpmf(x, theta),
+    "binomial": lambda x, theta, m: stats.binom.logpmf(x, m, theta),
+    "geometric": lambda x, p: stats.geom.logpmf(x, p),
+    "poisson": lambda x, lam: stats.poisson.logpmf(x, lam),
+    "exponential": lambda x, lam: stats.expon.logpdf(x, scale=1 / lam),
+    "normal": lambda x, mu, sigma2: stats.norm.logpdf(x, mu, np.sqrt(sigma2)),
+    "lognormal": lambda x, mu, sigma2: stats.lognorm.logpdf(x, s=np.sqrt(sigma2), scale=np.exp(mu)),
+    "gamma": lambda x, beta, alpha: stats.gamma.logpdf(x, a=alpha, scale=1 / beta),
+    "rayleigh": lambda x, sigma2: stats.rayleigh.logpdf(x, scale=np.sqrt(sigma2)),
+    "pareto": lambda x, alpha, x_m: stats.pareto.logpdf(x, b=alpha, scale=x_m),
+    "weibull": lambda x, lam, k: stats.weibull_min.logpdf(x, c=k, scale=lam),
+}
+
+LOG_PRIOR = {
+    "beta": lambda t, alpha, beta: stats.beta.logpdf(t, alpha, beta),
+    "gamma": lambda t, alpha, beta: stats.gamma.logpdf(t, a=alpha, scale=1 / beta),
+    "normal": lambda t, mu0, tau2: stats.norm.logpdf(t, mu0, np.sqrt(tau2)),
+    "inverse_gamma": lambda t, alpha, beta: stats.invgamma.logpdf(t, a=alpha, scale=beta),
+    "uniform": lambda t: 0.0,
+}
+
+#: A sampler per model: (rng, size, parameter values, constants) -> data.
+SAMPLE = {
+    "bernoulli": lambda r, s, v: r.binomial(1, v["theta"], s),
+    "binomial": lambda r, s, v: r.binomial(int(v["m"]), v["theta"], s),
+    "geometric": lambda r, s, v: r.geometric(v["p"], s),
+    "poisson": lambda r, s, v: r.poisson(v["lambda"], s),
+    "exponential": lambda r, s, v: r.exponential(1 / v["lambda"], s),
+    "normal": lambda r, s, v: r.normal(v["mu"], np.sqrt(v["sigma2"]), s),
+    "lognormal": lambda r, s, v: r.lognormal(v["mu"], np.sqrt(v["sigma2"]), s),
+    "gamma": lambda r, s, v: r.gamma(v["alpha"], 1 / v["beta"], s),
+    "rayleigh": lambda r, s, v: r.rayleigh(np.sqrt(v["sigma2"]), s),
+    "pareto": lambda r, s, v: v["x_m"] * (1 + r.pareto(v["alpha"], s)),
+    "weibull": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
+}
+
+
+def random_values(rng: np.random.Generator, declarations) -> dict[str, float]:
+    """A value for every declared symbol, drawn inside its domain."""
+    found = {}
+    for parameter in declarations:
+        lo, hi = parameter.domain.sample_range
+        if parameter.domain.integer:
+            found[parameter.name] = float(rng.integers(max(int(lo), 1), int(hi) + 1))
+        else:
+            found[parameter.name] = float(rng.uniform(lo, hi))
+    return found
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)

@@ -1,0 +1,46 @@
+"""Domains and supports: one declaration gives assumptions, text, checks and samples."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from mlemap import NONNEGATIVE_INTEGER, POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
+
+
+def test_describe_and_contains():
+    assert UNIT_INTERVAL.describe() == "(0, 1)" and POSITIVE.describe() == "(0, ∞)"
+    assert POSITIVE_INTEGER.describe() == "positive integers"
+    assert NONNEGATIVE_INTEGER.describe() == "non-negative integers"
+    assert UNIT_INTERVAL.contains(0.5) and not UNIT_INTERVAL.contains(1.0)
+    assert not POSITIVE.contains(float("nan")) and not POSITIVE_INTEGER.contains(2.5)
+    assert REAL.contains(-3.0)
+
+
+def test_samples_lie_in_the_domain_and_proof_forms_imply_it():
+    rng = np.random.default_rng(0)
+    for domain in (REAL, POSITIVE, UNIT_INTERVAL, POSITIVE_INTEGER):
+        assert all(domain.contains(float(domain.sample(rng))) for _ in range(50))
+        form, _ = domain.proof_form(sp.Symbol("t"))
+        assert domain.interval.contains(form) is sp.true
+
+
+def test_support_membership_sampling_and_assumptions():
+    m = sp.Symbol("m", integer=True, positive=True)
+    binomial = Support(0, m, integer=True)
+    assert binomial.describe() == "{0, 1, …, m}"
+    assert list(binomial.contains(np.array([0, 3, 4, 2.5, -1]), {m: 3})) == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert binomial.assumptions() == {"integer": True, "nonnegative": True}
+    positive = Support(0, sp.oo, lower_open=True)
+    assert positive.assumptions() == {"real": True, "positive": True}
+    assert positive.describe() == "(0, ∞)"
+    assert not positive.contains(np.array([0.0]), {}).any()
+    rng = np.random.default_rng(1)
+    draws = binomial.sample(rng, 6, {m: 3.0})
+    assert all(0 <= v <= 3 for v in draws) and len(set(draws)) > 1
