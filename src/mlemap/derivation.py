@@ -10,6 +10,7 @@ from .conjugacy import Posterior
 from .curvature import Curvature
 from .display import present, statistic_definitions
 from .model import Model
+from .printing import to_text
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .symbols import hat
@@ -21,14 +22,22 @@ __all__ = ["Derivation", "Step"]
 @dataclass(frozen=True)
 class Step:
     """One step of a derivation: its lines (equations), why they hold, and how the engine
-    checked them before recording the step."""
+    checked them before recording the step.
+
+    ``words`` is the explanation as segments: text, and SymPy objects (or a data support)
+    that each output typesets in its own way.
+    """
 
     kind: str
     title: str
     lines: tuple[sp.Basic, ...]
-    explanation: str
+    words: tuple[object, ...]
     check: Check
-    notes: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """The explanation as plain text."""
+        return "".join(w if isinstance(w, str) else to_text(w) for w in self.words)
 
     def __repr__(self) -> str:
         return f"Step({self.kind!r}: {self.title}; {self.check.method})"

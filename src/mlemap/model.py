@@ -139,6 +139,12 @@ class Model:
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
         return sp.sympify(self.density(self.x[i], *arguments))
 
+    def declared_density(self) -> sp.Expr:
+        """p(xᵢ | θ) as declared, unevaluated, for display (1/√(2πσ²), not √2/(2√π√σ²))."""
+        arguments = [p.symbol for p in (*self.parameters, *self.constants)]
+        with sp.evaluate(False):
+            return sp.sympify(self.density(self.x[i], *arguments))
+
     def statistic_sums(self) -> dict[sp.Symbol, sp.Sum]:
         """The named data sums: display symbol → Σ f(xᵢ)."""
         from .symbols import n

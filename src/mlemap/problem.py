@@ -31,6 +31,11 @@ class BoundPrior:
     def density(self) -> sp.Expr:
         return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols))
 
+    def declared_density(self) -> sp.Expr:
+        """The density as declared, unevaluated, for display."""
+        with sp.evaluate(False):
+            return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols))
+
     def flat_values(self) -> dict[sp.Symbol, sp.Expr]:
         """Hyperparameter values (or limits) at which this prior is flat."""
         by_name = {h.name: h.symbol for h in self.prior.hyperparameters}
