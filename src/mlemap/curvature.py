@@ -20,7 +20,7 @@ import sympy as sp
 from .domain_checks import proof_substitution, sign
 from .limits import attempt
 from .problem import Problem
-from .sums import collect_parameters, freeze, normalize
+from .sums import collect_parameters, freeze, normalize, over_common_denominator
 from .symbols import hat
 from .verify import Check, VerificationError
 
@@ -53,8 +53,11 @@ def hessian(objective: sp.Expr, problem: Problem) -> sp.Matrix:
     return sp.Matrix(
         len(parameters),
         len(parameters),
-        lambda r, c: collect_parameters(
-            normalize(sp.diff(objective, parameters[r], parameters[c])), parameters
+        lambda r, c: over_common_denominator(
+            collect_parameters(
+                normalize(sp.diff(objective, parameters[r], parameters[c])), parameters
+            ),
+            parameters,
         ),
     )
 

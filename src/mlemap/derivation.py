@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy as sp
 
@@ -113,6 +114,32 @@ class Derivation:
     def statistics(self) -> dict[sp.Symbol, sp.Expr]:
         """The named statistics the results use: k = Σ xᵢ, x̄ = Σ xᵢ / n."""
         return statistic_definitions(list(self.display_estimates.values()), self.model)
+
+    # -- rendering ------------------------------------------------------------------------------
+    def render(self, fmt: str, templates: str | Path | None = None) -> str:
+        """The derivation as a document: ``fmt`` is "md" or "tex"; ``templates`` names a folder
+        whose templates override the shipped ones."""
+        from .document import view
+        from .render import Renderer
+
+        return Renderer(templates).render("derivation", fmt, d=view(self))
+
+    def to_markdown(self, templates: str | Path | None = None) -> str:
+        """Markdown with $…$ maths, for GitHub, Jupyter and MathJax."""
+        return self.render("md", templates)
+
+    def to_latex(self, templates: str | Path | None = None) -> str:
+        """A complete LaTeX document that compiles with pdflatex."""
+        return self.render("tex", templates)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        from .document import view
+
+        rows = view(self).results
+        return "$$" + r" \ ".join(f"{r.lhs} {r.relation} {r.rhs}" for r in rows) + "$$"
 
     def __repr__(self) -> str:
         prior = ""

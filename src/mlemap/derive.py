@@ -149,13 +149,14 @@ def derive_problem(problem: Problem) -> Derivation:
     rng = np.random.default_rng(SEED)
     parameters = problem.parameters
     density = problem.model.observation_density()
-    steps = [steps_.model_step(problem)]
+    declared = problem.model.declared_density()  # shown as written: 1/√(2πσ²), not √2/(2√π√σ²)
+    steps = [steps_.model_step(problem, density, rng)]
     if problem.is_map:
         steps.append(steps_.prior_step(problem))
-    likelihood = sp.Product(density, (i, 1, n))
+    likelihood = sp.Product(declared, (i, 1, n))
     steps.append(steps_.likelihood_step(problem, likelihood))
-    log_sum = sp.Sum(sp.log(density), (i, 1, n))
-    log_likelihood = collect_parameters(normalize(log_sum), parameters)
+    log_sum = sp.Sum(sp.log(declared), (i, 1, n))
+    log_likelihood = collect_parameters(normalize(sp.Sum(sp.log(density), (i, 1, n))), parameters)
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
     objective = log_likelihood
     if problem.is_map:

@@ -74,12 +74,14 @@ class Model:
     reference: str = ""
     data: str = "x"
     known: frozenset[str] = frozenset()
+    label: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", tuple(self.parameters))
         object.__setattr__(self, "constants", tuple(self.constants))
         object.__setattr__(self, "statistics", _frozen(self.statistics))
         object.__setattr__(self, "known", frozenset(self.known))
+        object.__setattr__(self, "label", self.label or self.name.replace("_", " "))
         if not self.parameters:
             raise ModelDefinitionError(f"model {self.name!r} declares no parameters")
         names = [p.name for p in (*self.parameters, *self.constants)]

@@ -18,6 +18,7 @@ from .domains import Support
 from .model import Parameter
 
 __all__ = [
+    "Constant",
     "Density",
     "Family",
     "Likelihood",
@@ -72,6 +73,16 @@ class PosteriorDensity(_Named):
         return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
 
 
+class Constant(sp.Symbol):
+    """The additive constant of a log-density that does not depend on the parameters."""
+
+    def __new__(cls) -> Constant:
+        return super().__new__(cls, "const")
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        return r"\text{const}"
+
+
 class Family(sp.Function):
     """A named distribution with its arguments, such as Beta(k + α, n − k + β)."""
 
@@ -107,7 +118,8 @@ def latex_names(declarations: Iterable[Parameter]) -> dict[sp.Symbol, str]:
 
 class _Latex(LatexPrinter):
     def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
-        super().__init__({"symbol_names": dict(names)})
+        # Products keep the factor order _arrange gives them.
+        super().__init__({"symbol_names": dict(names), "order": "none"})
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         indices = ",".join(self._print(i) for i in expr.indices)
@@ -116,7 +128,13 @@ class _Latex(LatexPrinter):
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         terms = list(self._as_ordered_terms(expr, order=order))
         # Lead with a positive term, data first: x_i − μ, Σxᵢ − nμ, not −μ + xᵢ.
-        terms.sort(key=lambda t: (t.could_extract_minus_sign(), not t.has(sp.Indexed, sp.Sum)))
+        terms.sort(
+            key=lambda t: (
+                isinstance(t, Constant),
+                t.could_extract_minus_sign(),
+                not t.has(sp.Indexed, sp.Sum),
+            )
+        )
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
 
     def _print_beta(self, expr: sp.Basic, exp: str | None = None) -> str:
@@ -124,6 +142,14 @@ class _Latex(LatexPrinter):
         inside = ", ".join(self._print(a) for a in expr.args)
         power = f"^{{{exp}}}" if exp is not None else ""
         return rf"\operatorname{{B}}{power}\left({inside}\right)"
+
+    def _print_log(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # \log\theta and \log p(θ), as a handout writes them; brackets only around sums.
+        (argument,) = expr.args
+        if argument.is_Symbol or argument.is_Function or isinstance(argument, sp.Indexed):
+            tex = rf"\log {self._print(argument)}"
+            return rf"\log^{{{exp}}} {self._print(argument)}" if exp else tex
+        return super()._print_log(expr, exp)
 
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
         return f"{self._print(expr.lhs)} > {self._print(expr.rhs)}"
@@ -136,33 +162,51 @@ class _Negative(sp.Function):
         return "- " + printer.parenthesize(self.args[0], PRECEDENCE["Add"] + 1)
 
 
-def _fold_negations(expr: sp.Basic, in_sum: bool = False) -> sp.Basic:
-    if not expr.args or isinstance(expr, sp.Sum | sp.Product | sp.MatrixBase):
+def _arrange(expr: sp.Basic, last: frozenset[sp.Symbol], in_sum: bool = False) -> sp.Basic:
+    """Rebuild ``expr`` unevaluated for printing: −(…) of a product as a minus sign, and in a
+    product the parameters after counts and statistics (n μ, k θ), as handouts write them."""
+    if isinstance(expr, sp.MatrixBase):
+        return sp.ImmutableMatrix(expr.rows, expr.cols, [_arrange(e, last) for e in expr])
+    if not expr.args:
         return expr
-    args = [_fold_negations(a, expr.is_Add) for a in expr.args]
-    if expr.is_Mul and not in_sum and args[0] == -1 and len(args) > 1:
-        return _Negative(sp.Mul(*args[1:], evaluate=False))
+    args = [_arrange(a, last, expr.is_Add) for a in expr.args]
+    if expr.is_Mul:
+        if not in_sum and args[0] == -1 and len(args) > 1:
+            return _Negative(_arrange(sp.Mul(*args[1:], evaluate=False), last))
+        if last:
+            args.sort(
+                key=lambda a: (not a.is_Number, bool(a.free_symbols & last), sp.default_sort_key(a))
+            )
+            return sp.Mul(*args, evaluate=False)
     if args == list(expr.args):
         return expr
-    with sp.evaluate(False):
-        return expr.func(*args)
+    if expr.is_Add or expr.is_Mul or expr.is_Pow:
+        return expr.func(*args, evaluate=False)
+    return expr.func(*args)
 
 
-def to_latex(obj: object, names: Mapping[sp.Symbol, str] | None = None) -> str:
-    """LaTeX for a SymPy object, a support, or a plain number."""
+def to_latex(
+    obj: object,
+    names: Mapping[sp.Symbol, str] | None = None,
+    last: Iterable[sp.Symbol] = (),
+) -> str:
+    """LaTeX for a SymPy object, a support, or a plain number; ``last`` names the symbols
+    (parameters and their estimates) that a product shows after its other factors."""
     if isinstance(obj, Support):
         return _support_latex(obj, names or {})
-    return _Latex(names or {}).doprint(_fold_negations(sp.sympify(obj)))
+    return _Latex(names or {}).doprint(_arrange(sp.sympify(obj), frozenset(last)))
 
 
 def _support_latex(support: Support, names: Mapping[sp.Symbol, str]) -> str:
     lower, upper = (to_latex(b, names) for b in (support.lower, support.upper))
     if support.integer:
+        # \lbrace, not \{: GitHub's Markdown eats the backslash of \{ in inline maths.
+        second = to_latex(support.lower + 1, names)
         if support.upper == support.lower + 1:
-            return rf"\{{{lower}, {upper}\}}"
+            return rf"\lbrace {lower}, {upper} \rbrace"
         if support.upper.is_finite:
-            return rf"\{{{lower}, {to_latex(support.lower + 1, names)}, \ldots, {upper}\}}"
-        return rf"\{{{lower}, {to_latex(support.lower + 1, names)}, \ldots\}}"
+            return rf"\lbrace {lower}, {second}, \ldots, {upper} \rbrace"
+        return rf"\lbrace {lower}, {second}, \ldots \rbrace"
     return to_latex(support.set(), names)
 
 

@@ -18,7 +18,7 @@ from .display import tidy
 from .domain_checks import membership, proof_substitution, sign
 from .limits import attempt
 from .problem import Problem
-from .sums import collect_parameters, freeze, normalize, thaw
+from .sums import collect_parameters, freeze, normalize, over_common_denominator, thaw
 
 __all__ = ["Root", "Solution", "StationaryEquation", "stationary_points"]
 
@@ -69,7 +69,8 @@ class Solution:
 
 def score(objective: sp.Expr, parameter: sp.Symbol, problem: Problem) -> sp.Expr:
     """∂ objective / ∂ parameter with the Σ-rules applied, grouped as a handout writes it."""
-    return collect_parameters(normalize(sp.diff(objective, parameter)), problem.parameters)
+    collected = collect_parameters(normalize(sp.diff(objective, parameter)), problem.parameters)
+    return over_common_denominator(collected, problem.parameters)
 
 
 def _candidates(equation: sp.Expr, parameter: sp.Symbol) -> list[sp.Expr] | None:

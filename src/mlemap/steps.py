@@ -16,6 +16,7 @@ from .curvature import Curvature
 from .derivation import Step
 from .display import tidy
 from .printing import (
+    Constant,
     Density,
     Family,
     Likelihood,
@@ -70,7 +71,7 @@ def _objective_function(problem: Problem) -> sp.Function:
 
 
 # -- model, prior, likelihood ----------------------------------------------------------------
-def model_step(problem: Problem) -> Step:
+def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> Step:
     model = problem.model
     x_i = model.x[i]
     words: list[object] = [f"{model.description[:1].upper()}{model.description[1:]}. "]
@@ -82,8 +83,11 @@ def model_step(problem: Problem) -> Step:
         for number, p in enumerate(model.fixed):
             words += [", " if number else "", p.symbol]
     words.append(".")
-    line = sp.Eq(Density(x_i, *problem.parameters), model.declared_density(), evaluate=False)
-    return Step("model", "Model", (line,), tuple(words), DEFINITION)
+    declared = model.declared_density()
+    line = sp.Eq(Density(x_i, *problem.parameters), declared, evaluate=False)
+    # The density is shown as declared; the engine works with SymPy's evaluated form.
+    check = equivalent(declared, density, problem, rng, "the declared density")
+    return Step("model", "Model", (line,), tuple(words), check)
 
 
 def prior_step(problem: Problem) -> Step:
@@ -155,16 +159,22 @@ def log_posterior_step(
     lhs = LogPosterior(*parameters)
     priors = sp.Add(*(sp.log(PriorDensity(p)) for p in problem.priors))
     lines = (
-        sp.Eq(lhs, LogLikelihood(*parameters) + priors + sp.Symbol("const"), evaluate=False),
-        sp.Eq(lhs, objective + sp.Symbol("const"), evaluate=False),
+        sp.Eq(lhs, LogLikelihood(*parameters) + priors + Constant(), evaluate=False),
+        sp.Eq(lhs, objective + Constant(), evaluate=False),
     )
-    posterior = PosteriorDensity(*parameters)
+    x = sp.Symbol("x")
+    bayes = sp.Eq(
+        PosteriorDensity(*parameters),
+        Density(x, *parameters) * PriorDensity(*parameters) / PriorDensity(x),
+        evaluate=False,
+    )
     words = (
-        "Bayes' theorem: ",
-        posterior,
-        " = p(x | θ) p(θ) / p(x), and p(x) does not "
-        "depend on the parameters, so the posterior is proportional to likelihood × prior "
-        "and its log is the log-likelihood plus the log-prior, up to a constant.",
+        "Bayes' theorem, ",
+        bayes,
+        ", where ",
+        PriorDensity(x),
+        " does not depend on the parameters: the posterior is proportional to likelihood × "
+        "prior, and its log is the log-likelihood plus the log-prior, up to a constant.",
     )
     prior_density = sp.Mul(*(b.density() for b in problem.priors.values()))
     check = _chain(

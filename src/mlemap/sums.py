@@ -141,4 +141,54 @@ def collect_parameters(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> sp.Exp
     for term in sp.Add.make_args(expanded):
         outside, inside = term.as_independent(*parameters, as_Add=False)
         groups[inside] += outside
-    return sp.Add(*(sp.factor_terms(c) * inside for inside, c in groups.items()))
+    if 1 in groups:
+        groups[sp.Integer(1)] = _combine_logs(groups[sp.Integer(1)])
+    return sp.Add(*(_signed(sp.factor_terms(c)) * inside for inside, c in groups.items()))
+
+
+def _combine_logs(constant: sp.Expr) -> sp.Expr:
+    """−n log 2 / 2 − n log π / 2 → −n log(2π) / 2: logs of numbers with one coefficient
+    become the log of their product (the Σ-rules split them apart)."""
+    merged: dict[sp.Expr, list[sp.Expr]] = defaultdict(list)
+    rest = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(constant)):
+        coefficient, factor = term.as_independent(sp.log, as_Add=False)
+        if isinstance(factor, sp.log) and not factor.free_symbols:
+            merged[coefficient].append(factor.args[0])
+        else:
+            rest += term
+    for coefficient, arguments in merged.items():
+        rest += coefficient * sp.log(sp.Mul(*arguments))
+    return rest
+
+
+def over_common_denominator(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> sp.Expr:
+    """One fraction where every term is over powers of the same parameter expression:
+    (Σxᵢ − nμ)/σ² rather than Σxᵢ/σ² − nμ/σ²; k/θ − (n − k)/(1 − θ) stays as it is."""
+    parameters = tuple(parameters)
+    bases = set()
+    for term in sp.Add.make_args(expr):
+        for factor in sp.Mul.make_args(sp.denom(term)):
+            base, _ = factor.as_base_exp()
+            if base.has(*parameters):
+                bases.add(base)
+    if len(bases) != 1 or len(sp.Add.make_args(expr)) < 2:
+        return expr
+    numerator, denominator = sp.fraction(sp.together(expr))
+    return collect_parameters(numerator, parameters) / denominator
+
+
+def _signed(coefficient: sp.Expr) -> sp.Expr:
+    """−(β + n − k − 1) rather than (k + 1 − β − n): a coefficient reads best with its
+    constants and hyperparameters positive, the data sums taking whatever sign remains."""
+    if not coefficient.is_Add:
+        return coefficient
+
+    def negatives(expr: sp.Expr) -> int:
+        return sum(
+            t.could_extract_minus_sign() for t in sp.Add.make_args(expr) if not t.has(sp.Sum)
+        )
+
+    if negatives(-coefficient) < negatives(coefficient):
+        return sp.Mul(-1, -coefficient, evaluate=False)
+    return coefficient

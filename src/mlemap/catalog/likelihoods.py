@@ -24,6 +24,7 @@ register_model(
         statistics=SUCCESSES,
         description="one trial: x = 1 (success) with probability θ, else x = 0",
         reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.7",
+        label="Bernoulli",
     )
 )
 
@@ -59,6 +60,7 @@ register_model(
         lambda x, lam: lam**x * sp.exp(-lam) / sp.factorial(x),
         description="count of events at rate λ",
         reference="Casella & Berger, Statistical Inference, 2nd ed., Example 7.2.4 (exercise 7.2)",
+        label="Poisson",
     )
 )
 
@@ -94,6 +96,7 @@ register_model(
         ),
         description="log x is Gaussian with mean μ and variance σ²",
         reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 14",
+        label="log-normal",
     )
 )
 
@@ -117,6 +120,7 @@ register_model(
         lambda x, sigma2: x / sigma2 * sp.exp(-(x**2) / (2 * sigma2)),
         description="length of a 2-D Gaussian vector with per-axis variance σ²",
         reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 18",
+        label="Rayleigh",
     )
 )
 
@@ -129,6 +133,7 @@ register_model(
         constants=(Parameter("x_m", POSITIVE, "x_{m}", "known scale (minimum)"),),
         description="power-law tail above a known minimum x_m",
         reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 20",
+        label="Pareto",
     )
 )
 
@@ -141,5 +146,6 @@ register_model(
         constants=(Parameter("k", POSITIVE, "k", "known shape"),),
         description="Weibull with known shape k and scale λ",
         reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 21",
+        label="Weibull",
     )
 )
