@@ -7,10 +7,11 @@ import pytest
 import sympy as sp
 
 import mlemap
-from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, random_values
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.catalog.registry import Registry
 from mlemap.symbols import i
+
+from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, random_values
 
 
 @pytest.mark.parametrize("model", list(MODELS), ids=lambda m: m.name)

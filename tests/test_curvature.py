@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from conftest import derived
 from mlemap.symbols import hat, n
+
+from conftest import derived
 
 
 def test_bernoulli_second_derivative_in_terms_of_the_estimate():

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from scipy import optimize
 
 import mlemap
-from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, derived, random_values, sum_x, value
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.sums import normalize
 from mlemap.symbols import hat, i, n
+
+from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, derived, random_values, sum_x, value
 
 
 def _pairs():

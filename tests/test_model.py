@@ -6,9 +6,10 @@ import pytest
 import sympy as sp
 
 import mlemap
-from conftest import sum_x
 from mlemap import POSITIVE, REAL, Model, Parameter, Support
 from mlemap.symbols import n
+
+from conftest import sum_x
 
 HALF_NORMAL = Model(
     "half_normal",

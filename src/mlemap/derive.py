@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -139,6 +140,44 @@ def derive(
     ``prior`` is a prior name for the single estimated parameter, or a dict from parameter
     name to prior name; ``estimate`` names the parameters to estimate (the others are known).
     """
+    key = _catalog_key(model, prior, estimate)
+    if key is not None:
+        return _derive_catalog(*key)
+    resolved = _estimated(_model(model), estimate)
+    return derive_problem(Problem(resolved, _priors(resolved, prior)))
+
+
+def _catalog_key(model: object, prior: object, estimate: object) -> tuple | None:
+    """A hashable key for a request made only of catalog names, else None."""
+    if not isinstance(model, str):
+        return None
+    if prior is None or isinstance(prior, str):
+        priors: object = prior
+    elif isinstance(prior, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in prior.items()
+    ):
+        priors = tuple(sorted(prior.items()))
+    else:
+        return None
+    if estimate is None or isinstance(estimate, str):
+        names: object = estimate
+    else:
+        estimate = list(estimate)
+        if not all(isinstance(e, str) for e in estimate):
+            return None
+        names = tuple(estimate)
+    every = model in MODELS and sorted(MODELS.get(model).parameter_names)
+    if isinstance(names, tuple) and sorted(names) == every:
+        names = None  # estimating every parameter is the default request
+    return model, priors, names
+
+
+@lru_cache(maxsize=256)
+def _derive_catalog(model: str, prior: object, estimate: object) -> Derivation:
+    """Derivations are immutable and deterministic, so one per catalog request is enough:
+    a MAP derivation asks for its MLE, and a handout may list a model twice."""
+    prior = dict(prior) if isinstance(prior, tuple) else prior
+    estimate = list(estimate) if isinstance(estimate, tuple) else estimate
     resolved = _estimated(_model(model), estimate)
     return derive_problem(Problem(resolved, _priors(resolved, prior)))
 
@@ -187,7 +226,13 @@ def derive_problem(problem: Problem) -> Derivation:
         posterior = recognise(objective, problem, families)
         if posterior is not None:
             steps.append(steps_.posterior_step(posterior, problem))
-        without_prior = derive_problem(Problem(problem.model, {}))
+        model = problem.model
+        catalog = MODELS.get(model.name) if model.name in MODELS else None
+        without_prior = (
+            derive(model.name, estimate=[p.name for p in model.estimated])
+            if catalog is not None and catalog == replace(model, known=frozenset())
+            else derive_problem(Problem(model, {}))
+        )
         mle = without_prior.estimates
         if solution.closed_form and without_prior.closed_form:
             flat = steps_.flat_prior_step(solution, mle, problem, rng)

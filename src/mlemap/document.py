@@ -61,9 +61,9 @@ class DerivationView:
 Typeset = Callable[[object], str]
 
 
-def typesetter(d: Derivation) -> Typeset:
-    """LaTeX for the objects of one derivation, with its symbols' names."""
-    names = latex_names(d.problem.declarations.values())
+def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
+    """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
+    names = {**latex_names(d.problem.declarations.values()), **(extra or {})}
     names[sp.Symbol("xbar", real=True)] = r"\bar{x}"
     names[sp.Symbol("H_hat")] = r"\hat{H}"
     last = {*d.parameters, *(hat(p) for p in d.parameters)}

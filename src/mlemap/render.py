@@ -1,9 +1,10 @@
-"""Rendering views to Markdown and LaTeX with Jinja2 templates.
+r"""Rendering views to Markdown and LaTeX with Jinja2 templates.
 
 Templates are named ``KIND.FORMAT.jinja2`` (``derivation.md.jinja2``, ``handout.tex.jinja2``)
 and found first in a user's folder, then in the templates shipped with mlemap. LaTeX
-templates use ``((* … *))``, ``((( … )))`` and ``((= … =))`` so that Jinja2 and LaTeX braces
-do not collide. Each renderer builds its own environment; nothing is global.
+templates use ``<% … %>``, ``<< … >>`` and ``<# … #>``, which LaTeX never writes, so that
+Jinja2's braces collide neither with LaTeX's nor with ``\(`` maths. Each renderer builds
+its own environment; nothing is global.
 """
 
 from __future__ import annotations
@@ -113,12 +114,12 @@ class Renderer:
         options = {}
         if fmt == "tex":
             options = dict(
-                block_start_string="((*",
-                block_end_string="*))",
-                variable_start_string="(((",
-                variable_end_string=")))",
-                comment_start_string="((=",
-                comment_end_string="=))",
+                block_start_string="<%",
+                block_end_string="%>",
+                variable_start_string="<<",
+                variable_end_string=">>",
+                comment_start_string="<#",
+                comment_end_string="#>",
             )
         environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),

@@ -1,0 +1,51 @@
+"""The documents the output tests check: the committed handout and a sample of derivations."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from mlemap.cli import parse_spec
+from mlemap.derive import derive
+from mlemap.handout import custom_handout, seed_handout
+from mlemap.render import FORMATS, Renderer
+
+#: Derivations rendered alone in the output tests: every kind of step and of result.
+SAMPLES = [
+    "bernoulli",
+    "normal",
+    "bernoulli:beta",
+    "normal[mu]:normal",
+    "poisson:uniform",
+    "exponential:inverse_gamma",
+    "weibull:gamma",
+    "lognormal",
+    "binomial:beta",
+    "pareto:gamma",
+    "gamma",
+    "geometric:beta",
+]
+
+
+@cache
+def seed_documents() -> dict[str, str]:
+    """The seed handout, freshly rendered, by format."""
+    handout = seed_handout()
+    renderer = Renderer()
+    return {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+
+
+@cache
+def sample_documents() -> dict[str, str]:
+    """Each sample derivation and a custom handout, by "name.format"."""
+    documents = {}
+    for spec in SAMPLES:
+        model, prior, estimate = parse_spec(spec)
+        d = derive(model, prior=prior, estimate=estimate)
+        for fmt in FORMATS:
+            documents[f"{spec}.{fmt}"] = d.render(fmt)
+    views = custom_handout([parse_spec("poisson:gamma"), parse_spec("exponential")])
+    for fmt in FORMATS:
+        documents[f"collection.{fmt}"] = Renderer().render(
+            "collection", fmt, title="Rates: Poisson & exponential", derivations=views
+        )
+    return documents
