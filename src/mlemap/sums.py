@@ -37,10 +37,16 @@ def normalize(expr: sp.Expr, expand: Iterable[sp.Symbol] = ()) -> sp.Expr:
 
 
 def _split_sum(s: sp.Sum, expand: frozenset[sp.Symbol]) -> sp.Expr:
-    if len(s.limits) != 1:
-        return normalize(s.doit(deep=False), expand) if s.limits else s
-    index, lower, upper = s.limits[0]
-    summand = normalize(s.function, expand)
+    # SymPy flattens Σ(Σ f) into one Sum with several limits, innermost first; doit() makes
+    # no progress on symbolic bounds, so take the limits one at a time instead.
+    total = normalize(s.function, expand)
+    for limit in s.limits:
+        total = _sum_over(total, limit, expand)
+    return total
+
+
+def _sum_over(summand: sp.Expr, limit: sp.Tuple, expand: frozenset[sp.Symbol]) -> sp.Expr:
+    index, lower, upper = limit
     full = bool(summand.free_symbols & expand)
     summand = sp.expand(
         sp.expand_log(summand, force=True),
