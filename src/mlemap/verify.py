@@ -26,6 +26,7 @@ __all__ = [
     "close",
     "compare",
     "equivalent",
+    "floating",
     "vanishes",
     "zero_symbolically",
 ]
@@ -34,6 +35,7 @@ TRIALS = 6
 RELATIVE_TOLERANCE = 1e-12
 SIMPLIFY_SECONDS = 3.0
 SIMPLIFY_MAX_OPS = 400
+DIGITS = 30
 
 
 class VerificationError(MlemapError, AssertionError):
@@ -97,10 +99,18 @@ class Comparison:
         return self.check.method != "undecided" and self.counterexample is None
 
 
+def floating(point: Point) -> Point:
+    """``point`` in 30-digit floats: an expression from outside can raise data to powers
+    whose exact value would take Python minutes to compute, in one uninterruptible call."""
+    values = {s: sp.Float(v, DIGITS) for s, v in point.values.items()}
+    return Point(point.size, values, [sp.Float(v, DIGITS) for v in point.data])
+
+
 def _values(
-    left: sp.Expr, right: sp.Expr, problem: Problem, point: Point
+    left: sp.Expr, right: sp.Expr, problem: Problem, point: Point, exact: bool
 ) -> tuple[complex, complex]:
-    return problem.number(left, point), problem.number(right, point)
+    at = point if exact else floating(point)
+    return problem.number(left, at), problem.number(right, at)
 
 
 def compare(
@@ -110,9 +120,11 @@ def compare(
     rng: np.random.Generator,
     symbolic: Callable[[sp.Expr], str | None] = zero_symbolically,
     seconds: float | None = None,
+    exact: bool = True,
 ) -> Comparison:
     """Decide ``left == right`` for all data and parameter values: ``symbolic`` on the
-    difference first, then numbers at random points; ``seconds`` bounds each evaluation."""
+    difference first, then numbers at random points, exact rationals or (``exact=False``)
+    30-digit floats; ``seconds`` bounds each evaluation."""
     reason = symbolic(sp.sympify(left) - sp.sympify(right))
     if reason:
         return Comparison(Check("symbolic", reason))
@@ -120,9 +132,9 @@ def compare(
     for _ in range(TRIALS):
         point = problem.random_point(rng)
         if seconds is None:
-            values = _values(left, right, problem, point)
+            values = _values(left, right, problem, point, exact)
         else:
-            values = attempt(seconds, _values, left, right, problem, point)
+            values = attempt(seconds, _values, left, right, problem, point, exact)
         if values is None:
             detail = f"evaluating at a random data set failed or took over {seconds:g} s"
             return Comparison(Check("undecided", detail))
