@@ -14,14 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mlemap
+from mlemap.claims import parse_claims, read_steps, split_relation
 from mlemap.errors import MlemapError, ParseError, UnknownNameError
-from mlemap.parse import (
-    Vocabulary,
-    parse_claims,
-    parse_expression,
-    read_steps,
-    split_relation,
-)
+from mlemap.parse import Vocabulary, parse_expression
 from mlemap.symbols import hat, i, n
 
 

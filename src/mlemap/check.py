@@ -22,19 +22,21 @@ from itertools import pairwise
 import numpy as np
 import sympy as sp
 
+from .check_report import CheckReport, StepResult, describe_counterexample, number_text
+from .claims import Label, Line, parse_claims
 from .curvature import hessian
 from .derivation import Derivation
 from .derive import SEED, derive
-from .display import MEAN, plain, present
+from .display import plain
 from .errors import MlemapError, ParseError
 from .limits import attempt
 from .model import Model
-from .parse import Label, Line, Vocabulary, parse_claims
+from .parse import Vocabulary
 from .problem import Problem
 from .solve import score
-from .sums import freeze, normalize, statistics, thaw
+from .sums import freeze, normalize, thaw
 from .symbols import n
-from .verify import Check, Comparison, Counterexample, compare, floating, zero_symbolically
+from .verify import Check, Comparison, compare, floating, zero_symbolically
 
 __all__ = ["CheckReport", "StepResult", "check"]
 
@@ -44,98 +46,6 @@ EVALUATION_SECONDS = 5.0
 SYMBOLIC_SECONDS = 5.0
 DIAGNOSIS_SECONDS = 2.0
 DIAGNOSIS_BUDGET = 5.0
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """The verdict on one step: what it claims, how that was decided, and where it fails."""
-
-    line: int
-    text: str
-    what: str  # "estimate of theta", "log-likelihood", "equation", …
-    verdict: str  # "correct", "wrong" or "undecided"
-    method: str  # "symbolic", "numeric" or "undecided"
-    detail: str
-    claimed: str = ""  # the claim as read, in plain syntax
-    expected: sp.Expr | None = None  # the engine's form of the same quantity
-    engine: str = ""  # the engine's form in plain syntax
-    counterexample: Counterexample | None = None
-    where: str = ""  # the counterexample in words: data, statistics, values, both sides
-    diagnosis: str = ""
-    notes: tuple[str, ...] = ()
-
-    def report(self) -> list[str]:
-        verdict = "WRONG" if self.verdict == "wrong" else self.verdict
-        out = [f"line {self.line}: {self.text}"]
-        out.append(f"  {self.what}: {verdict} ({self.method}: {self.detail})")
-        out += [f"  note: {note}" for note in self.notes]
-        if self.verdict != "correct":
-            out += [f"  yours:  {self.claimed}"] * bool(self.claimed)
-            out += [f"  engine: {self.engine}"] * bool(self.engine)
-            out += [f"  counterexample: {self.where}"] * bool(self.where)
-            out += [f"  diagnosis: {self.diagnosis}"] * bool(self.diagnosis)
-        return out
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """The outcome of :func:`check`: a result per step, and the verdict on them all."""
-
-    problem: str  # "MAP derivation for bernoulli, prior theta ~ Beta(alpha, beta)"
-    steps: tuple[StepResult, ...]
-
-    @property
-    def verdict(self) -> str:
-        """'correct' when every step is, 'wrong' when one is, otherwise 'undecided'."""
-        verdicts = {s.verdict for s in self.steps}
-        if "wrong" in verdicts:
-            return "wrong"
-        return "undecided" if "undecided" in verdicts else "correct"
-
-    @property
-    def first_wrong(self) -> StepResult | None:
-        return next((s for s in self.steps if s.verdict == "wrong"), None)
-
-    @property
-    def deciding(self) -> StepResult:
-        """The step the verdict rests on: the first wrong, else the first undecided, else
-        the last."""
-        undecided = next((s for s in self.steps if s.verdict == "undecided"), None)
-        return self.first_wrong or undecided or self.steps[-1]
-
-    @property
-    def method(self) -> str:
-        return self.deciding.method
-
-    @property
-    def expected(self) -> sp.Expr | None:
-        """The engine's expression for the deciding step."""
-        return self.deciding.expected
-
-    @property
-    def counterexample(self) -> Counterexample | None:
-        return self.deciding.counterexample
-
-    @property
-    def diagnosis(self) -> str:
-        return self.deciding.diagnosis
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every step is correct; 1 when one is wrong or could not be decided."""
-        return 0 if self.verdict == "correct" else 1
-
-    def __str__(self) -> str:
-        out = [f"Checking against the {self.problem}.", ""]
-        for step in self.steps:
-            out += [*step.report(), ""]
-        if self.first_wrong is not None:
-            out.append(f"Verdict: wrong; the first wrong step is line {self.first_wrong.line}.")
-        elif self.verdict == "undecided":
-            out.append(f"Verdict: undecided at line {self.deciding.line}.")
-        else:
-            out.append("Verdict: correct." if len(self.steps) == 1 else "Verdict: all correct.")
-        return "\n".join(out)
 
 
 # -- what the engine says ----------------------------------------------------------------------
@@ -322,10 +232,7 @@ def _title(derivation: Derivation) -> str:
 
 
 def _undecided(step: _Step, detail: str) -> StepResult:
-    return StepResult(
-        step.line.number, step.line.text, step.what, "undecided", "undecided", detail,
-        notes=step.notes,
-    )  # fmt: skip
+    return _report(step, "undecided", "undecided", detail)
 
 
 def _judge(step: _Step, engine: _Engine, rng: np.random.Generator) -> StepResult:
@@ -337,11 +244,8 @@ def _judge(step: _Step, engine: _Engine, rng: np.random.Generator) -> StepResult
     if label is None:
         return _judge_equation(step, value, rhs, engine, rng)
     if label.kind in ("score", "second derivative") and value == 0 and not label.at_estimate:
-        return StepResult(
-            step.line.number, step.line.text, step.what, "correct", "definition",
-            "setting the derivative to zero is the condition for a stationary point",
-            notes=step.notes,
-        )  # fmt: skip
+        detail = "setting the derivative to zero is the condition for a stationary point"
+        return _report(step, "correct", "definition", detail)
     if label.kind == "estimate":
         if value.has(*label.parameters):  # θ = f(θ): an equation, not a closed form
             return _judge_equation(step, label.form, value, engine, rng)
@@ -359,31 +263,31 @@ def _judge(step: _Step, engine: _Engine, rng: np.random.Generator) -> StepResult
     return _result(step, comparison, value, expected, engine)
 
 
+def _report(step: _Step, verdict: str, method: str, detail: str, **fields: object) -> StepResult:
+    fields.setdefault("notes", step.notes)
+    return StepResult(
+        step.line.number, step.line.text, step.what, verdict, method, detail, **fields
+    )
+
+
 def _result(
-    step: _Step,
-    comparison: Comparison,
-    value: sp.Expr,
-    expected: sp.Expr,
-    engine: _Engine,
-    sides: tuple[str, str] = ("yours", "engine"),
+    step: _Step, comparison: Comparison, value: sp.Expr, expected: sp.Expr, engine: _Engine
 ) -> StepResult:
     model = engine.problem.model
-    verdict = _verdict(comparison)
-    found = comparison.counterexample
-    return StepResult(
-        step.line.number,
-        step.line.text,
-        step.what,
+    verdict, found = _verdict(comparison), comparison.counterexample
+    return _report(
+        step,
         verdict,
         comparison.check.method,
         comparison.check.detail,
-        plain(value, model),
-        expected,
-        plain(expected, model),
-        found,
-        _where(found, [value, expected], engine.problem, sides) if found else "",
-        _diagnose(step, value, expected, engine) if verdict == "wrong" else "",
-        step.notes,
+        claimed=plain(value, model),
+        expected=expected,
+        engine=plain(expected, model),
+        counterexample=found,
+        where=describe_counterexample(found, [value, expected], engine.problem, ("yours", "engine"))
+        if found
+        else "",
+        diagnosis=_diagnose(step, value, expected, engine) if verdict == "wrong" else "",
     )
 
 
@@ -409,37 +313,33 @@ def _judge_function(
     likelihood = step.label.kind == "likelihood"
     claimed = _log(value) if likelihood else value
     checks, failed = _slopes(claimed, expected, engine, rng)
-    line, shown = (step.line.number, step.line.text, step.what), (plain(value, model), expected)
+    shown = {"claimed": plain(value, model), "expected": expected, "engine": plain(expected, model)}
     if failed is not None:
         p, comparison = failed
         verdict, found = _verdict(comparison), comparison.counterexample
         slopes = [sp.diff(claimed, p), sp.diff(expected, p)]
-        return StepResult(
-            *line,
+        sides = (f"d/d{p} of yours", "of the engine's")
+        return _report(
+            step,
             verdict,
             comparison.check.method,
             f"its derivative in {p} differs from the engine's, so the two differ by more than "
             f"a constant; {comparison.check.detail}",
-            *shown,
-            plain(expected, model),
-            found,
-            _where(found, slopes, engine.problem, (f"d/d{p} of yours", "of the engine's"))
-            if found
-            else "",
-            _diagnose(step, claimed, expected, engine)
+            **shown,
+            counterexample=found,
+            where=describe_counterexample(found, slopes, engine.problem, sides) if found else "",
+            diagnosis=_diagnose(step, claimed, expected, engine)
             if verdict == "wrong" and not likelihood
             else "",
-            step.notes,
         )
     method = "numeric" if any(c.method == "numeric" for c in checks) else "symbolic"
-    detail = "the derivative in each parameter equals the engine's: " + "; ".join(
-        dict.fromkeys(c.detail for c in checks)
-    )
+    details = "; ".join(dict.fromkeys(c.detail for c in checks))
+    detail = f"the derivative in each parameter equals the engine's: {details}"
     constant = _constant(claimed - expected, engine, rng)
     notes = step.notes if constant is None else (*step.notes, constant)
-    if step.label.kind == "likelihood":
+    if likelihood:
         notes = (*notes, "compared as log L with the engine's log-likelihood")
-    return StepResult(*line, "correct", method, detail, *shown, plain(expected, model), notes=notes)
+    return _report(step, "correct", method, detail, **shown, notes=notes)
 
 
 def _constant(difference: sp.Expr, engine: _Engine, rng: np.random.Generator) -> str | None:
@@ -460,7 +360,7 @@ def _constant(difference: sp.Expr, engine: _Engine, rng: np.random.Generator) ->
     number = attempt(EVALUATION_SECONDS, engine.problem.number, difference, point)
     if number is not None and abs(number) < 1e-12:
         return None
-    return f"{what} (yours - engine = {_number(number)} at one random data set)"
+    return f"{what} (yours - engine = {number_text(number)} at one random data set)"
 
 
 def _judge_equation(
@@ -470,43 +370,32 @@ def _judge_equation(
     model = engine.problem.model
     claimed = f"{plain(lhs, model)} = {plain(rhs, model)}"
     identity = _compare(lhs, rhs, engine, rng)
-    base = (step.line.number, step.line.text, "equation")
     if identity.equal:
         detail = f"it holds identically; {identity.check.detail}"
-        return StepResult(
-            *base, "correct", identity.check.method, detail, claimed, notes=step.notes
-        )
+        return _report(step, "correct", identity.check.method, detail, claimed=claimed)
     if not engine.estimates:
         return _undecided(step, "it is not an identity, and the engine has no closed form")
     at = engine.estimates
-    comparison = _compare(lhs.xreplace(at), rhs.xreplace(at), engine, rng)
+    sides = [lhs.xreplace(at), rhs.xreplace(at)]
+    comparison = _compare(*sides, engine, rng)
     estimates = "; ".join(f"{p}_hat = {plain(v, model)}" for p, v in at.items())
-    found = comparison.counterexample
-    verdict = _verdict(comparison)
-    detail = f"it holds at the engine's estimate ({estimates}); {comparison.check.detail}"
-    if verdict == "wrong":
-        detail = (
-            f"it does not hold at the engine's estimate ({estimates}); {comparison.check.detail}"
-        )
-    return StepResult(
-        *base,
+    verdict, found = _verdict(comparison), comparison.counterexample
+    holds = "does not hold" if verdict == "wrong" else "holds"
+    return _report(
+        step,
         verdict,
         comparison.check.method,
-        detail,
-        claimed,
-        None,
-        estimates,
-        found,
-        _where(
-            found, [lhs.xreplace(at), rhs.xreplace(at)], engine.problem, ("left side", "right side")
-        )
+        f"it {holds} at the engine's estimate ({estimates}); {comparison.check.detail}",
+        claimed=claimed,
+        engine=estimates,
+        counterexample=found,
+        where=describe_counterexample(found, sides, engine.problem, ("left side", "right side"))
         if found
         else "",
-        "it does not follow from the steps before it: the engine's estimate, where they lead, "
-        "does not satisfy it"
+        diagnosis="it does not follow from the steps before it: the engine's estimate, where "
+        "they lead, does not satisfy it"
         if verdict == "wrong"
         else "",
-        step.notes,
     )
 
 
@@ -550,36 +439,3 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
         term = plain(thaw(rest, table), engine.problem.model)
         return f"differs by a term free of the parameters: yours - engine = {term}"
     return ""
-
-
-def _number(value: complex | sp.Expr | None) -> str:
-    if value is None:
-        return "undefined"
-    number = complex(value)
-    if not np.isfinite(number):
-        return "undefined"
-    if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
-        return f"{number.real:.6g}{number.imag:+.6g}i"
-    return f"{number.real:.6g}"
-
-
-def _where(
-    found: Counterexample, exprs: list[sp.Expr], problem: Problem, sides: tuple[str, str]
-) -> str:
-    """A counterexample in words: the data, the statistics and parameter values the two
-    expressions use there, and both values."""
-    model, point = problem.model, found.point
-    parts = [f"n = {point.size}", f"{model.data} = ({', '.join(_number(v) for v in point.data)})"]
-    for total in dict.fromkeys(s for e in exprs for s in statistics(e, problem.parameters)):
-        value = attempt(EVALUATION_SECONDS, problem.number, total, point)
-        shown = present(total, model)
-        if shown == n * MEAN:
-            parts.append(f"xbar = {_number(None if value is None else value / point.size)}")
-        else:
-            parts.append(f"{plain(total, model)} = {_number(value)}")
-    used = set().union(*(e.free_symbols for e in exprs))
-    for symbol, value in point.values.items():
-        if symbol in used:
-            parts.append(f"{symbol} = {_number(value)}")
-    values = f"{sides[0]} = {_number(found.left)}, {sides[1]} = {_number(found.right)}"
-    return f"{'; '.join(parts)}: {values}"
