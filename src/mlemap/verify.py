@@ -23,7 +23,6 @@ __all__ = [
     "Comparison",
     "Counterexample",
     "VerificationError",
-    "close",
     "compare",
     "equivalent",
     "floating",
@@ -71,7 +70,7 @@ def zero_symbolically(difference: sp.Expr) -> str | None:
     return None
 
 
-def close(a: complex, b: complex) -> bool:
+def _close(a: complex, b: complex) -> bool:
     """Equal to 12 significant digits, and both finite."""
     if not (np.isfinite(a) and np.isfinite(b)):
         return False
@@ -139,7 +138,7 @@ def compare(
             detail = f"evaluating at a random data set failed or took over {seconds:g} s"
             return Comparison(Check("undecided", detail))
         a, b = values
-        if not close(a, b):
+        if not _close(a, b):
             detail = f"the two sides differ at a random data set (n = {point.size})"
             return Comparison(Check("numeric", detail), Counterexample(point, a, b))
         sizes.append(point.size)
