@@ -26,7 +26,7 @@ from .check_report import CheckReport, StepResult, describe_counterexample, numb
 from .claims import Label, Line, parse_claims
 from .curvature import hessian
 from .derivation import Derivation
-from .derive import SEED, derive
+from .derive import SEED, PriorSpec, derive
 from .display import plain
 from .errors import MlemapError, ParseError
 from .limits import attempt
@@ -198,7 +198,7 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
 def check(
     model: str | Model | Derivation,
     claim: str,
-    prior: object = None,
+    prior: PriorSpec = None,
     estimate: str | list[str] | None = None,
 ) -> CheckReport:
     """Check a hand-written result, or a chain of steps, against the engine's derivation.
