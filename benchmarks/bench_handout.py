@@ -29,14 +29,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
     with tempfile.TemporaryDirectory() as folder:
-        handout = wall([sys.executable, "-m", "mlemap", "handout", "--no-pdf", "-o", folder],
-                       repeat)
+        handout = wall(
+            [sys.executable, "-m", "mlemap", "handout", "--no-pdf", "-o", folder], repeat
+        )
     sympy = wall([sys.executable, "-c", "import sympy"], repeat)
     mlemap = wall([sys.executable, "-c", "import mlemap"], repeat)
     print(f"{'what':<40}{'seconds':>10}{'× import sympy':>16}")
-    for name, seconds in [("python -c 'import sympy'", sympy),
-                          ("python -c 'import mlemap'", mlemap),
-                          ("mlemap handout (md + tex, cold)", handout)]:
+    for name, seconds in [
+        ("python -c 'import sympy'", sympy),
+        ("python -c 'import mlemap'", mlemap),
+        ("mlemap handout (md + tex, cold)", handout),
+    ]:
         print(f"{name:<40}{seconds:>10.2f}{seconds / sympy:>16.1f}")
     print(f"\ntarget: handout under 3.0 × import sympy; measured {handout / sympy:.1f} ×")
 

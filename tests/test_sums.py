@@ -103,3 +103,21 @@ def test_freeze_and_thaw_round_trip_with_signs():
     assert signs["Sum((-mu + x[i])**2, (i, 1, n))"] == (None, True)
     kept, table = freeze(expr, keep=(mu,))
     assert any(isinstance(a, sp.Sum) for a in kept.atoms(sp.Sum))
+
+
+#: Real data, as in a hand-written claim: sums the engine never writes itself.
+xr = sp.IndexedBase("x", real=True)
+
+
+def test_a_sum_of_a_sum_over_the_same_index_is_n_times_it():
+    # SymPy flattens Σᵢ(Σᵢ xᵢ) into one Sum with two limits; normalize used to recurse forever.
+    nested = sp.Sum(sp.Sum(xr[i], (i, 1, n)), (i, 1, n))
+    assert len(nested.limits) == 2
+    assert normalize(nested) == n * sp.Sum(xr[i], (i, 1, n))
+    inner = sp.Sum(xr[i] * nested, (i, 1, n))
+    assert normalize(inner) == n * sp.Sum(xr[i], (i, 1, n)) ** 2
+
+
+def test_several_limits_are_summed_innermost_first():
+    summed = sp.Sum(xr[i] ** 2 + 3, (i, 1, n), (i, 1, 4))
+    assert normalize(summed) == 4 * sp.Sum(xr[i] ** 2, (i, 1, n)) + 12 * n

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from .catalog import MODELS, PRIORS, register_model, register_prior
+from .check import CheckReport, check
 from .derivation import Derivation, Step
 from .derive import derive
 from .domains import (
@@ -26,6 +27,7 @@ __all__ = [
     "POSITIVE_INTEGER",
     "REAL",
     "UNIT_INTERVAL",
+    "CheckReport",
     "Derivation",
     "Domain",
     "DomainError",
@@ -38,6 +40,7 @@ __all__ = [
     "Support",
     "UnknownNameError",
     "VerificationError",
+    "check",
     "derive",
     "models",
     "priors",

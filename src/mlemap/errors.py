@@ -9,6 +9,7 @@ __all__ = [
     "DomainError",
     "MlemapError",
     "ModelDefinitionError",
+    "ParseError",
     "UnknownNameError",
 ]
 
@@ -40,3 +41,7 @@ class DomainError(MlemapError, ValueError):
 
 class ModelDefinitionError(MlemapError, ValueError):
     """A model or prior declaration that is inconsistent."""
+
+
+class ParseError(MlemapError, ValueError):
+    """Text (a claim, a step, a file of steps) that could not be read as mathematics."""

@@ -37,10 +37,16 @@ def normalize(expr: sp.Expr, expand: Iterable[sp.Symbol] = ()) -> sp.Expr:
 
 
 def _split_sum(s: sp.Sum, expand: frozenset[sp.Symbol]) -> sp.Expr:
-    if len(s.limits) != 1:
-        return normalize(s.doit(deep=False), expand) if s.limits else s
-    index, lower, upper = s.limits[0]
-    summand = normalize(s.function, expand)
+    # SymPy flattens Σ(Σ f) into one Sum with several limits, innermost first; doit() makes
+    # no progress on symbolic bounds, so take the limits one at a time instead.
+    total = normalize(s.function, expand)
+    for limit in s.limits:
+        total = _sum_over(total, limit, expand)
+    return total
+
+
+def _sum_over(summand: sp.Expr, limit: sp.Tuple, expand: frozenset[sp.Symbol]) -> sp.Expr:
+    index, lower, upper = limit
     full = bool(summand.free_symbols & expand)
     summand = sp.expand(
         sp.expand_log(summand, force=True),
@@ -164,15 +170,23 @@ def _combine_logs(constant: sp.Expr) -> sp.Expr:
 
 def over_common_denominator(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> sp.Expr:
     """One fraction where every term is over powers of the same parameter expression:
-    (Σxᵢ − nμ)/σ² rather than Σxᵢ/σ² − nμ/σ²; k/θ − (n − k)/(1 − θ) stays as it is."""
+    (Σxᵢ − nμ)/σ² rather than Σxᵢ/σ² − nμ/σ²; k/θ − (n − k)/(1 − θ) and −n + Σxᵢ/λ stay
+    as they are."""
     parameters = tuple(parameters)
-    bases = set()
-    for term in sp.Add.make_args(expr):
-        for factor in sp.Mul.make_args(sp.denom(term)):
-            base, _ = factor.as_base_exp()
-            if base.has(*parameters):
-                bases.add(base)
-    if len(bases) != 1 or len(sp.Add.make_args(expr)) < 2:
+    terms = sp.Add.make_args(expr)
+    if len(terms) < 2:
+        return expr
+    bases = []
+    for term in terms:
+        found = {
+            factor.as_base_exp()[0]
+            for factor in sp.Mul.make_args(sp.denom(term))
+            if factor.has(*parameters)
+        }
+        if len(found) != 1:
+            return expr
+        bases.append(found.pop())
+    if len(set(bases)) != 1:
         return expr
     numerator, denominator = sp.fraction(sp.together(expr))
     return collect_parameters(numerator, parameters) / denominator
