@@ -16,7 +16,8 @@ from .domains import (
     Domain,
     Support,
 )
-from .errors import DomainError, MlemapError, ModelDefinitionError, UnknownNameError
+from .errors import DataError, DomainError, MlemapError, ModelDefinitionError, UnknownNameError
+from .estimator import Estimator
 from .model import Model, Parameter, Prior
 from .verify import VerificationError
 
@@ -26,9 +27,11 @@ __all__ = [
     "POSITIVE_INTEGER",
     "REAL",
     "UNIT_INTERVAL",
+    "DataError",
     "Derivation",
     "Domain",
     "DomainError",
+    "Estimator",
     "MlemapError",
     "Model",
     "ModelDefinitionError",

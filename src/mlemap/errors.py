@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "DataError",
     "DomainError",
     "MlemapError",
     "ModelDefinitionError",
@@ -40,3 +41,8 @@ class DomainError(MlemapError, ValueError):
 
 class ModelDefinitionError(MlemapError, ValueError):
     """A model or prior declaration that is inconsistent."""
+
+
+class DataError(MlemapError, ValueError):
+    """Data an estimator cannot use: empty, not finite, outside the model's support, of the
+    wrong shape or type, or data for which the estimate does not exist."""
