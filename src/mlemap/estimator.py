@@ -50,6 +50,7 @@ from .validation import (
 
 if TYPE_CHECKING:
     from .derivation import Derivation
+    from .problem import Problem
 
 __all__ = ["KEYWORD_SPELLINGS", "Estimator", "keyword_spelling"]
 
@@ -149,7 +150,7 @@ class Estimator:
         estimates, witness = plan.estimate(data, constants)
         if data.lazy:
             return estimates
-        if witnessed and data.raw.dtype.kind == "f":  # type: ignore[attr-defined]
+        if witnessed and np.dtype(data.raw.dtype).kind == "f":  # type: ignore[attr-defined]
             self._support.confirm_finite(witness, data.raw, constants, "x")
         self.check(estimates, data.size, constants)
         return estimates
@@ -176,12 +177,12 @@ class Estimator:
         )
 
 
-def _role(symbol: sp.Symbol, problem: object) -> str:
-    for parameter, bound in problem.priors.items():  # type: ignore[attr-defined]
+def _role(symbol: sp.Symbol, problem: Problem) -> str:
+    for parameter, bound in problem.priors.items():
         if symbol in bound.symbols:
             return f"hyperparameter of the {bound.prior.family} prior on {parameter}"
-    description = problem.declarations[symbol].description  # type: ignore[attr-defined]
-    return f"known constant of model {problem.model.name!r}: {description}"  # type: ignore[attr-defined]
+    description = problem.declarations[symbol].description
+    return f"known constant of model {problem.model.name!r}: {description}"
 
 
 def _estimate(derivation: Derivation) -> str:

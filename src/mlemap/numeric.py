@@ -12,6 +12,7 @@ estimate), else the image of u = 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ from .symbols import n
 from .validation import Interval, Observations
 
 if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
+
+    from .derivation import Derivation
     from .estimator import Estimator
 
 __all__ = ["NumericMaximum", "Transform"]
@@ -174,11 +178,16 @@ class NumericMaximum:
         return u0
 
     def _accept(
-        self, theta: np.ndarray, evaluate: object, result: object, size: int, constants: tuple
+        self,
+        theta: np.ndarray,
+        evaluate: Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]],
+        result: OptimizeResult,
+        size: int,
+        constants: tuple,
     ) -> None:
         """A maximum inside the domain: the Hessian is negative definite there and the Newton
         step in θ is negligible (a run towards the boundary has neither)."""
-        value, gradient, matrix = evaluate(theta)  # type: ignore[operator]
+        value, gradient, matrix = evaluate(theta)
         ok = np.all(np.isfinite(theta)) and np.isfinite(value)
         if ok:
             try:
@@ -198,9 +207,9 @@ class NumericMaximum:
             raise DataError(
                 f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
                 f"found no maximum inside the domain for these data (n = {size}{given}); it "
-                f"stopped at {at} ({result.message})"  # type: ignore[attr-defined]
+                f"stopped at {at} ({result.message})"
             )
 
 
-def _name(derivation: object) -> str:
-    return "log-posterior" if derivation.problem.is_map else "log-likelihood"  # type: ignore[attr-defined]
+def _name(derivation: Derivation) -> str:
+    return "log-posterior" if derivation.problem.is_map else "log-likelihood"

@@ -8,6 +8,7 @@ first offending observation runs only to write an error message.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class Interval:
         )
 
     def admits(self, value: float) -> bool:
-        if not np.isfinite(value) or (self.integer and value != round(value)):
+        if not math.isfinite(value) or (self.integer and value != round(value)):
             return False
         above = value > self.lower if self.lower_open else value >= self.lower
         below = value < self.upper if self.upper_open else value <= self.upper
@@ -63,7 +64,7 @@ class Interval:
     def closure_admits(self, value: float) -> bool:
         """Membership in the closed interval: a degenerate estimate on the boundary of the
         domain (θ̂ = 1 from all heads) is still an answer."""
-        return bool(np.isfinite(value) and self.lower <= value <= self.upper)
+        return math.isfinite(value) and self.lower <= value <= self.upper
 
 
 @dataclass(frozen=True)
