@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from mlemap import MlemapError
-from mlemap.lambdify import compile_function, hoist_sums, stable_logs
+from mlemap.lambdify import compile_function, hoist_sums, stable_logs, stable_roots
 from mlemap.symbols import i, n
 
 x = sp.IndexedBase("x", real=True)
@@ -159,3 +159,17 @@ def test_matrix_results_use_a_linear_solve_never_an_inverse():
     weights, covariance = function(matrix, target)
     np.testing.assert_allclose(weights, np.linalg.lstsq(matrix, target, rcond=None)[0])
     np.testing.assert_allclose(covariance @ (matrix.T @ matrix), np.eye(2), atol=1e-12)
+
+
+def test_quadratic_roots_are_computed_without_cancellation():
+    b, c = sp.Symbol("b", real=True), sp.Symbol("c", positive=True)
+    root = (-b + sp.sqrt(b**2 + 4 * c)) / 2  # the positive root of t² + b t − c
+    assert stable_roots(root).has(sp.Piecewise)
+    plan = hoist_sums([root], x, n)
+    function = compile_function([b, c], plan)
+    assert "numpy.where(" in function.source
+    for big, small in ((1e8, 1.0), (3.0, 2.0), (-1e8, 1.0)):
+        want = float(root.xreplace({b: sp.Float(big, 50), c: sp.Float(small, 50)}).evalf(50))
+        assert function(big, small)[0] == pytest.approx(want, rel=1e-15)
+    naive = (-1e8 + np.sqrt(1e16 + 4.0)) / 2  # the formula as written
+    assert abs(naive / 1e-8 - 1) > 0.2  # the root is 1e-8 (to 1e-16); 1 digit is left

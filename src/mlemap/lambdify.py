@@ -8,8 +8,11 @@ Here every distinct sum becomes one reduction over the whole data array instead:
   the normal σ̂² is the two-pass ``numpy.sum((x - S0/n)**2)``, not Σx² − (Σx)²/n;
 * equal sums are computed once, and element-wise subexpressions shared by several sums
   (``log(x)`` in the lognormal) become one array local, deleted after its last use;
-* ``log Γ``, ``log n!``, ``log C(m, x)`` and ``log B(a, b)`` are printed as ``gammaln`` /
-  ``betaln`` forms, which do not overflow.
+* ``log Γ``, ``log n!``, ``log C(m, x)`` and ``log B(a, b)`` are printed as ``gammaln``
+  forms, which do not overflow;
+* a root of a quadratic, A + c·√D, is computed without cancellation: D as A²/c² + R/c²
+  with R = c²D − A² simplified symbolically, and R / (c√D − A) where A and c√D have
+  opposite signs (the textbook stable quadratic formula).
 
 The result is compiled by ``sympy.lambdify`` with a custom printer; its source is kept.
 """
@@ -32,6 +35,7 @@ __all__ = [
     "compile_function",
     "hoist_sums",
     "stable_logs",
+    "stable_roots",
 ]
 
 
@@ -120,6 +124,39 @@ def stable_logs(expr: sp.Expr) -> sp.Expr:
     )
 
 
+def stable_roots(expr: sp.Expr) -> sp.Expr:
+    """Rewrite each A + c·√D (c a number) whose c²D − A² is simpler than c²D into a form
+    without catastrophic cancellation (the MAP estimates under inverse-gamma priors)."""
+
+    def rewrite(add: sp.Expr) -> sp.Expr | None:
+        roots = [t for t in add.args if _root_term(t) is not None]
+        if len(roots) != 1:
+            return None
+        coefficient, radicand = _root_term(roots[0])  # type: ignore[misc]
+        rest = add - roots[0]
+        if rest == 0:
+            return None
+        remainder = sp.expand(coefficient**2 * radicand - rest**2)
+        if sp.count_ops(remainder) >= sp.count_ops(sp.expand(coefficient**2 * radicand)):
+            return None
+        root = sp.sqrt((rest**2 + remainder) / coefficient**2)
+        return sp.Piecewise(
+            (remainder / (coefficient * root - rest), rest * coefficient < 0),
+            (rest + coefficient * root, True),
+        )
+
+    return sp.sympify(expr).replace(
+        lambda e: e.is_Add and rewrite(e) is not None, lambda e: rewrite(e)
+    )
+
+
+def _root_term(term: sp.Expr) -> tuple[sp.Expr, sp.Expr] | None:
+    coefficient, factor = term.as_coeff_Mul()
+    if factor.is_Pow and factor.exp == sp.S.Half and coefficient.is_Number:
+        return coefficient, factor.base
+    return None
+
+
 def hoist_sums(
     exprs: Sequence[sp.Expr],
     x: sp.IndexedBase,
@@ -170,7 +207,7 @@ def hoist_sums(
             definitions.append((symbol, Total(summand)))
         return totals[summand]
 
-    outputs = tuple(lift(stable_logs(e)) for e in exprs)
+    outputs = tuple(stable_roots(lift(stable_logs(e))) for e in exprs)
     return Reductions(data, _share_arrays(definitions, data, taken), outputs)
 
 
@@ -233,6 +270,17 @@ class ReductionPrinter(SciPyPrinter):
 
     def _print_Pi(self, expr: sp.Expr) -> str:
         return self._module_format("numpy.pi")
+
+    def _print_Piecewise(self, expr: sp.Piecewise) -> str:
+        """Two pieces, the last unconditional, as ``numpy.where`` (which array libraries
+        such as Dask dispatch)."""
+        if len(expr.args) == 2 and expr.args[1].cond == sp.true:
+            (then, condition), (otherwise, _) = expr.args
+            where = self._module_format("numpy.where")
+            return (
+                f"{where}({self._print(condition)}, {self._print(then)}, {self._print(otherwise)})"
+            )
+        return super()._print_Piecewise(expr)
 
     def _print_MatMul(self, expr: sp.MatMul) -> str:
         """A⁻¹ B as ``solve(A, B)``: a linear solve, never an explicit inverse."""
