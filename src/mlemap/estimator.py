@@ -24,6 +24,17 @@ What data work:
   0-d arrays of that library). Their dtype, shape and length are checked; their values
   are not, since that would compute them: pass ``numpy.asarray(x)`` for a checked call.
   The numeric method (no closed form) needs concrete values and computes such arrays.
+
+Bad input raises :class:`mlemap.DataError` (the data: empty, NaN or ±inf, outside the
+support, wrong shape or dtype; or data whose estimate is not finite or lies outside the
+parameter's closed domain), :class:`mlemap.DomainError` (a known value outside its domain,
+α ≤ 0) or :class:`mlemap.UnknownNameError` / :class:`mlemap.MlemapError` (an unknown or
+missing keyword). Each check of the observations is a whole-array pass (``min``, ``max``,
+and ``rint`` for float data of an integer support); ``f.unchecked(x, …)`` skips those for
+data already checked, and keeps every other check.
+
+Building an estimator generates and compiles code (a few tenths of a second): build it
+once and call it many times.
 """
 
 from __future__ import annotations
