@@ -40,6 +40,7 @@ once and call it many times.
 from __future__ import annotations
 
 import keyword
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -101,9 +102,8 @@ class Estimator:
         )
         self.keywords: tuple[str, ...] = tuple(k.spelling for k in self._keywords)
         self._where = f"for the {derivation.method} estimator of {model.name}"
-        self._support = SupportCheck(model.support, [s for s in known], model.name)
+        self._support = SupportCheck(model.support, known, model.name)
         self._domains = tuple(Interval.of(problem.domain(p)) for p in problem.parameters)
-        self._data = sp.Symbol(str(model.x.label))
         self.method = "closed form" if derivation.closed_form else "numeric"
         if derivation.closed_form:
             self._plan = _ClosedForm(self)
@@ -163,10 +163,10 @@ class Estimator:
             return estimates
         if witnessed and np.dtype(data.raw.dtype).kind == "f":  # type: ignore[attr-defined]
             self._support.confirm_finite(witness, data.raw, constants, "x")
-        self.check(estimates, data.size, constants)
+        self._refuse_outside(estimates, data.size, constants)
         return estimates
 
-    def check(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
+    def _refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
         """Refuse estimates that are not finite or outside the closed domain."""
         for (name, value), interval in zip(estimates.items(), self._domains, strict=True):
             if not interval.closure_admits(value):
@@ -230,27 +230,30 @@ class _ClosedForm:
         self.source = self.function.source + (self.conditions.source if self.conditions else "")
 
     def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, object], object]:
-        with np.errstate(all="ignore"):
-            values = self.function(data.values, float(data.size), *constants)
         names = self.estimator.parameters
+        size = float(data.size)
+        with np.errstate(all="ignore"):
+            values = self.function(data.values, size, *constants)
+            held = None
+            if self.conditions is not None and not data.lazy:
+                held = self.conditions(data.values, size, *constants, *values[: len(names)])
         witness = values[len(names)] if self.witness else None
         if data.lazy:
             return dict(zip(names, values, strict=False)), witness
         result = {k: float(v) for k, v in zip(names, values, strict=False)}
-        if self.conditions is not None and all(np.isfinite(list(result.values()))):
-            self._check_conditions(data, constants, result)
+        if held is not None and all(map(math.isfinite, result.values())):
+            self._check_conditions(held, data.size, constants, result)
         return result, witness
 
-    def _check_conditions(self, data: Observations, constants: tuple, result: dict) -> None:
-        with np.errstate(all="ignore"):
-            held = self.conditions(data.values, float(data.size), *constants, *result.values())  # type: ignore[misc]
+    def _check_conditions(self, held: list, size: int, constants: tuple, result: dict) -> None:
         curvature = self.estimator.derivation.curvature
-        for ok, condition in zip(held, curvature.conditions, strict=True):  # type: ignore[union-attr]
+        assert curvature is not None
+        for ok, condition in zip(held, curvature.conditions, strict=True):
             if not ok:
                 given = _given(self.estimator.keywords, constants)
                 raise DataError(
                     f"the stationary point {result} is not a maximum for these data "
-                    f"(n = {data.size}{given}): it needs {condition}, which fails here"
+                    f"(n = {size}{given}): it needs {condition}, which fails here"
                 )
 
 

@@ -12,6 +12,7 @@ import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
@@ -76,7 +77,7 @@ class Keyword:
     domain: Domain
     role: str  # "hyperparameter of the Beta prior on theta", "known constant of …"
 
-    @property
+    @cached_property
     def interval(self) -> Interval:
         return Interval.of(self.domain)
 
