@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from scipy import optimize, stats
 
 import mlemap
-from conftest import derived
 from mlemap import (
     POSITIVE,
     REAL,
@@ -30,6 +29,8 @@ from mlemap import (
 from mlemap.estimator import KEYWORD_SPELLINGS, keyword_spelling
 from mlemap.numeric import Transform
 from mlemap.validation import Interval
+
+from conftest import derived
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
