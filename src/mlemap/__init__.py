@@ -17,7 +17,8 @@ from .domains import (
     Domain,
     Support,
 )
-from .errors import DomainError, MlemapError, ModelDefinitionError, UnknownNameError
+from .errors import DataError, DomainError, MlemapError, ModelDefinitionError, UnknownNameError
+from .estimator import Estimator
 from .model import Model, Parameter, Prior
 from .verify import VerificationError
 
@@ -28,9 +29,11 @@ __all__ = [
     "REAL",
     "UNIT_INTERVAL",
     "CheckReport",
+    "DataError",
     "Derivation",
     "Domain",
     "DomainError",
+    "Estimator",
     "MlemapError",
     "Model",
     "ModelDefinitionError",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -16,6 +17,9 @@ from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .symbols import hat
 from .verify import Check
+
+if TYPE_CHECKING:
+    from .estimator import Estimator
 
 __all__ = ["Derivation", "Step"]
 
@@ -114,6 +118,13 @@ class Derivation:
     def statistics(self) -> dict[sp.Symbol, sp.Expr]:
         """The named statistics the results use: k = Σ xᵢ, x̄ = Σ xᵢ / n."""
         return statistic_definitions(list(self.display_estimates.values()), self.model)
+
+    def estimator(self) -> Estimator:
+        """The estimates as a fast, validated NumPy function ``f(x, **known) -> {name: value}``
+        (see :mod:`mlemap.estimator`)."""
+        from .estimator import Estimator
+
+        return Estimator(self)
 
     # -- rendering ------------------------------------------------------------------------------
     def render(self, fmt: str, templates: str | Path | None = None) -> str:

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "DataError",
     "DomainError",
     "MlemapError",
     "ModelDefinitionError",
@@ -45,3 +46,8 @@ class ModelDefinitionError(MlemapError, ValueError):
 
 class ParseError(MlemapError, ValueError):
     """Text (a claim, a step, a file of steps) that could not be read as mathematics."""
+
+
+class DataError(MlemapError, ValueError):
+    """Data an estimator cannot use: empty, not finite, outside the model's support, of the
+    wrong shape or type, or data for which the estimate does not exist."""
