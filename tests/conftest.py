@@ -39,6 +39,8 @@ def _derive(model: str, prior, estimate) -> mlemap.Derivation:
 
 def derived(model: str, prior=None, estimate=None) -> mlemap.Derivation:
     """A derivation, computed once per test session."""
+    if isinstance(estimate, str):
+        estimate = (estimate,)
     return _derive(model, _key(prior), tuple(estimate) if estimate else None)
 
 

@@ -28,9 +28,15 @@ def _pairs():
                     yield model.name, {parameter.name: prior.name}, estimate
 
 
-PAIRS = list(_pairs())
+PAIRS = [
+    *_pairs(),
+    # a prior on one parameter while both are estimated
+    ("normal", {"sigma2": "inverse_gamma"}, None),
+    ("normal", {"mu": "normal"}, None),
+]
 #: Where SymPy finds no closed form: the score mixes λ^(−k) with powers of λ for symbolic k.
 NO_CLOSED_FORM = [
+    ("normal", {"mu": "normal"}, None),  # μ̂ needs σ̂² and σ̂² needs μ̂: a cubic
     ("weibull", {"lambda": "gamma"}, None),
     ("weibull", {"lambda": "inverse_gamma"}, None),
 ]
@@ -346,6 +352,7 @@ def test_steps_are_ordered_explained_and_verified(pair):
         expected.insert(expected.index("stationarity"), "stationarity")
     if not d.closed_form:
         expected = [k for k in expected if k not in ("second-order", "result")]
+        expected.append("no-closed-form")
     assert [k for k in kinds if k not in ("posterior", "flat-prior")] == expected
     for step in d.steps:
         assert len(step.explanation) > 20, step
@@ -400,9 +407,10 @@ def test_a_root_outside_the_domain_is_rejected_and_reported():
 def test_no_closed_form_is_said_not_faked(pair):
     d = derived(*pair)
     assert not d.closed_form and d.estimates == {} and d.results == ()
-    stationarity = next(s for s in d.steps if s.kind == "stationarity")
-    assert "no closed-form solution" in stationarity.explanation
-    assert "numerically" in stationarity.explanation
+    last = d.steps[-1]
+    assert last.kind == "no-closed-form" and "no closed-form solution" in last.explanation
+    assert "found numerically" in last.explanation
+    assert [line.lhs for line in last.lines] == [e.score for e in d.solution.equations]
 
 
 def test_repr_names_the_result():

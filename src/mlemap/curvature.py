@@ -161,9 +161,9 @@ def _prove(
     conditions: list[sp.Basic] = []
     for size in range(1, rewritten.shape[0] + 1):
         minor = rewritten[:size, :size].det() if size > 1 else rewritten[0, 0]
-        ok, extra = _minor_conditions(
-            minor if size == 1 else sp.factor(sp.simplify(minor)), (-1) ** size, problem, hats
-        )
+        if size > 1:
+            minor = attempt(SECONDS, lambda m=minor: sp.factor(sp.simplify(m))) or minor
+        ok, extra = _minor_conditions(minor, (-1) ** size, problem, hats)
         if not ok:
             return False, []
         conditions += extra

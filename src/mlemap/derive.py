@@ -242,7 +242,7 @@ def derive_problem(problem: Problem) -> Derivation:
         problem, objective, tuple(steps), solution, curvature, posterior, mle, assumptions
     )
     if not solution.closed_form:
-        return derivation
+        return replace(derivation, steps=(*derivation.steps, steps_.no_closed_form_step(solution)))
     result = steps_.result_step(
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng
     )

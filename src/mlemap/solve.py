@@ -23,6 +23,9 @@ from .sums import collect_parameters, freeze, normalize, over_common_denominator
 __all__ = ["Root", "Solution", "StationaryEquation", "stationary_points"]
 
 SOLVE_SECONDS = 20.0
+#: A joint solve that runs longer is producing roots of a cubic or worse: not a result a
+#: handout can use, so the estimate is found numerically instead.
+JOINT_SOLVE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,16 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
         if joint is not None:
             return joint
     unsolved = [str(e.parameter) for e in equations if e.value is None]
+    if not unsolved:  # each equation solved alone, but each root needs the others
+        return Solution(
+            equations,
+            closed_form=False,
+            note=(
+                f"Each equation gives one parameter in terms of the others, and SymPy finds "
+                f"no closed-form solution of them together for {', '.join(map(str, parameters))}"
+                "; the estimate is found numerically"
+            ),
+        )
     return Solution(
         equations,
         closed_form=False,
@@ -160,7 +173,11 @@ def _solve_jointly(
     frozen, table = freeze(system)
     plain = {p: sp.Dummy(p.name) for p in parameters}
     solutions = attempt(
-        SOLVE_SECONDS, sp.solve, list(frozen.xreplace(plain)), list(plain.values()), dict=True
+        JOINT_SOLVE_SECONDS,
+        sp.solve,
+        list(frozen.xreplace(plain)),
+        list(plain.values()),
+        dict=True,
     )
     if solutions is None:
         return None

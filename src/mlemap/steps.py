@@ -15,6 +15,7 @@ from .conjugacy import Posterior
 from .curvature import Curvature
 from .derivation import Step
 from .display import tidy
+from .limits import attempt
 from .printing import (
     Constant,
     Density,
@@ -29,7 +30,7 @@ from .problem import Problem
 from .solve import Solution, StationaryEquation, denominator_sign
 from .sums import normalize
 from .symbols import hat, i
-from .verify import DEFINITION, Check, equivalent, vanishes
+from .verify import DEFINITION, SIMPLIFY_SECONDS, Check, equivalent, vanishes
 
 __all__ = [
     "flat_prior_step",
@@ -37,6 +38,7 @@ __all__ = [
     "log_likelihood_step",
     "log_posterior_step",
     "model_step",
+    "no_closed_form_step",
     "posterior_step",
     "prior_step",
     "result_step",
@@ -351,7 +353,8 @@ def flat_prior_step(
         estimate = solution.estimates[p]
         for symbol, value in values.items():
             estimate = _at(estimate, symbol, value)
-        estimate = tidy(normalize(sp.simplify(estimate)))
+        # SymPy's simplify can fail outright on sums (StopIteration in its sum rules).
+        estimate = tidy(normalize(attempt(SIMPLIFY_SECONDS, sp.simplify, estimate) or estimate))
         lines.append(sp.Eq(hat(p), estimate))
         checks.append(
             equivalent(
@@ -395,6 +398,16 @@ class _Tends(sp.Function):
 
 def _tends(symbol: sp.Symbol, value: sp.Expr) -> sp.Basic:
     return sp.Eq(symbol, value) if value.is_finite else _Tends(symbol, value)
+
+
+def no_closed_form_step(solution: Solution) -> Step:
+    """Says that, and why, the estimate is not in closed form: never a fake result."""
+    lines = tuple(sp.Eq(e.score, 0) for e in solution.equations)
+    words = (
+        f"No closed form. {solution.note[:1].upper()}{solution.note[1:]} (by the numeric "
+        "estimator, which maximises the objective with its score and Hessian).",
+    )
+    return Step("no-closed-form", "No closed form", lines, words, DEFINITION)
 
 
 def result_step(
