@@ -67,7 +67,7 @@ def test_flat_values_make_the_prior_flat():
 
 
 def test_registry_refuses_duplicates_and_names_the_known_entries():
-    registry: Registry = Registry("model")
+    registry: Registry = Registry("model", mlemap.Model)
     registry.register(MODELS.get("bernoulli"))
     with pytest.raises(mlemap.ModelDefinitionError, match="already registered"):
         registry.register(MODELS.get("bernoulli"))

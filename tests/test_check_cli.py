@@ -38,7 +38,7 @@ def test_a_wrong_variance_exits_1_with_the_engine_form_and_diagnosis(capsys):
     assert main_check(["normal", "sigma2 = sum((x_i - xbar)^2)/(n - 1)"]) == 1
     out, err = capsys.readouterr()
     assert "estimate of sigma2: WRONG (numeric" in out
-    assert "  engine: sum((-xbar + x_i)**2)/n" in out
+    assert "  engine: sum((x_i - xbar)**2)/n" in out
     assert "  counterexample: n = " in out
     assert "  diagnosis: n versus n - 1" in out
     assert err == ""

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .check import check
+from .cli import prior_option
 from .errors import MlemapError, ParseError
 
 __all__ = ["configure", "main_check", "run"]
@@ -67,24 +68,10 @@ def _claim(argument: str) -> str:
     return argument
 
 
-def _prior(specs: list[str] | None) -> str | dict[str, str] | None:
-    if not specs:
-        return None
-    if len(specs) == 1 and "=" not in specs[0]:
-        return specs[0]
-    named = {}
-    for spec in specs:
-        parameter, _, prior = spec.partition("=")
-        if not prior:
-            raise ParseError(f"--prior {spec!r}: with several priors, write PARAMETER=PRIOR")
-        named[parameter.strip()] = prior.strip()
-    return named
-
-
 def run(args: argparse.Namespace) -> int:
     """Check ``args.claim`` for ``args.model`` and print the report; the exit code."""
     try:
-        report = check(args.model, _claim(args.claim), _prior(args.prior), args.estimate)
+        report = check(args.model, _claim(args.claim), prior_option(args.prior), args.estimate)
     except MlemapError as error:
         message = " ".join(str(error).split())
         print(f"mlemap check: error: {message}", file=sys.stderr)

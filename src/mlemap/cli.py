@@ -19,7 +19,7 @@ from .pdf import compile_pdf, latex_available
 from .progress import Progress
 from .render import FORMATS, Renderer
 
-__all__ = ["main", "parse_spec"]
+__all__ = ["main", "parse_spec", "prior_option"]
 
 SPEC = re.compile(
     r"^(?P<model>[A-Za-z_][A-Za-z0-9_]*)"
@@ -117,7 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _prior_option(values: list[str] | None) -> object:
+def prior_option(values: list[str] | None) -> str | dict[str, str] | None:
+    """The repeatable --prior option: one PRIOR, or PARAM=PRIOR for each parameter."""
     if not values:
         return None
     if len(values) == 1 and "=" not in values[0]:
@@ -142,7 +143,7 @@ def _text(d) -> str:
 
 def _derive_command(arguments: argparse.Namespace) -> int:
     estimate = arguments.estimate.split(",") if arguments.estimate else None
-    d = derive(arguments.model, prior=_prior_option(arguments.prior), estimate=estimate)
+    d = derive(arguments.model, prior=prior_option(arguments.prior), estimate=estimate)
     fmt = arguments.format
     content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
     if arguments.output == "-":

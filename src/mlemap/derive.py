@@ -34,17 +34,6 @@ PriorSpec = str | Prior | Mapping[str, str | Prior] | None
 
 
 # -- resolving what the user asked for -------------------------------------------------------
-def _model(model: str | Model) -> Model:
-    if isinstance(model, Model):
-        return model
-    if isinstance(model, str):
-        return MODELS.get(model)
-    raise MlemapError(
-        f"model must be a catalog name ({', '.join(MODELS.names())}) or an mlemap.Model, "
-        f"not {type(model).__name__}"
-    )
-
-
 def _estimated(model: Model, estimate: str | Iterable[str] | None) -> Model:
     if estimate is None:
         return model
@@ -59,17 +48,6 @@ def _estimated(model: Model, estimate: str | Iterable[str] | None) -> Model:
                 "parameter", name, model.parameter_names, f"to estimate in model {model.name!r}"
             )
     return model.with_known(set(model.parameter_names) - set(names))
-
-
-def _prior(spec: str | Prior) -> Prior:
-    if isinstance(spec, Prior):
-        return spec
-    if isinstance(spec, str):
-        return PRIORS.get(spec)
-    raise MlemapError(
-        f"a prior must be a catalog name ({', '.join(PRIORS.names())}) or an mlemap.Prior, "
-        f"not {type(spec).__name__}"
-    )
 
 
 def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
@@ -107,7 +85,7 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
             raise UnknownNameError(
                 "parameter", name, estimated, f"for a prior in model {model.name!r}"
             )
-        prior = _prior(entry)
+        prior = PRIORS.resolve(entry)
         parameter = estimated[name]
         if not prior.fits(parameter):
             fitting = [p.name for p in PRIORS if p.fits(parameter)]
@@ -143,7 +121,7 @@ def derive(
     key = _catalog_key(model, prior, estimate)
     if key is not None:
         return _derive_catalog(*key)
-    resolved = _estimated(_model(model), estimate)
+    resolved = _estimated(MODELS.resolve(model), estimate)
     return derive_problem(Problem(resolved, _priors(resolved, prior)))
 
 
@@ -178,7 +156,7 @@ def _derive_catalog(model: str, prior: object, estimate: object) -> Derivation:
     a MAP derivation asks for its MLE, and a handout may list a model twice."""
     prior = dict(prior) if isinstance(prior, tuple) else prior
     estimate = list(estimate) if isinstance(estimate, tuple) else estimate
-    resolved = _estimated(_model(model), estimate)
+    resolved = _estimated(MODELS.resolve(model), estimate)
     return derive_problem(Problem(resolved, _priors(resolved, prior)))
 
 

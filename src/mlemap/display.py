@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from .model import Model
+from .printing import to_claim
 from .symbols import i, n
 
 __all__ = ["MEAN", "plain", "present", "statistic_definitions", "tidy"]
@@ -49,26 +49,6 @@ def tidy(value: sp.Expr) -> sp.Expr:
     return best
 
 
-class _PlainPrinter(StrPrinter):
-    """SymPy's str form, with sums over the data as ``sum(…)`` and ``x[i]`` as ``x_i``: the
-    syntax a claim is written in, so a printed form can be pasted back."""
-
-    printmethod = "_mlemap_plain"  # Indexed prints itself via _sympystr, which would win
-
-    def _print_Sum(self, expr: sp.Sum) -> str:
-        if expr.limits == ((i, 1, n),):
-            return f"sum({self._print(expr.function)})"
-        return super()._print_Sum(expr)
-
-    def _print_Product(self, expr: sp.Product) -> str:
-        if expr.limits == ((i, 1, n),):
-            return f"prod({self._print(expr.function)})"
-        return super()._print_Product(expr)
-
-    def _print_Indexed(self, expr: sp.Indexed) -> str:
-        return f"{expr.base.label}_{self._print(expr.indices[0])}"
-
-
 def plain(expr: sp.Basic, model: Model) -> str:
     """``expr`` in the plain syntax of a claim, with the model's named statistics and x̄."""
-    return _PlainPrinter().doprint(present(expr, model))
+    return to_claim(present(expr, model))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
-from ..errors import ModelDefinitionError, UnknownNameError
+from ..errors import MlemapError, ModelDefinitionError, UnknownNameError
 from ..model import Model, Prior
 
 __all__ = ["MODELS", "PRIORS", "Registry", "register_model", "register_prior"]
@@ -22,8 +22,9 @@ Entry = TypeVar("Entry", bound=_Named)
 class Registry(Generic[Entry]):
     """An ordered, name-keyed collection of catalog entries of one kind."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, entry_type: type) -> None:
         self.kind = kind
+        self.entry_type = entry_type
         self._entries: dict[str, Entry] = {}
 
     def register(self, entry: Entry) -> Entry:
@@ -36,6 +37,17 @@ class Registry(Generic[Entry]):
         if not isinstance(name, str) or name not in self._entries:
             raise UnknownNameError(self.kind, name, self._entries)
         return self._entries[name]
+
+    def resolve(self, spec: object) -> Entry:
+        """An entry given by name, or one built by the user and passed as it is."""
+        if isinstance(spec, self.entry_type):
+            return spec  # type: ignore[return-value]
+        if isinstance(spec, str):
+            return self.get(spec)
+        raise MlemapError(
+            f"a {self.kind} must be a catalog name ({', '.join(self._entries)}) or an "
+            f"mlemap.{self.entry_type.__name__}, not {type(spec).__name__}"
+        )
 
     def names(self) -> list[str]:
         return list(self._entries)
@@ -50,8 +62,8 @@ class Registry(Generic[Entry]):
         return name in self._entries
 
 
-MODELS: Registry[Model] = Registry("model")
-PRIORS: Registry[Prior] = Registry("prior")
+MODELS: Registry[Model] = Registry("model", Model)
+PRIORS: Registry[Prior] = Registry("prior", Prior)
 
 
 def register_model(model: Model) -> Model:
