@@ -60,3 +60,11 @@ def test_markdown_and_latex_say_the_same_words():
     md = [w for w in md if w not in ("checked", "symbolic", "numeric")]
     tex = [w for w in tex if w not in ("checked", "symbolic", "numeric")]
     assert md == tex
+
+
+def test_argmax_brackets_a_sum():
+    markdown = seed_documents()["md"]
+    assert (
+        r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell\left(\theta\right) + "
+        r"\log p\left(\theta\right)\right]"
+    ) in markdown

@@ -26,10 +26,10 @@ class ArgMax(sp.Function):
 
     def _latex(self, printer: object) -> str:
         expr, variable = self.args
-        return (
-            rf"\mathop{{\mathrm{{arg\,max}}}}_{{{printer._print(variable)}}} "
-            rf"{printer._print(expr)}"
-        )
+        body = printer._print(expr)
+        if isinstance(expr, sp.Add):  # argmax [ℓ(θ) + log p(θ)], not (argmax ℓ) + log p
+            body = rf"\left[{body}\right]"
+        return rf"\mathop{{\mathrm{{arg\,max}}}}_{{{printer._print(variable)}}} {body}"
 
 
 @dataclass(frozen=True)
