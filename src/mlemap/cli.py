@@ -135,7 +135,7 @@ def prior_option(values: list[str] | None) -> str | dict[str, str] | None:
 def _text(d) -> str:
     lines = [repr(d), ""]
     for number, step in enumerate(d.steps, 1):
-        lines.append(f"{number}. {step.title}: {step.explanation}")
+        lines.append(f"{number}. {step.heading}: {step.explanation}")
         lines += [f"     {line}" for line in map(str, step.lines)]
         lines.append(f"     [checked: {step.check}]")
     return "\n".join(lines) + "\n"

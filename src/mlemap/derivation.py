@@ -38,6 +38,12 @@ class Step:
     lines: tuple[sp.Basic, ...]
     words: tuple[object, ...]
     check: Check
+    subject: sp.Basic | None = None  # what the step is about, typeset after the title
+
+    @property
+    def heading(self) -> str:
+        """The title as plain text, with its subject: "Stationarity in mu"."""
+        return self.title if self.subject is None else f"{self.title} in {to_text(self.subject)}"
 
     @property
     def explanation(self) -> str:
@@ -45,7 +51,7 @@ class Step:
         return "".join(w if isinstance(w, str) else to_text(w) for w in self.words)
 
     def __repr__(self) -> str:
-        return f"Step({self.kind!r}: {self.title}; {self.check.method})"
+        return f"Step({self.kind!r}: {self.heading}; {self.check.method})"
 
 
 @dataclass(frozen=True)

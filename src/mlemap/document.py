@@ -33,7 +33,7 @@ class EquationRow:
 @dataclass(frozen=True)
 class StepView:
     kind: str
-    title: str
+    title: tuple[object, ...]  # text, or LaTeX wrapped in Math
     rows: tuple[EquationRow, ...]
     words: tuple[object, ...]  # text, or LaTeX wrapped in Math
     check: str
@@ -185,7 +185,7 @@ def view(d: Derivation) -> DerivationView:
     steps = tuple(
         StepView(
             s.kind,
-            s.title,
+            (s.title,) if s.subject is None else (s.title, " in ", Math(names(s.subject))),
             _rows(s.lines, d, names),
             _words(s, d, names),
             str(s.check),

@@ -252,10 +252,11 @@ def _stationarity_step(
         words += [" ", solution.note or f"SymPy finds no closed form for {p}."]
         return Step(
             "stationarity",
-            f"Stationarity in {p}",
+            "Stationarity",
             tuple(lines),
             tuple(words),
             _weakest(checks) if checks else DEFINITION,
+            subject=p,
         )
     lines.append(sp.Eq(p, value))
     others = sorted(value.free_symbols & set(problem.parameters), key=str)
@@ -272,7 +273,7 @@ def _stationarity_step(
         residual = normalize(residual.xreplace(solution.estimates))
     checks.append(vanishes(residual, problem, rng, f"the root of the equation for {p}"))
     return Step(
-        "stationarity", f"Stationarity in {p}", tuple(lines), tuple(words), _weakest(checks)
+        "stationarity", "Stationarity", tuple(lines), tuple(words), _weakest(checks), subject=p
     )
 
 
