@@ -77,8 +77,12 @@ def test_handout_writes_markdown_and_latex(tmp_path):
         "--no-pdf",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(tmp_path / "handout.md"), str(tmp_path / "handout.tex")]
-    markdown = (tmp_path / "handout.md").read_text()
+    # A custom handout does not overwrite the seed handout unless asked to (--name).
+    assert result.stdout.split() == [
+        str(tmp_path / "custom-handout.md"),
+        str(tmp_path / "custom-handout.tex"),
+    ]
+    markdown = (tmp_path / "custom-handout.md").read_text()
     assert markdown.startswith("# Rates\n")
     assert "## MAP for the Poisson model with a Gamma prior on $\\lambda$" in markdown
     assert "## MLE for the exponential model" in markdown
@@ -116,6 +120,23 @@ def test_an_output_path_under_a_file_is_a_clear_error(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["derive", "poisson", "-o", str(blocker / "p.md")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_broken_user_template_is_one_line_naming_file_and_line(tmp_path, capsys):
+    (tmp_path / "derivation.md.jinja2").write_text("fine\n{% bad %}\n")
+    assert main(["derive", "poisson", "--templates", str(tmp_path), "-o", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "derivation.md.jinja2, line 2: Encountered unknown tag 'bad'" in err
+    (tmp_path / "derivation.md.jinja2").write_text("{{ nothing.here }}\n")
+    assert main(["derive", "poisson", "--templates", str(tmp_path), "-o", "-"]) == 2
+    assert "'nothing' is undefined" in capsys.readouterr().err
+
+
+def test_handout_names_stay_inside_the_output_folder(tmp_path, capsys):
+    assert main(["handout", "poisson", "-o", str(tmp_path), "--name", "../x"]) == 2
+    assert "must be a plain file name" in capsys.readouterr().err
+    assert not (tmp_path.parent / "x.md").exists()
 
 
 def test_models_lists_the_catalog(capsys):

@@ -54,8 +54,8 @@ def test_shipped_templates_come_with_the_package():
 
 def test_prose_is_escaped_for_each_format():
     assert escape_markdown("a_b *c* $5 [x] |") == r"a\_b \*c\* \$5 \[x\] \|"
-    assert escape_latex("50% & θ ∈ (0, 1) — a_b {x}") == (
-        r"50\% \& \(\theta\) \(\in\) (0, 1) --- a\_b \{x\}"
+    assert escape_latex("50% & θ ∈ (0, 1) — a_b {x} ∼ b − 1") == (
+        r"50\% \& \(\theta\) \(\in\) (0, 1) --- a\_b \{x\} \(\sim\) b \(-\) 1"
     )
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .check import check
-from .cli import prior_option
+from .cli import estimate_option, prior_option
 from .errors import MlemapError, ParseError
 
 __all__ = ["configure", "main_check", "run"]
@@ -51,7 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         "--estimate",
         action="append",
         metavar="PARAMETER",
-        help="estimate only this parameter; the others are known (repeatable)",
+        help="parameters to estimate, repeated or comma-separated; the others are known",
     )
     return parser
 
@@ -71,7 +71,9 @@ def _claim(argument: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Check ``args.claim`` for ``args.model`` and print the report; the exit code."""
     try:
-        report = check(args.model, _claim(args.claim), prior_option(args.prior), args.estimate)
+        report = check(
+            args.model, _claim(args.claim), prior_option(args.prior), estimate_option(args.estimate)
+        )
     except MlemapError as error:
         message = " ".join(str(error).split())
         print(f"mlemap check: error: {message}", file=sys.stderr)

@@ -19,7 +19,7 @@ from .pdf import compile_pdf, latex_available
 from .progress import Progress
 from .render import FORMATS, Renderer
 
-__all__ = ["main", "parse_spec", "prior_option"]
+__all__ = ["estimate_option", "main", "parse_spec", "prior_option"]
 
 SPEC = re.compile(
     r"^(?P<model>[A-Za-z_][A-Za-z0-9_]*)"
@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
         help="folder to write to (default: output)",
     )
     handout.add_argument(
-        "--name", default="handout", help="file name without extension (default: handout)"
+        "--name",
+        help="file name without extension (default: handout for the seed handout, "
+        "custom-handout for listed derivations)",
     )
     handout.add_argument(
         "--templates", metavar="DIR", help="folder of templates that override the shipped ones"
@@ -95,7 +97,10 @@ def _parser() -> argparse.ArgumentParser:
         "(repeatable); omit for the MLE",
     )
     one.add_argument(
-        "--estimate", metavar="PARAM[,PARAM]", help="parameters to estimate; the others are known"
+        "--estimate",
+        action="append",
+        metavar="PARAM[,PARAM]",
+        help="parameters to estimate, repeated or comma-separated; the others are known",
     )
     one.add_argument("--format", choices=(*FORMATS, "text"), default="md")
     one.add_argument(
@@ -115,6 +120,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
+
+
+def estimate_option(values: list[str] | None) -> list[str] | None:
+    """The repeatable --estimate option, each value a parameter or a comma-separated list."""
+    if values is None:
+        return None
+    names = [name.strip() for value in values for name in value.split(",")]
+    if not all(names):
+        raise MlemapError("--estimate needs parameter names, e.g. --estimate mu or mu,sigma2")
+    return names
 
 
 def prior_option(values: list[str] | None) -> str | dict[str, str] | None:
@@ -142,7 +157,7 @@ def _text(d) -> str:
 
 
 def _derive_command(arguments: argparse.Namespace) -> int:
-    estimate = arguments.estimate.split(",") if arguments.estimate else None
+    estimate = estimate_option(arguments.estimate)
     d = derive(arguments.model, prior=prior_option(arguments.prior), estimate=estimate)
     fmt = arguments.format
     content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
@@ -157,6 +172,9 @@ def _derive_command(arguments: argparse.Namespace) -> int:
 
 
 def _handout_command(arguments: argparse.Namespace) -> int:
+    name = arguments.name or ("custom-handout" if arguments.derivations else "handout")
+    if not name or Path(name).name != name or name in (".", ".."):
+        raise MlemapError(f"--name {name!r} must be a plain file name, without folders")
     progress = Progress()
     renderer = Renderer(arguments.templates)
     folder = Path(arguments.output)
@@ -174,13 +192,10 @@ def _handout_command(arguments: argparse.Namespace) -> int:
                 raise MlemapError("--title applies to a handout of listed derivations")
             handout = seed_handout(progress)
             documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
-        written = [
-            write_atomic(folder / f"{arguments.name}.{fmt}", text)
-            for fmt, text in documents.items()
-        ]
+        written = [write_atomic(folder / f"{name}.{fmt}", text) for fmt, text in documents.items()]
         if not arguments.no_pdf and latex_available():
             progress("compiling the PDF")
-            tex = folder / f"{arguments.name}.tex"
+            tex = folder / f"{name}.tex"
             written.append(compile_pdf(tex, tex.with_suffix(".pdf")))
     finally:
         progress.done()

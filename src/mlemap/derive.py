@@ -58,8 +58,9 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
         if len(estimated) != 1:
             raise MlemapError(
                 f"a prior given as one name applies to a model's single estimated parameter, "
-                f"but model {model.name!r} estimates {', '.join(estimated)}; name the parameter: "
-                f"prior={{{next(iter(estimated))!r}: ...}}"
+                f"but model {model.name!r} estimates {', '.join(estimated)}; name the parameter "
+                f"(prior={{{next(iter(estimated))!r}: ...}} in Python, "
+                f"--prior {next(iter(estimated))}=PRIOR on the command line)"
             )
         spec = {next(iter(estimated)): spec}
     if not isinstance(spec, Mapping):

@@ -65,7 +65,6 @@ def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Type
     """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
     names = {**latex_names(d.problem.declarations.values()), **(extra or {})}
     names[sp.Symbol("xbar", real=True)] = r"\bar{x}"
-    names[sp.Symbol("H_hat")] = r"\hat{H}"
     last = {*d.parameters, *(hat(p) for p in d.parameters)}
     return lambda obj: to_latex(obj, names, last)
 

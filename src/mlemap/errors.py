@@ -27,7 +27,8 @@ class UnknownNameError(MlemapError, KeyError):
         self.kind, self.name, self.known = kind, name, known
         place = f" {where}" if where else ""
         message = f"unknown {kind} {name!r}{place}; known {kind}s: {', '.join(known) or '(none)'}"
-        close = difflib.get_close_matches(str(name), known, n=1)
+        lowered = {k.lower(): k for k in known}
+        close = [lowered[c] for c in difflib.get_close_matches(str(name).lower(), lowered, n=1)]
         if close:
             message += f" (did you mean {close[0]!r}?)"
         super().__init__(message)

@@ -16,6 +16,12 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     so that readers see the old file or the new one, never a part."""
     path = Path(path)
     data = content.encode() if isinstance(content, str) else content
+    for folder in (path.parent, *path.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise MlemapError(
+                f"cannot write {str(path)!r}: {str(folder)!r} is a file, not a folder; "
+                "choose a folder (-o)"
+            )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

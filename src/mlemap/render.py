@@ -53,7 +53,8 @@ _LATEX_SPECIAL = {
     "₀": r"\(_0\)",
     "ᵢ": r"\(_i\)",
     "×": r"\(\times\)",
-    "−": "-",
+    "−": r"\(-\)",
+    "∼": r"\(\sim\)",
     "∞": r"\(\infty\)",
     "∈": r"\(\in\)",
     "→": r"\(\to\)",
@@ -140,8 +141,12 @@ class Renderer:
             raise MlemapError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
         name = f"{kind}.{fmt}.jinja2"
         try:
-            template = self._environments[fmt].get_template(name)
-        except jinja2.TemplateNotFound:
+            return self._environments[fmt].get_template(name).render(**context)
+        except jinja2.TemplateNotFound as missing:
             searched = ", ".join(str(f) for f in self.folders)
-            raise MlemapError(f"no template {name!r}; searched: {searched}") from None
-        return template.render(**context)
+            raise MlemapError(f"no template {missing.name!r}; searched: {searched}") from None
+        except jinja2.TemplateSyntaxError as error:  # a user's template, most likely
+            where = error.filename or error.name or name
+            raise MlemapError(f"template {where}, line {error.lineno}: {error.message}") from None
+        except jinja2.TemplateError as error:
+            raise MlemapError(f"template {name} (or one it uses): {error}") from None

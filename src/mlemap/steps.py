@@ -100,7 +100,7 @@ def prior_step(problem: Problem) -> Step:
             words.append(" ")
         if bound.hyperparameters:
             family = Family(sp.Symbol(bound.prior.family), *bound.symbols)
-            words += [parameter, " ~ ", family, f": {bound.prior.description}."]
+            words += [parameter, " ∼ ", family, f": {bound.prior.description}."]
         else:
             words += [
                 "A flat prior on ",
@@ -287,7 +287,9 @@ def second_order_step(curvature: Curvature, problem: Problem) -> Step:
         second = sp.Derivative(function, (parameters[0], 2))
         lines.append(sp.Eq(second, curvature.hessian[0, 0], evaluate=False))
         if curvature.at_estimate is not None:
-            lines.append(sp.Eq(second.xreplace(hats), curvature.at_estimate[0, 0], evaluate=False))
+            # ℓ''(θ) at θ = θ̂, with the data sums written through θ̂ (not a derivative in θ̂).
+            at = sp.Subs(second, parameters[0], hats[parameters[0]])
+            lines.append(sp.Eq(at, curvature.at_estimate[0, 0], evaluate=False))
         words: list[object] = [
             "The stationary point is a maximum where the second derivative is negative. "
             "Written in terms of the estimate, assuming it lies inside the parameter's domain:"
@@ -295,7 +297,8 @@ def second_order_step(curvature: Curvature, problem: Problem) -> Step:
     else:
         lines.append(sp.Eq(sp.Symbol("H"), curvature.hessian, evaluate=False))
         if curvature.at_estimate is not None:
-            lines.append(sp.Eq(sp.Symbol("H_hat"), curvature.at_estimate, evaluate=False))
+            at = sp.Subs(sp.Symbol("H"), parameters, tuple(hats.values()))
+            lines.append(sp.Eq(at, curvature.at_estimate, evaluate=False))
         words = [
             "The stationary point is a maximum where the Hessian H is negative definite "
             "(its leading principal minors alternate in sign, starting negative). Written "
