@@ -167,8 +167,23 @@ class Estimator:
         return estimates
 
     def _refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
-        """Refuse estimates that are not finite or outside the closed domain."""
+        """Refuse estimates that are not finite or outside the closed domain, and, for a
+        continuous model, estimates on the domain's boundary: a density can grow without
+        bound there (σ² → 0 when every observation is equal), so that is no maximum. A
+        probability mass is at most 1, so a discrete model's boundary answer (θ̂ = 1 from
+        all heads, λ̂ = 0 from all zeros) is kept."""
+        continuous = not self.derivation.model.support.integer
         for (name, value), interval in zip(estimates.items(), self._domains, strict=True):
+            if continuous and interval.closure_admits(value) and not interval.admits(value):
+                domain = self.derivation.problem.domain(
+                    next(p for p in self.derivation.problem.parameters if str(p) == name)
+                )
+                raise DataError(
+                    f"the {_estimate(self.derivation)} of {name} is {value!r} for these data "
+                    f"(n = {size}), on the boundary of {domain.describe()}: the density "
+                    f"grows without bound there (are all observations equal?), so the "
+                    f"{_objective(self.derivation)} has no maximum"
+                )
             if not interval.closure_admits(value):
                 domain = self.derivation.problem.domain(
                     next(p for p in self.derivation.problem.parameters if str(p) == name)
