@@ -197,3 +197,57 @@ def test_soft_thresholding_is_derived_branch_by_branch():
         f = c_value / 2 * grid**2 - z_value * grid + lam_value * np.abs(grid)
         assert found == pytest.approx(grid[np.argmin(f)], abs=1e-4)
     assert t not in minimiser.free_symbols
+
+
+# -- rendering -------------------------------------------------------------------------------
+@pytest.mark.parametrize("prior", [None, "normal", "laplace"])
+def test_regression_derivations_render_to_markdown_and_latex(prior):
+    result = mlemap.derive("linear_regression", prior=prior)
+    markdown, latex = result.to_markdown(), result.to_latex()
+    for text in (markdown, latex):
+        assert r"\left\lVert y - X w \right\rVert^{2}" in text
+        assert "X^{T}" in text and r"\mathbb{I}" not in text and "+ -" not in text
+    assert all(ord(c) < 128 for c in latex)  # pdflatex sets no raw Unicode
+    assert latex.startswith(r"\documentclass")
+    expected = {
+        None: r"\hat{w} & = \left(X^{T} X\right)^{-1} X^{T} y",
+        "normal": r"\left(X^{T} X + \lambda I\right) w & = X^{T} y",
+        "laplace": r"\hat{w} & = S\left(X^{T} y, \lambda\right)",
+    }[prior]
+    assert expected in markdown
+
+
+@pytest.mark.skipif(not __import__("shutil").which("latexmk"), reason="latexmk is not installed")
+def test_regression_latex_compiles_without_overfull_lines(tmp_path):
+    import subprocess
+
+    for prior in (None, "normal", "laplace"):
+        source = tmp_path / f"regression_{prior}.tex"
+        source.write_text(mlemap.derive("linear_regression", prior=prior).to_latex())
+        run = subprocess.run(
+            ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", source.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert run.returncode == 0, run.stdout[-2000:]
+        assert "Overfull" not in source.with_suffix(".log").read_text(errors="replace")
+
+
+def test_regression_joins_a_custom_handout_and_the_command_line(tmp_path, capsys):
+    from mlemap.cli import main
+
+    arguments = ["handout", "linear_regression", "linear_regression:normal"]
+    arguments += ["linear_regression:laplace", "-o", str(tmp_path), "--no-pdf"]
+    assert main(arguments) == 0
+    markdown = (tmp_path / "handout.md").read_text()
+    assert "MLE for linear regression: ordinary least squares" in markdown
+    assert "MAP for linear regression with a Gaussian prior: ridge" in markdown
+    assert "MAP for linear regression with a Laplace prior: the lasso" in markdown
+    capsys.readouterr()
+    assert (
+        main(["derive", "linear_regression", "--prior", "laplace", "--format", "md", "-o", "-"])
+        == 0
+    )
+    assert "Subgradient condition" in capsys.readouterr().out

@@ -205,5 +205,16 @@ def custom_handout(
     views = []
     for model, prior, estimate in specs:
         say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
-        views.append(view(derive(model, prior=prior, estimate=estimate)))
+        views.append(_view(derive(model, prior=prior, estimate=estimate)))
     return views
+
+
+def _view(d: object) -> DerivationView:
+    """The view of a derivation of either engine: the Σ-pipeline or matrix calculus."""
+    from .regression_model import RegressionDerivation
+
+    if isinstance(d, RegressionDerivation):
+        from .regression_document import view as regression_view
+
+        return regression_view(d)
+    return view(d)  # type: ignore[arg-type]

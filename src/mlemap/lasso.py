@@ -175,11 +175,10 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
             (
                 "Multiplying the log-posterior by ",
                 -sigma2,
-                " < 0 turns maximising into minimising; the terms ",
-                rest,
-                " do not depend on ",
+                " < 0 turns maximising into minimising; the constant terms of the "
+                "log-posterior (times σ²) do not depend on ",
                 w,
-                ". The Laplace prior gives the ",
+                " and are dropped. The Laplace prior gives the ",
                 L1Norm(w),
                 " penalty of the lasso, with ",
                 lam,

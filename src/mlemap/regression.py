@@ -256,7 +256,10 @@ def _likelihood_step(points: Sequence[MatrixPoint]) -> Step:
 
 
 def _weaker(*checks: Check) -> Check:
-    return next((c for c in checks if c.method == "numeric"), checks[-1])
+    """Several checks of one step: as strong as the weakest, and each one's detail shown."""
+    method = "numeric" if any(c.method == "numeric" for c in checks) else checks[-1].method
+    details = list(dict.fromkeys(c.detail for c in checks))
+    return Check(method, "; ".join(details))
 
 
 def _argmin_step(objective: sp.Expr, kept: sp.Expr, scale: sp.Expr, points: Sequence) -> Step:
