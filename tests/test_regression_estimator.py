@@ -196,3 +196,26 @@ def test_lasso_penalty_from_the_variances_and_the_iteration_cap(lasso):
         lasso(X, y, lam=1.0, max_iter=0)
     with pytest.raises(mlemap.MlemapError, match="sigma2=… and b=…"):
         lasso(X, y)
+
+
+@given(
+    n=st.integers(2, 40),
+    d=st.integers(1, 8),
+    fraction=st.floats(0.01, 1.2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_lasso_satisfies_the_subgradient_condition(n, d, fraction, seed):
+    f = mlemap.derive("linear_regression", prior="laplace").estimator()
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(n, d)), rng.normal(size=n)
+    lam = fraction * float(np.abs(X.T @ y).max()) + 1e-3
+    result = f(X, y, lam=lam, tol=1e-13, max_iter=100_000)
+    correlation = X.T @ (y - X @ result["w"])
+    active = result["w"] != 0
+    slack = 1e-5 * (1 + lam)
+    np.testing.assert_allclose(
+        correlation[active], lam * np.sign(result["w"][active]), atol=slack, rtol=0
+    )
+    assert np.all(np.abs(correlation[~active]) <= lam + slack)
+    if fraction >= 1.0:  # λ ≥ ‖Xᵀy‖∞: every coefficient is 0
+        assert not active.any()

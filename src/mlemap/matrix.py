@@ -96,8 +96,7 @@ class LinearSystem:
 
 
 def _matrix_terms(expr: sp.MatrixExpr) -> list[sp.MatrixExpr]:
-    expanded = sp.expand(expr.doit()) if not isinstance(expr, sp.MatAdd) else expr.expand()
-    return list(sp.MatAdd.make_args(expanded))
+    return list(sp.MatAdd.make_args(expr.doit().expand()))
 
 
 def collect_linear(gradient: sp.MatrixExpr, unknown: sp.MatrixSymbol) -> LinearSystem:
@@ -136,9 +135,7 @@ def _split(term: sp.MatrixExpr) -> tuple[sp.Expr, list[sp.MatrixExpr]]:
     """A term as a scalar coefficient and its matrix factors, in order."""
     if isinstance(term, sp.MatMul):
         scalar, factors = term.as_coeff_matrices()
-        return sp.Mul(*[scalar]), list(factors)
-    if isinstance(term, sp.MatrixSymbol | sp.Transpose | sp.Inverse | sp.Identity):
-        return sp.Integer(1), [term]
+        return sp.sympify(scalar), list(factors)
     return sp.Integer(1), [term]
 
 

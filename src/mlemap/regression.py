@@ -306,19 +306,19 @@ def _gradient_step(
     return Step("score", "Gradient", (line,), words, check), gradient
 
 
-def _normal_equations(gradient: sp.MatrixExpr, points: Sequence) -> tuple[LinearSystem, sp.Expr]:
-    """The stationarity equation as A w = b with b free of scalar factors (Xᵀy): returns
-    the system and the factor the gradient was divided by."""
+def _normal_equations(
+    gradient: sp.MatrixExpr, points: Sequence[MatrixPoint]
+) -> tuple[LinearSystem, sp.Expr, Check]:
+    """The stationarity equation as A w = b, divided by the scalar factor of b so that b is
+    Xᵀy: the system, that factor, and the check that factor·(b − A w) is the gradient."""
     system = collect_linear(gradient, w)
-    scale, _ = system.b.as_coeff_mmul() if hasattr(system.b, "as_coeff_mmul") else (1, None)
-    scale = sp.sympify(scale)
+    scale = sp.Integer(1)
     if isinstance(system.b, sp.MatMul):
         scale = sp.Mul(*[a for a in system.b.args if not isinstance(a, sp.MatrixExpr)])
     A = sp.MatAdd(*[t / scale for t in sp.MatAdd.make_args(system.A)]).doit()
     rhs = (system.b / scale).doit()
-    scaled = LinearSystem(A, rhs, w)
-    matrix_equivalent(gradient, scale * (rhs - A * w), points, "the normal equations")
-    return scaled, scale
+    check = matrix_equivalent(gradient, scale * (rhs - A * w), points, "the normal equations")
+    return LinearSystem(A, rhs, w), scale, check
 
 
 # -- OLS --------------------------------------------------------------------------------------
@@ -330,7 +330,7 @@ def _ols(rng: np.random.Generator) -> RegressionDerivation:
     matrix_objective = -(_residual.T * _residual) / (2 * sigma2)
     step, gradient = _gradient_step(LogLikelihood(w, sigma2), objective, matrix_objective, points)
     steps.append(step)
-    system, scale = _normal_equations(gradient, points)
+    system, scale, collected = _normal_equations(gradient, points)
     steps.append(
         Step(
             "stationarity",
@@ -343,7 +343,7 @@ def _ols(rng: np.random.Generator) -> RegressionDerivation:
                 1 / scale,
                 " gives the normal equations:",
             ),
-            matrix_equivalent(gradient, scale * (system.b - system.A * w), points, "them"),
+            collected,
         )
     )
     solution = system.solution
@@ -493,7 +493,7 @@ def _ridge(rng: np.random.Generator) -> RegressionDerivation:
     matrix_objective = -(_residual.T * _residual) / (2 * sigma2) - (w.T * w) / (2 * tau2)
     step, gradient = _gradient_step(LogPosterior(w), log_posterior, matrix_objective, points)
     steps.append(step)
-    system, scale = _normal_equations(gradient, points)
+    system, scale, collected = _normal_equations(gradient, points)
     # λ is read off the system: the coefficient of the identity in A.
     identity_terms = [t for t in sp.MatAdd.make_args(system.A) if t.has(sp.Identity)]
     if len(identity_terms) != 1:
@@ -520,10 +520,7 @@ def _ridge(rng: np.random.Generator) -> RegressionDerivation:
                 lam,
                 ", the noise variance over the prior variance.",
             ),
-            _weaker(
-                matrix_equivalent(gradient, scale * (system.b - system.A * w), points, "them"),
-                same,
-            ),
+            _weaker(collected, same),
         )
     )
     solution = sp.MatMul(sp.Inverse(penalised), X.T, y)
