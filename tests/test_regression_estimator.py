@@ -219,3 +219,18 @@ def test_lasso_satisfies_the_subgradient_condition(n, d, fraction, seed):
     assert np.all(np.abs(correlation[~active]) <= lam + slack)
     if fraction >= 1.0:  # λ ≥ ‖Xᵀy‖∞: every coefficient is 0
         assert not active.any()
+
+
+def test_lasso_wide_designs_use_the_residual_and_check_x(lasso):
+    # d > n: coordinate descent on the residual, never forming the d × d Gram matrix
+    X, y = _data(n=20, d=60, seed=9)
+    result = lasso(X, y, lam=3.0, tol=1e-14, max_iter=100_000)
+    reference = sklearn.Lasso(alpha=3.0 / 20, fit_intercept=False, tol=1e-14, max_iter=100_000)
+    np.testing.assert_allclose(result["w"], reference.fit(X, y).coef_, atol=1e-6, rtol=0)
+    assert 0 <= result["gap"] <= 1e-14 * (y @ y)
+    X[3, 7] = np.nan
+    with pytest.raises(mlemap.DataError, match="X contains NaN"):
+        lasso(X, y, lam=3.0)
+    X, y = _data(n=20, d=40, seed=10)
+    with pytest.warns(mlemap.ConvergenceWarning, match="max_iter = 1"):
+        assert lasso(X, y, lam=0.01, tol=1e-16, max_iter=1)["iterations"] == 1

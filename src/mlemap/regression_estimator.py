@@ -210,6 +210,58 @@ def _duality_gap(
 def _lasso(
     design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
 ) -> dict[str, Any]:
+    if design.shape[1] > design.shape[0]:
+        return _lasso_residual(design, response, penalty, tol, max_iter)
+    return _lasso_gram(design, response, penalty, tol, max_iter)
+
+
+def _warn_unconverged(max_iter: int, gap: float, threshold: float) -> None:
+    warnings.warn(
+        f"lasso coordinate descent stopped at max_iter = {max_iter} with duality gap "
+        f"{gap:.3g} > tol·‖y‖² = {threshold:.3g}; increase max_iter or tol",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+def _lasso_residual(
+    design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
+) -> dict[str, Any]:
+    """Coordinate descent on the residual, for d > n, where XᵀX (d×d) would be larger than X:
+    each update reads one column (of a Fortran-ordered copy, so columns are contiguous)."""
+    columns = np.asfortranarray(design)
+    if not np.isfinite(columns).all():
+        raise DataError("X contains NaN or ±inf; every entry must be finite")
+    cols = columns.shape[1]
+    norms = np.einsum("ij,ij->j", columns, columns)
+    correlation = columns.T @ response
+    yy = float(response @ response)
+    coef = np.zeros(cols)
+    residual = response.copy()
+    threshold = tol * yy
+    gap = _duality_gap(coef, correlation, correlation, yy, penalty)
+    iterations = 0
+    while gap > threshold and iterations < max_iter:
+        iterations += 1
+        for j in range(cols):
+            if norms[j] == 0.0:
+                continue
+            column = columns[:, j]
+            old = coef[j]
+            partial = float(column @ residual) + norms[j] * old
+            new = math.copysign(max(abs(partial) - penalty, 0.0), partial) / norms[j]
+            if new != old:
+                residual -= (new - old) * column
+                coef[j] = new
+        gap = _duality_gap(coef, columns.T @ residual, correlation, yy, penalty)
+    if gap > threshold:
+        _warn_unconverged(max_iter, gap, threshold)
+    return {"w": coef, "iterations": iterations, "gap": gap}
+
+
+def _lasso_gram(
+    design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
+) -> dict[str, Any]:
     gram, correlation = _gram(design, response)
     cols = gram.shape[0]
     yy = float(response @ response)
@@ -234,10 +286,5 @@ def _lasso(
                 coef[j] = new
         gap = _duality_gap(coef, gradient, correlation, yy, penalty)
     if gap > threshold:
-        warnings.warn(
-            f"lasso coordinate descent stopped at max_iter = {max_iter} with duality gap "
-            f"{gap:.3g} > tol·‖y‖² = {threshold:.3g}; increase max_iter or tol",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        _warn_unconverged(max_iter, gap, threshold)
     return {"w": coef, "iterations": iterations, "gap": gap}
