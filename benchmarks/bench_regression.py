@@ -98,6 +98,7 @@ def main() -> None:
         (10**5 // scale, 100, 0.1),
         (10**4 // scale, 500, 0.05),
         (10**6 // scale, 50, 0.1),
+        (10**3 // scale, 2000, 0.1),  # d > n: coordinate descent on the residual
     ]
     for row in lasso_rows(lasso_sizes, args.repeats, args.tol):
         print(row, flush=True)
