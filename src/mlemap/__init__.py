@@ -17,7 +17,14 @@ from .domains import (
     Domain,
     Support,
 )
-from .errors import DataError, DomainError, MlemapError, ModelDefinitionError, UnknownNameError
+from .errors import (
+    ConvergenceWarning,
+    DataError,
+    DomainError,
+    MlemapError,
+    ModelDefinitionError,
+    UnknownNameError,
+)
 from .estimator import Estimator
 from .model import Model, Parameter, Prior
 from .verify import VerificationError
@@ -29,6 +36,7 @@ __all__ = [
     "REAL",
     "UNIT_INTERVAL",
     "CheckReport",
+    "ConvergenceWarning",
     "DataError",
     "Derivation",
     "Domain",

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from . import steps as steps_
-from .catalog import MODELS, PRIORS
+from .catalog import MATRIX_MODELS, MODELS, PRIORS
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation
@@ -21,6 +21,7 @@ from .errors import DomainError, MlemapError, UnknownNameError
 from .model import Model, Parameter, Prior
 from .printing import to_text
 from .problem import BoundPrior, Problem
+from .regression_model import RegressionDerivation
 from .solve import stationary_points
 from .sums import collect_parameters, normalize
 from .symbols import i, n
@@ -112,13 +113,23 @@ def derive(
     model: str | Model,
     prior: PriorSpec = None,
     estimate: str | Iterable[str] | None = None,
-) -> Derivation:
+) -> Derivation | RegressionDerivation:
     """Derive the MLE (no prior) or the MAP estimator (with a prior), step by step.
 
     ``model`` is a catalog name (see :func:`mlemap.models`) or an :class:`mlemap.Model`;
     ``prior`` is a prior name for the single estimated parameter, or a dict from parameter
     name to prior name; ``estimate`` names the parameters to estimate (the others are known).
+    ``"linear_regression"`` (prior None, ``"normal"`` or ``"laplace"``) is derived by matrix
+    calculus and gives a :class:`~mlemap.regression_model.RegressionDerivation`.
     """
+    if isinstance(model, str) and model in MATRIX_MODELS:
+        if isinstance(prior, Mapping):
+            prior = tuple(sorted(prior.items()))
+        if estimate is not None and not isinstance(estimate, str):
+            estimate = tuple(estimate)
+        return _derive_matrix(model, prior, estimate)
+    if isinstance(model, str) and model not in MODELS:
+        raise UnknownNameError("model", model, [*MODELS.names(), *MATRIX_MODELS.names()])
     key = _catalog_key(model, prior, estimate)
     if key is not None:
         return _derive_catalog(*key)
@@ -159,6 +170,13 @@ def _derive_catalog(model: str, prior: object, estimate: object) -> Derivation:
     estimate = list(estimate) if isinstance(estimate, tuple) else estimate
     resolved = _estimated(MODELS.resolve(model), estimate)
     return derive_problem(Problem(resolved, _priors(resolved, prior)))
+
+
+@lru_cache(maxsize=16)
+def _derive_matrix(model: str, prior: object, estimate: object) -> RegressionDerivation:
+    """A model of the matrix catalog (linear regression), derived by matrix calculus."""
+    prior = dict(prior) if isinstance(prior, tuple) else prior
+    return MATRIX_MODELS.get(model).derive(prior, estimate)
 
 
 # -- the pipeline ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "ConvergenceWarning",
     "DataError",
     "DomainError",
     "MlemapError",
@@ -52,3 +53,7 @@ class ParseError(MlemapError, ValueError):
 class DataError(MlemapError, ValueError):
     """Data an estimator cannot use: empty, not finite, outside the model's support, of the
     wrong shape or type, or data for which the estimate does not exist."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A numeric method stopped at its iteration cap before reaching its tolerance."""

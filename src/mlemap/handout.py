@@ -181,6 +181,11 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
     for key, (model, prior) in plan.items():
         say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
         derived[key] = derive(model, prior=prior)
+    regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
+    views = {key: view(d) for key, d in derived.items()}
+    for key, prior in regression.items():
+        say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
+        views[key] = _view(derive("linear_regression", prior=prior))
     say("computing the coin comparison")
     coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
     seven = coin[0]
@@ -191,7 +196,7 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
         _general_formulas(),
-        {key: view(d) for key, d in derived.items()},
+        views,
         coin,
         numbers,
     )
@@ -205,5 +210,16 @@ def custom_handout(
     views = []
     for model, prior, estimate in specs:
         say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
-        views.append(view(derive(model, prior=prior, estimate=estimate)))
+        views.append(_view(derive(model, prior=prior, estimate=estimate)))
     return views
+
+
+def _view(d: object) -> DerivationView:
+    """The view of a derivation of either engine: the Σ-pipeline or matrix calculus."""
+    from .regression_model import RegressionDerivation
+
+    if isinstance(d, RegressionDerivation):
+        from .regression_document import view as regression_view
+
+        return regression_view(d)
+    return view(d)  # type: ignore[arg-type]

@@ -139,6 +139,26 @@ class _Latex(LatexPrinter):
         )
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
 
+    def _print_MatAdd(self, expr: sp.MatAdd) -> str:
+        # y − Xw and XᵀX + λI, as a handout writes them: positive terms first, data first,
+        # and a negative term as "− A" rather than "+ −A".
+        terms = sorted(
+            expr.args,
+            key=lambda t: (_is_negative(t), t.has(sp.Identity), not _has_data(t)),
+        )
+        out = ""
+        for number, term in enumerate(terms):
+            if _is_negative(term):
+                body = self.parenthesize(-term, PRECEDENCE["Add"], strict=True)
+                out += f" - {body}" if number else f"- {body}"
+            else:
+                body = self.parenthesize(term, PRECEDENCE["Add"], strict=False)
+                out += f" + {body}" if number else body
+        return out
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "I"
+
     def _print_beta(self, expr: sp.Basic, exp: str | None = None) -> str:
         # SymPy's own version formats its arguments with str(), losing symbol names.
         inside = ", ".join(self._print(a) for a in expr.args)
@@ -157,6 +177,18 @@ class _Latex(LatexPrinter):
         return f"{self._print(expr.lhs)} > {self._print(expr.rhs)}"
 
 
+def _is_negative(term: sp.Basic) -> bool:
+    if isinstance(term, sp.MatMul):
+        scalars = [a for a in term.args if not isinstance(a, sp.MatrixExpr)]
+        return bool(sp.Mul(*scalars).could_extract_minus_sign())
+    return False
+
+
+def _has_data(term: sp.Basic) -> bool:
+    """A term that is a data vector or matrix alone (y, Xᵀy) rather than a product with w."""
+    return not any(getattr(s, "name", "") == "w" for s in term.atoms(sp.MatrixSymbol))
+
+
 class _Negative(sp.Function):
     """−(…) of an unevaluated product, printed as a minus sign rather than (−1)·(…)."""
 
@@ -169,8 +201,8 @@ def _arrange(expr: sp.Basic, last: frozenset[sp.Symbol], in_sum: bool = False) -
     product the parameters after counts and statistics (n μ, k θ), as handouts write them."""
     if isinstance(expr, sp.MatrixBase):
         return sp.ImmutableMatrix(expr.rows, expr.cols, [_arrange(e, last) for e in expr])
-    if not expr.args:
-        return expr
+    if not expr.args or isinstance(expr, sp.MatrixExpr):
+        return expr  # matrix expressions print through _print_MatAdd as they are
     args = [_arrange(a, last, expr.is_Add) for a in expr.args]
     if expr.is_Mul:
         if not in_sum and args[0] == -1 and len(args) > 1:

@@ -1,0 +1,108 @@
+"""Speed of mlemap's linear-regression estimators: ridge against the direct NumPy solve and
+scikit-learn's Ridge, the lasso against scikit-learn's Lasso at the same tolerance.
+
+Run as ``python benchmarks/bench_regression.py`` (with ``src`` on ``PYTHONPATH`` or mlemap
+installed; scikit-learn installed). Every time is the minimum over several repeats within
+one run, and every ratio is taken within that run. Ratios below 1 mean mlemap is faster.
+
+* ridge: ours / ``np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y)`` and ours /
+  ``Ridge(alpha=lam, fit_intercept=False).fit(X, y)``;
+* lasso: ours / ``Lasso(alpha=lam / n, fit_intercept=False, tol=tol).fit(X, y)`` with the
+  same tolerance (both stop when the duality gap is below tol·‖y‖²), and the largest
+  difference between the two coefficient vectors.
+
+This is a report, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.linear_model import Lasso, Ridge
+
+import mlemap
+
+
+def best(f: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def data(n: int, d: int, seed: int = 0, sparse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    coef = rng.standard_normal(d)
+    if sparse:
+        coef[rng.random(d) < 0.7] = 0.0
+    return X, X @ coef + rng.standard_normal(n)
+
+
+def ridge_rows(sizes: list[tuple[int, int]], repeats: int) -> list[str]:
+    f = mlemap.derive("linear_regression", prior="normal").estimator()
+    lam = 0.5
+    rows = []
+    for n, d in sizes:
+        X, y = data(n, d)
+        ours = best(lambda X=X, y=y: f(X, y, lam=lam), repeats)
+        direct = best(
+            lambda X=X, y=y, d=d: np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y), repeats
+        )
+        sk = best(lambda X=X, y=y: Ridge(alpha=lam, fit_intercept=False).fit(X, y), repeats)
+        rows.append(
+            f"| ridge | {n:.0e} × {d} | {ours * 1e3:9.1f} | {ours / direct:5.2f} "
+            f"| {ours / sk:5.2f} | |"
+        )
+    return rows
+
+
+def lasso_rows(sizes: list[tuple[int, int, float]], repeats: int, tol: float) -> list[str]:
+    f = mlemap.derive("linear_regression", prior="laplace").estimator()
+    rows = []
+    for n, d, fraction in sizes:
+        X, y = data(n, d, sparse=True)
+        lam = fraction * float(np.abs(X.T @ y).max())  # a fraction of the λ that zeroes all
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = best(lambda X=X, y=y, lam=lam: f(X, y, lam=lam, tol=tol), repeats)
+            model = Lasso(alpha=lam / n, fit_intercept=False, tol=tol, max_iter=10_000)
+            sk = best(lambda X=X, y=y, model=model: model.fit(X, y), repeats)
+        result = f(X, y, lam=lam, tol=tol)
+        difference = float(np.abs(result["w"] - model.coef_).max())
+        rows.append(
+            f"| lasso | {n:.0e} × {d} | {ours * 1e3:9.1f} | | {ours / sk:5.2f} "
+            f"| {result['iterations']} sweeps, max diff {difference:.1e} |"
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tol", type=float, default=1e-4, help="lasso tolerance (both)")
+    parser.add_argument("--small", action="store_true", help="10× fewer rows (a quick run)")
+    args = parser.parse_args()
+    scale = 10 if args.small else 1
+    print("| estimator | X | ours (ms) | ours / np.linalg.solve | ours / sklearn | notes |")
+    print("| --- | --- | ---: | ---: | ---: | --- |")
+    for row in ridge_rows([(10**6 // scale, 50), (10**5 // scale, 500)], args.repeats):
+        print(row, flush=True)
+    lasso_sizes = [
+        (10**5 // scale, 100, 0.1),
+        (10**4 // scale, 500, 0.05),
+        (10**6 // scale, 50, 0.1),
+        (10**3 // scale, 2000, 0.1),  # d > n: coordinate descent on the residual
+    ]
+    for row in lasso_rows(lasso_sizes, args.repeats, args.tol):
+        print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The record of a linear-regression derivation: the same reading interface as
+:class:`mlemap.Derivation` (steps, estimates, results, rendering, ``estimator()``) for an
+unknown that is a vector rather than a set of scalar parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .derivation import Step
+from .printing import to_text
+
+if TYPE_CHECKING:
+    from .regression_estimator import RegressionEstimator
+
+__all__ = ["RegressionDerivation"]
+
+
+@dataclass(frozen=True)
+class RegressionDerivation:
+    """OLS (``prior`` None), ridge (``"normal"``) or lasso (``"laplace"``), step by step.
+
+    ``estimates`` maps w (and σ² for OLS) to its closed form, empty for the lasso (no closed
+    form); ``definitions`` names derived quantities (λ = σ²/τ²)."""
+
+    name: str
+    prior: str | None
+    steps: tuple[Step, ...]
+    estimates: dict[sp.Basic, sp.Basic]
+    results: tuple[sp.Eq, ...]
+    closed_form: bool
+    assumptions: tuple[str, ...]
+    definitions: dict[sp.Symbol, sp.Expr]
+
+    @property
+    def method(self) -> str:
+        return "MAP" if self.prior else "MLE"
+
+    @property
+    def estimator_kind(self) -> str:
+        return {None: "ols", "normal": "ridge", "laplace": "lasso"}[self.prior]
+
+    def estimator(self) -> RegressionEstimator:
+        """The estimate as a validated NumPy function ``f(X, y, **known) -> {"w": …}``."""
+        from .regression_estimator import RegressionEstimator
+
+        return RegressionEstimator(self.estimator_kind)
+
+    def render(self, fmt: str, templates: str | Path | None = None) -> str:
+        """Markdown (``"md"``) or LaTeX (``"tex"``), through the derivation templates."""
+        from .regression_document import view
+        from .render import Renderer
+
+        return Renderer(templates).render("derivation", fmt, d=view(self))
+
+    def to_markdown(self, templates: str | Path | None = None) -> str:
+        return self.render("md", templates)
+
+    def to_latex(self, templates: str | Path | None = None) -> str:
+        return self.render("tex", templates)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __repr__(self) -> str:
+        what = {None: "OLS", "normal": "ridge", "laplace": "lasso"}[self.prior]
+        found = "; ".join(f"{to_text(r.lhs)} = {to_text(r.rhs)}" for r in self.results)
+        return f"<Derivation {self.method} of {self.name} ({what}): {found or 'no closed form'}>"
