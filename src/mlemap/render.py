@@ -53,6 +53,9 @@ _LATEX_SPECIAL = {
     "₀": r"\(_0\)",
     "ᵢ": r"\(_i\)",
     "×": r"\(\times\)",
+    # In OT1 text, < and > print as ¡ and ¿.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
     "−": r"\(-\)",
     "∼": r"\(\sim\)",
     "∞": r"\(\infty\)",
