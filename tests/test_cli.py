@@ -161,6 +161,13 @@ def test_spec_grammar():
             parse_spec(bad)
 
 
+def test_version(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("mlemap ")
+
+
 def test_the_console_script_is_the_module():
     result = run("models")
     assert result.returncode == 0 and result.stdout.startswith("bernoulli:")

@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from . import __name__ as package
@@ -51,11 +52,19 @@ def parse_spec(text: str) -> tuple[str, object, list[str] | None]:
     return match["model"], prior, estimate
 
 
+def _version() -> str:
+    try:
+        return metadata.version("mlemap")
+    except metadata.PackageNotFoundError:  # running from a source tree without installing
+        return "(not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlemap",
         description="Derive MLE and MAP estimators step by step, and render them as handouts.",
     )
+    parser.add_argument("--version", action="version", version=f"mlemap {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     handout = commands.add_parser(
