@@ -21,7 +21,7 @@ from .verify import Check
 if TYPE_CHECKING:
     from .estimator import Estimator
 
-__all__ = ["Derivation", "Step"]
+__all__ = ["Derivation", "Documents", "Step"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,38 @@ class Step:
         return f"Step({self.kind!r}: {self.heading}; {self.check.method})"
 
 
+class Documents:
+    """Markdown, LaTeX and Jupyter display for anything with a ``view()`` for the
+    derivation templates: scalar and matrix derivations alike."""
+
+    def view(self) -> object:
+        raise NotImplementedError
+
+    def render(self, fmt: str, templates: str | Path | None = None) -> str:
+        """The derivation as a document: ``fmt`` is "md" or "tex"; ``templates`` names a folder
+        whose templates override the shipped ones."""
+        from .render import Renderer
+
+        return Renderer(templates).render("derivation", fmt, d=self.view())
+
+    def to_markdown(self, templates: str | Path | None = None) -> str:
+        """Markdown with $…$ maths, for GitHub, Jupyter and MathJax."""
+        return self.render("md", templates)
+
+    def to_latex(self, templates: str | Path | None = None) -> str:
+        """A complete LaTeX document that compiles with pdflatex."""
+        return self.render("tex", templates)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        rows = self.view().results
+        return "$$" + r" \\ ".join(f"{r.lhs} {r.relation} {r.rhs}" for r in rows) + "$$"
+
+
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Documents):
     """A complete MLE or MAP derivation for one problem."""
 
     problem: Problem
@@ -132,31 +162,11 @@ class Derivation:
 
         return Estimator(self)
 
-    # -- rendering ------------------------------------------------------------------------------
-    def render(self, fmt: str, templates: str | Path | None = None) -> str:
-        """The derivation as a document: ``fmt`` is "md" or "tex"; ``templates`` names a folder
-        whose templates override the shipped ones."""
-        from .document import view
-        from .render import Renderer
-
-        return Renderer(templates).render("derivation", fmt, d=view(self))
-
-    def to_markdown(self, templates: str | Path | None = None) -> str:
-        """Markdown with $…$ maths, for GitHub, Jupyter and MathJax."""
-        return self.render("md", templates)
-
-    def to_latex(self, templates: str | Path | None = None) -> str:
-        """A complete LaTeX document that compiles with pdflatex."""
-        return self.render("tex", templates)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def _repr_latex_(self) -> str:
+    def view(self) -> object:
+        """The format-independent view that the templates lay out."""
         from .document import view
 
-        rows = view(self).results
-        return "$$" + r" \ ".join(f"{r.lhs} {r.relation} {r.rhs}" for r in rows) + "$$"
+        return view(self)
 
     def __repr__(self) -> str:
         prior = ""

@@ -5,12 +5,11 @@ unknown that is a vector rather than a set of scalar parameters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from .derivation import Step
+from .derivation import Documents, Step
 from .printing import to_text
 
 if TYPE_CHECKING:
@@ -20,7 +19,7 @@ __all__ = ["RegressionDerivation"]
 
 
 @dataclass(frozen=True)
-class RegressionDerivation:
+class RegressionDerivation(Documents):
     """OLS (``prior`` None), ridge (``"normal"``) or lasso (``"laplace"``), step by step.
 
     ``estimates`` maps w (and σ² for OLS) to its closed form, empty for the lasso (no closed
@@ -49,21 +48,11 @@ class RegressionDerivation:
 
         return RegressionEstimator(self.estimator_kind)
 
-    def render(self, fmt: str, templates: str | Path | None = None) -> str:
-        """Markdown (``"md"``) or LaTeX (``"tex"``), through the derivation templates."""
+    def view(self) -> object:
+        """The format-independent view that the derivation templates lay out."""
         from .regression_document import view
-        from .render import Renderer
 
-        return Renderer(templates).render("derivation", fmt, d=view(self))
-
-    def to_markdown(self, templates: str | Path | None = None) -> str:
-        return self.render("md", templates)
-
-    def to_latex(self, templates: str | Path | None = None) -> str:
-        return self.render("tex", templates)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        return view(self)
 
     def __repr__(self) -> str:
         what = {None: "OLS", "normal": "ridge", "laplace": "lasso"}[self.prior]
