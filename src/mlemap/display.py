@@ -24,7 +24,7 @@ def _replacements(model: Model) -> dict[sp.Expr, sp.Expr]:
 
 def present(expr: sp.Expr, model: Model) -> sp.Expr:
     """``expr`` with data sums replaced by the model's named statistics and x̄."""
-    return sp.sympify(expr).xreplace(_replacements(model))
+    return sp.sympify(expr, strict=True).xreplace(_replacements(model))
 
 
 def statistic_definitions(exprs: list[sp.Expr], model: Model) -> dict[sp.Symbol, sp.Expr]:

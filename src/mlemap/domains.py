@@ -109,8 +109,8 @@ class Support:
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lower", sp.sympify(self.lower))
-        object.__setattr__(self, "upper", sp.sympify(self.upper))
+        object.__setattr__(self, "lower", sp.sympify(self.lower, strict=True))
+        object.__setattr__(self, "upper", sp.sympify(self.upper, strict=True))
 
     def set(self) -> sp.Set:
         if self.integer:

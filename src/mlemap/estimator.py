@@ -116,7 +116,7 @@ class Estimator:
     # -- pieces the plans use ----------------------------------------------------------------
     def spell(self, expr: sp.Expr) -> sp.Expr:
         """``expr`` with every named symbol in its keyword spelling."""
-        return sp.sympify(expr).xreplace(self._spelled)
+        return sp.sympify(expr, strict=True).xreplace(self._spelled)
 
     def spelled(self, symbol: sp.Symbol) -> sp.Symbol:
         return self._spelled[symbol]

@@ -118,7 +118,7 @@ def stable_logs(expr: sp.Expr) -> sp.Expr:
             return lg(a) + lg(b) - lg(a + b)
         return None
 
-    return sp.sympify(expr).replace(
+    return sp.sympify(expr, strict=True).replace(
         lambda e: isinstance(e, sp.log) and rewrite(e.args[0]) is not None,
         lambda e: rewrite(e.args[0]),
     )
@@ -145,7 +145,7 @@ def stable_roots(expr: sp.Expr) -> sp.Expr:
             (rest + coefficient * root, True),
         )
 
-    return sp.sympify(expr).replace(
+    return sp.sympify(expr, strict=True).replace(
         lambda e: e.is_Add and rewrite(e) is not None, lambda e: rewrite(e)
     )
 
@@ -169,7 +169,7 @@ def hoist_sums(
     sum over anything but all observations, or an ``x[k]`` outside any sum, is an error:
     it cannot be one reduction.
     """
-    taken = {str(s) for e in exprs for s in sp.sympify(e).free_symbols} | set(reserved)
+    taken = {str(s) for e in exprs for s in sp.sympify(e, strict=True).free_symbols} | set(reserved)
     data = sp.Symbol(str(x.label))
     names = _fresh_names(taken)
     totals: dict[sp.Expr, sp.Symbol] = {}

@@ -135,7 +135,7 @@ def _split(term: sp.MatrixExpr) -> tuple[sp.Expr, list[sp.MatrixExpr]]:
     """A term as a scalar coefficient and its matrix factors, in order."""
     if isinstance(term, sp.MatMul):
         scalar, factors = term.as_coeff_matrices()
-        return sp.sympify(scalar), list(factors)
+        return sp.sympify(scalar, strict=True), list(factors)
     return sp.Integer(1), [term]
 
 
@@ -171,7 +171,7 @@ def random_point(
     for m in matrices:
         if m.name in values:
             continue
-        rows, cols = (int(sp.sympify(s).subs(size)) for s in m.shape)
+        rows, cols = (int(sp.sympify(s, strict=True).subs(size)) for s in m.shape)
         values[m.name] = sp.Matrix(rows, cols, lambda *_: _rational(rng, -3, 3))
     scalars = {s: _rational(rng, 0.1, 5) for s in positive}
     scalars.update({s: _rational(rng, -3, 3) for s in real})
@@ -180,7 +180,7 @@ def random_point(
 
 def evaluate(expr: sp.Basic, point: MatrixPoint) -> sp.Basic:
     """``expr`` at ``point``, computed in full: an explicit matrix, or a number."""
-    sized = sp.sympify(expr).subs(point.sizes)
+    sized = sp.sympify(expr, strict=True).subs(point.sizes)
     replacements = {
         m: point.matrices[m.name] for m in sized.atoms(sp.MatrixSymbol) if m.name in point.matrices
     }
@@ -240,7 +240,7 @@ def matrix_equivalent(
 
 
 def _symbolically_equal(left: sp.Basic, right: sp.Basic) -> bool:
-    left, right = sp.sympify(left), sp.sympify(right)
+    left, right = sp.sympify(left, strict=True), sp.sympify(right, strict=True)
     if left == right:
         return True
     try:

@@ -139,13 +139,13 @@ class Model:
     def observation_density(self) -> sp.Expr:
         """p(xᵢ | θ) as a SymPy expression in ``x[i]``."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
-        return sp.sympify(self.density(self.x[i], *arguments))
+        return sp.sympify(self.density(self.x[i], *arguments), strict=True)
 
     def declared_density(self) -> sp.Expr:
         """p(xᵢ | θ) as declared, unevaluated, for display (1/√(2πσ²), not √2/(2√π√σ²))."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
         with sp.evaluate(False):
-            return sp.sympify(self.density(self.x[i], *arguments))
+            return sp.sympify(self.density(self.x[i], *arguments), strict=True)
 
     def statistic_sums(self) -> dict[sp.Symbol, sp.Sum]:
         """The named data sums: display symbol → Σ f(xᵢ)."""
@@ -181,7 +181,9 @@ class Prior:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hyperparameters", tuple(self.hyperparameters))
-        object.__setattr__(self, "flat", _frozen({k: sp.sympify(v) for k, v in self.flat.items()}))
+        object.__setattr__(
+            self, "flat", _frozen({k: sp.sympify(v, strict=True) for k, v in self.flat.items()})
+        )
         _arity(self.density, f"density of prior {self.name!r}", 1 + len(self.hyperparameters))
         names = {h.name for h in self.hyperparameters}
         if set(self.flat) - names:

@@ -228,7 +228,7 @@ def to_latex(
     (parameters and their estimates) that a product shows after its other factors."""
     if isinstance(obj, Support):
         return _support_latex(obj, names or {})
-    return _Latex(names or {}).doprint(_arrange(sp.sympify(obj), frozenset(last)))
+    return _Latex(names or {}).doprint(_arrange(sp.sympify(obj, strict=True), frozenset(last)))
 
 
 def _support_latex(support: Support, names: Mapping[sp.Symbol, str]) -> str:
@@ -303,4 +303,4 @@ def to_text(obj: object) -> str:
     """Plain text for a SymPy object or a support."""
     if isinstance(obj, Support):
         return obj.describe()
-    return _Text().doprint(sp.sympify(obj))
+    return _Text().doprint(sp.sympify(obj, strict=True))

@@ -29,12 +29,12 @@ class BoundPrior:
         return tuple(h.symbol for h in self.hyperparameters)
 
     def density(self) -> sp.Expr:
-        return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols))
+        return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
 
     def declared_density(self) -> sp.Expr:
         """The density as declared, unevaluated, for display."""
         with sp.evaluate(False):
-            return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols))
+            return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
 
     def flat_values(self) -> dict[sp.Symbol, sp.Expr]:
         """Hyperparameter values (or limits) at which this prior is flat."""
@@ -106,7 +106,7 @@ class Problem:
     def evaluate(self, expr: sp.Expr, point: Point, keep: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
         """``expr`` at a point: n and the data set in, sums expanded, symbols replaced
         (except those in ``keep``)."""
-        expr = sp.sympify(expr).xreplace({n: sp.Integer(point.size)})
+        expr = sp.sympify(expr, strict=True).xreplace({n: sp.Integer(point.size)})
         expr = expr.doit()
         data = {self.x[j + 1]: v for j, v in enumerate(point.data)}
         values = {s: v for s, v in point.values.items() if s not in keep}

@@ -118,7 +118,7 @@ def _gradient_check(
     for point in points:
         column, unknowns = _entries(point)
         free = MatrixPoint(point.sizes, {**point.matrices, "w": column}, point.scalars)
-        written_out = sp.sympify(evaluate(scalar, free))
+        written_out = sp.sympify(evaluate(scalar, free), strict=True)
         by_entries = sp.Matrix([sp.diff(written_out, u) for u in unknowns])
         at = dict(zip(unknowns, point.matrices["w"], strict=True))
         expected = by_entries.xreplace(at)

@@ -31,7 +31,7 @@ def normalize(expr: sp.Expr, expand: Iterable[sp.Symbol] = ()) -> sp.Expr:
     Σ(xᵢ − μ)² stays the handout's sum of squares.
     """
     expand = frozenset(expand)
-    return sp.sympify(expr).replace(
+    return sp.sympify(expr, strict=True).replace(
         lambda e: isinstance(e, sp.Sum), lambda s: _split_sum(s, expand)
     )
 
@@ -87,7 +87,7 @@ def _sums(expr: sp.Expr) -> list[sp.Sum]:
         for arg in e.args:
             visit(arg)
 
-    visit(sp.sympify(expr))
+    visit(sp.sympify(expr, strict=True))
     return sorted(found, key=sp.default_sort_key)
 
 
@@ -114,12 +114,12 @@ def freeze(
         assumptions = _sign(s.function)
         symbol = sp.Dummy(f"S{number}", real=True, **assumptions)
         table[symbol], replace[s] = s, symbol
-    return sp.sympify(expr).xreplace(replace), table
+    return sp.sympify(expr, strict=True).xreplace(replace), table
 
 
 def thaw(expr: sp.Expr, table: Mapping[sp.Symbol, sp.Sum]) -> sp.Expr:
     """Undo :func:`freeze`."""
-    return sp.sympify(expr).xreplace(dict(table))
+    return sp.sympify(expr, strict=True).xreplace(dict(table))
 
 
 def _sign(summand: sp.Expr) -> dict[str, bool]:

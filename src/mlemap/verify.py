@@ -126,7 +126,7 @@ def compare(
     """Decide ``left == right`` for all data and parameter values: ``symbolic`` on the
     difference first, then numbers at random points, exact rationals or (``exact=False``)
     30-digit floats; ``seconds`` bounds each evaluation."""
-    reason = symbolic(sp.sympify(left) - sp.sympify(right))
+    reason = symbolic(sp.sympify(left, strict=True) - sp.sympify(right, strict=True))
     if reason:
         return Comparison(Check("symbolic", reason))
     sizes = []
