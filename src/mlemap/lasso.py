@@ -13,18 +13,13 @@ import sympy as sp
 
 from .derivation import Step
 from .matrix import L1Norm, MatrixPoint, SquaredNorm, matrix_equivalent
-from .printing import Constant, PriorDensity
 from .regression import (
     ArgMin,
-    LogPosterior,
     SoftThreshold,
     X,
     _gradient_check,
-    _likelihood_step,
     _log_laplace_prior_by_entry,
-    _log_likelihood,
-    _model_step,
-    _normal_log_density_check,
+    _map_opening,
     _points,
     _residual,
     _weaker,
@@ -125,33 +120,17 @@ def _points_one_feature(rng: np.random.Generator) -> list[MatrixPoint]:
 def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
     points = _points(rng)
     log_prior = _log_laplace_prior()
-    steps = [_model_step()]
-    steps.append(
-        Step(
-            "prior",
-            "Prior",
-            (sp.Eq(sp.log(PriorDensity(w)), log_prior, evaluate=False),),
-            (
-                "The coefficients are independent Laplace(0, ",
-                b,
-                ") a priori, each of density exp(−|wⱼ|/b)/(2b); the log of the product of "
-                "their d densities is:",
-            ),
-            _normal_log_density_check(
-                log_prior, points, _log_laplace_prior_by_entry, "the log-prior"
-            ),
-        )
-    )
-    steps.append(_likelihood_step(points))
-    log_posterior = _log_likelihood() + log_prior
-    steps.append(
-        Step(
-            "log-posterior",
-            "Log-posterior",
-            (sp.Eq(LogPosterior(w), log_posterior + Constant(), evaluate=False),),
-            ("The log-likelihood plus the log-prior, up to a constant free of ", w, "."),
-            DEFINITION,
-        )
+    steps, log_posterior = _map_opening(
+        points,
+        log_prior,
+        _log_laplace_prior_by_entry,
+        (
+            "The coefficients are independent Laplace(0, ",
+            b,
+            ") a priori, each of density exp(−|wⱼ|/b)/(2b); the log of the product of "
+            "their d densities is:",
+        ),
+        ("The log-likelihood plus the log-prior, up to a constant free of ", w, "."),
     )
     # Multiply by −σ² < 0: maximising becomes minimising, and λ is the coefficient of ‖w‖₁.
     scaled = sp.expand(-sigma2 * log_posterior)

@@ -453,40 +453,51 @@ def _log_normal_prior() -> sp.Expr:
     return -d / 2 * sp.log(2 * sp.pi * tau2) - SquaredNorm(w) / (2 * tau2)
 
 
+def _map_opening(
+    points: list[MatrixPoint],
+    log_prior: sp.Expr,
+    by_entry: Callable,
+    prior_words: tuple[object, ...],
+    posterior_words: tuple[object, ...],
+) -> tuple[list[Step], sp.Expr]:
+    """Model, prior (checked entry by entry), likelihood and log-posterior: how every MAP
+    derivation of a matrix model begins. Returns the steps and the log-posterior."""
+    prior = Step(
+        "prior",
+        "Prior",
+        (sp.Eq(sp.log(PriorDensity(w)), log_prior, evaluate=False),),
+        prior_words,
+        _normal_log_density_check(log_prior, points, by_entry, "the log-prior"),
+    )
+    log_posterior = _log_likelihood() + log_prior
+    posterior = Step(
+        "log-posterior",
+        "Log-posterior",
+        (sp.Eq(LogPosterior(w), log_posterior + Constant(), evaluate=False),),
+        posterior_words,
+        DEFINITION,
+    )
+    return [_model_step(), prior, _likelihood_step(points), posterior], log_posterior
+
+
 def _ridge(rng: np.random.Generator) -> RegressionDerivation:
     points = _points(rng)
     log_prior = _log_normal_prior()
-    steps = [_model_step()]
-    steps.append(
-        Step(
-            "prior",
-            "Prior",
-            (sp.Eq(sp.log(PriorDensity(w)), log_prior, evaluate=False),),
-            (
-                "The coefficients are independent N(0, ",
-                tau2,
-                ") a priori: w ~ N(0, τ²I); the log of the product of their d densities is:",
-            ),
-            _normal_log_density_check(
-                log_prior, points, _log_normal_prior_by_entry, "the log-prior"
-            ),
-        )
-    )
-    steps.append(_likelihood_step(points))
-    log_posterior = _log_likelihood() + log_prior
-    steps.append(
-        Step(
-            "log-posterior",
-            "Log-posterior",
-            (sp.Eq(LogPosterior(w), log_posterior + Constant(), evaluate=False),),
-            (
-                "Bayes' rule: the log-posterior is the log-likelihood plus the log-prior, up to "
-                "a constant free of ",
-                w,
-                "; σ² is known.",
-            ),
-            DEFINITION,
-        )
+    steps, log_posterior = _map_opening(
+        points,
+        log_prior,
+        _log_normal_prior_by_entry,
+        (
+            "The coefficients are independent N(0, ",
+            tau2,
+            ") a priori: w ~ N(0, τ²I); the log of the product of their d densities is:",
+        ),
+        (
+            "Bayes' rule: the log-posterior is the log-likelihood plus the log-prior, up to "
+            "a constant free of ",
+            w,
+            "; σ² is known.",
+        ),
     )
     kept = SquaredNorm(_residual) + sigma2 / tau2 * SquaredNorm(w)
     steps.append(_argmin_step(log_posterior, kept, 2 * sigma2, points))
