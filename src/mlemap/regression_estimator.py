@@ -249,7 +249,7 @@ def _lasso_residual(
             column = columns[:, j]
             old = coef[j]
             partial = float(column @ residual) + norms[j] * old
-            new = math.copysign(max(abs(partial) - penalty, 0.0), partial) / norms[j]
+            new = _soft_threshold(partial, penalty) / norms[j]
             if new != old:
                 residual -= (new - old) * column
                 coef[j] = new
@@ -257,6 +257,11 @@ def _lasso_residual(
     if gap > threshold:
         _warn_unconverged(max_iter, gap, threshold)
     return {"w": coef, "iterations": iterations, "gap": gap}
+
+
+def _soft_threshold(value: float, penalty: float) -> float:
+    """S(z, λ) = sign(z)·max(|z| − λ, 0): one coordinate's lasso update (lasso.py derives it)."""
+    return math.copysign(max(abs(value) - penalty, 0.0), value)
 
 
 def _lasso_gram(
@@ -280,7 +285,7 @@ def _lasso_gram(
                 continue  # an all-zero feature: its coefficient stays 0
             old = coef[j]
             partial = gradient[j] + diagonal[j] * old  # xⱼᵀrⱼ with rⱼ = y − Xw + xⱼwⱼ
-            new = math.copysign(max(abs(partial) - penalty, 0.0), partial) / diagonal[j]
+            new = _soft_threshold(partial, penalty) / diagonal[j]
             if new != old:
                 gradient -= gram[j] * (new - old)
                 coef[j] = new
