@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from scipy import stats
 
 import mlemap
-from mlemap.symbols import i, n
+from mlemap.catalog.symbols import i, n
 
 settings.register_profile(
     "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]

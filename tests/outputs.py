@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from mlemap.cli import parse_spec
-from mlemap.derive import derive
-from mlemap.handout import custom_handout, seed_handout
-from mlemap.render import FORMATS, Renderer
+from mlemap.cli.options import parse_spec
+from mlemap.documents.handout import custom_handout, seed_handout
+from mlemap.documents.render import FORMATS, Renderer
+from mlemap.engine.derive import derive
 
 #: Derivations rendered alone in the output tests: every kind of step and of result.
 SAMPLES = [

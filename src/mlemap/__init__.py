@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+# Importing the stages above the engine registers what they lend to the record
+# (d.to_markdown(), d.estimator()) and linear regression's catalog entry.
+from . import documents, estimators  # noqa: F401
 from .catalog import MODELS, PRIORS, register_model, register_prior
-from .check import CheckReport, check
-from .derivation import Derivation, Step
-from .derive import derive
-from .domains import (
+from .catalog.domains import (
     NONNEGATIVE_INTEGER,
     POSITIVE,
     POSITIVE_INTEGER,
@@ -17,6 +17,11 @@ from .domains import (
     Domain,
     Support,
 )
+from .catalog.model import Model, Parameter, Prior
+from .checker.judge import CheckReport, check
+from .engine.derivation import Derivation, Step
+from .engine.derive import derive
+from .engine.verify import VerificationError
 from .errors import (
     ConvergenceWarning,
     DataError,
@@ -25,9 +30,8 @@ from .errors import (
     ModelDefinitionError,
     UnknownNameError,
 )
-from .estimator import Estimator
-from .model import Model, Parameter, Prior
-from .verify import VerificationError
+from .estimators.estimator import Estimator
+from .regression import entry  # noqa: F401
 
 __all__ = [
     "NONNEGATIVE_INTEGER",

@@ -1,5 +1,5 @@
 """``python -m mlemap`` is the ``mlemap`` command."""
 
-from .cli import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -1,4 +1,7 @@
-"""The catalog: named observation models and priors, one small declaration each."""
+"""The catalog: domains, symbols, Parameter/Model/Prior, and the named models and priors.
+
+Takes nothing from other stages; hands on declarations that the engine derives from.
+"""
 
 from . import likelihoods, priors  # noqa: F401  (importing registers the entries)
 from .matrix_models import MATRIX_MODELS, MatrixModel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
-from ..model import Model, Parameter
+from .domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
+from .model import Model, Parameter
 from .registry import register_model
 
 THETA = Parameter("theta", UNIT_INTERVAL, r"\theta", "probability of success")

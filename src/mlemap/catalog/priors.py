@@ -5,8 +5,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.functions.special.beta_functions import beta as beta_function
 
-from ..domains import POSITIVE, REAL, UNIT_INTERVAL
-from ..model import Parameter, Prior
+from .domains import POSITIVE, REAL, UNIT_INTERVAL
+from .model import Parameter, Prior
 from .registry import register_prior
 
 ALPHA = Parameter("alpha", POSITIVE, r"\alpha", "shape")

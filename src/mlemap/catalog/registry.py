@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
 from ..errors import MlemapError, ModelDefinitionError, UnknownNameError
-from ..model import Model, Prior
+from .model import Model, Prior
 
 __all__ = ["MODELS", "PRIORS", "Registry", "register_model", "register_prior"]
 

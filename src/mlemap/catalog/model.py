@@ -1,0 +1,211 @@
+"""Observation models and priors: small frozen declarations the engine derives from."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+
+import sympy as sp
+
+from ..errors import DomainError, ModelDefinitionError, UnknownNameError
+from .domains import Domain, Support
+from .symbols import data_symbol, i
+
+__all__ = ["Model", "Parameter", "Prior"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named quantity with a domain: a model parameter, a known constant or a hyperparameter."""
+
+    name: str
+    domain: Domain
+    latex: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ModelDefinitionError(
+                f"parameter name {self.name!r} must be a Python identifier (letters, digits, _)"
+            )
+        if not self.latex:
+            object.__setattr__(self, "latex", sp.latex(sp.Symbol(self.name)))
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return self.domain.symbol(self.name)
+
+
+def _frozen(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+def _arity(function: Callable, what: str, expected: int) -> None:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature: trust the caller
+        return
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return
+    if len(list(parameters)) != expected:
+        raise ModelDefinitionError(
+            f"{what} takes {len(list(parameters))} arguments; it must take {expected}"
+        )
+
+
+@dataclass(frozen=True)
+class Model:
+    """One i.i.d. observation model.
+
+    ``density(x, *parameters, *constants)`` returns the density (or mass function) of one
+    observation ``x`` as a SymPy expression; arguments come in declaration order.
+    ``statistics`` names data sums for display: ``{"k": lambda x: x}`` shows Σ xᵢ as k.
+    """
+
+    name: str
+    parameters: tuple[Parameter, ...]
+    support: Support
+    density: Callable[..., sp.Expr]
+    constants: tuple[Parameter, ...] = ()
+    statistics: Mapping[str, Callable[[sp.Expr], sp.Expr]] = field(default_factory=dict)
+    description: str = ""
+    reference: str = ""
+    data: str = "x"
+    known: frozenset[str] = frozenset()
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parameters", tuple(self.parameters))
+        object.__setattr__(self, "constants", tuple(self.constants))
+        object.__setattr__(self, "statistics", _frozen(self.statistics))
+        object.__setattr__(self, "known", frozenset(self.known))
+        object.__setattr__(self, "label", self.label or self.name.replace("_", " "))
+        if not self.parameters:
+            raise ModelDefinitionError(f"model {self.name!r} declares no parameters")
+        names = [p.name for p in (*self.parameters, *self.constants)]
+        taken = {*names, self.data, "n", "i", *self.statistics}
+        if len(taken) != len(names) + 3 + len(self.statistics):
+            raise ModelDefinitionError(
+                f"model {self.name!r}: parameter, constant, statistic and data names must be "
+                f"distinct and may not be 'n' or 'i'; got {[*names, self.data, *self.statistics]}"
+            )
+        unknown = self.known - {p.name for p in self.parameters}
+        if unknown:
+            raise UnknownNameError(
+                "parameter", sorted(unknown)[0], self.parameter_names, f"of model {self.name!r}"
+            )
+        _arity(self.density, f"density of model {self.name!r}", 1 + len(names))
+        density = self.observation_density()
+        allowed = {*self.symbols.values(), i, self.x.label, self.x[i]}
+        stray = {str(s) for s in density.free_symbols - allowed}
+        stray |= {str(s) for s in density.atoms(sp.Indexed) if s != self.x[i]}
+        if stray:
+            raise ModelDefinitionError(
+                f"density of model {self.name!r} uses {sorted(stray)}, which are not "
+                f"its parameters or constants ({', '.join(names)})"
+            )
+
+    def __repr__(self) -> str:
+        parameters = ", ".join(f"{p.name} ∈ {p.domain.describe()}" for p in self.estimated)
+        fixed = ", ".join(p.name for p in self.fixed)
+        known = f", known: {fixed}" if fixed else ""
+        return f"Model({self.name!r}: {parameters}{known}; data in {self.support.describe()})"
+
+    # -- names and symbols -------------------------------------------------------------
+    @property
+    def parameter_names(self) -> list[str]:
+        return [p.name for p in self.parameters]
+
+    @property
+    def estimated(self) -> tuple[Parameter, ...]:
+        """The parameters to estimate: all but those declared known."""
+        return tuple(p for p in self.parameters if p.name not in self.known)
+
+    @property
+    def fixed(self) -> tuple[Parameter, ...]:
+        """Known constants, including parameters declared known."""
+        return (*self.constants, *(p for p in self.parameters if p.name in self.known))
+
+    @property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {p.name: p.symbol for p in (*self.parameters, *self.constants)}
+
+    @property
+    def x(self) -> sp.IndexedBase:
+        return data_symbol(self.data, self.support.assumptions())
+
+    def observation_density(self) -> sp.Expr:
+        """p(xᵢ | θ) as a SymPy expression in ``x[i]``."""
+        arguments = [p.symbol for p in (*self.parameters, *self.constants)]
+        return sp.sympify(self.density(self.x[i], *arguments), strict=True)
+
+    def declared_density(self) -> sp.Expr:
+        """p(xᵢ | θ) as declared, unevaluated, for display (1/√(2πσ²), not √2/(2√π√σ²))."""
+        arguments = [p.symbol for p in (*self.parameters, *self.constants)]
+        with sp.evaluate(False):
+            return sp.sympify(self.density(self.x[i], *arguments), strict=True)
+
+    def statistic_sums(self) -> dict[sp.Symbol, sp.Sum]:
+        """The named data sums: display symbol → Σ f(xᵢ)."""
+        from .symbols import n
+
+        return {
+            sp.Symbol(name, real=True): sp.Sum(f(self.x[i]), (i, 1, n))
+            for name, f in self.statistics.items()
+        }
+
+    def with_known(self, names: Iterable[str]) -> Model:
+        """The same model with the named parameters treated as known constants."""
+        return replace(self, known=frozenset(names))
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A density over one parameter, with named hyperparameters.
+
+    ``density(theta, *hyperparameters)`` returns the density; ``domain`` is its support
+    (``None`` for a flat prior, which fits any parameter); ``flat`` gives hyperparameter
+    values, or limits, at which the prior becomes flat, so the engine can show MAP → MLE.
+    """
+
+    name: str
+    family: str
+    hyperparameters: tuple[Parameter, ...]
+    domain: Domain | None
+    density: Callable[..., sp.Expr]
+    flat: Mapping[str, sp.Expr] = field(default_factory=dict)
+    description: str = ""
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hyperparameters", tuple(self.hyperparameters))
+        object.__setattr__(
+            self, "flat", _frozen({k: sp.sympify(v, strict=True) for k, v in self.flat.items()})
+        )
+        _arity(self.density, f"density of prior {self.name!r}", 1 + len(self.hyperparameters))
+        names = {h.name for h in self.hyperparameters}
+        if set(self.flat) - names:
+            raise ModelDefinitionError(
+                f"prior {self.name!r}: 'flat' names {sorted(set(self.flat) - names)}, "
+                f"which are not among its hyperparameters {sorted(names)}"
+            )
+
+    def __repr__(self) -> str:
+        hypers = ", ".join(f"{h.name} ∈ {h.domain.describe()}" for h in self.hyperparameters)
+        support = self.domain.describe() if self.domain else "any domain (flat)"
+        return f"Prior({self.name!r}: {self.family}({hypers}) on {support})"
+
+    def fits(self, parameter: Parameter) -> bool:
+        """True when the prior's support is exactly the parameter's domain."""
+        return self.domain is None or self.domain.interval == parameter.domain.interval
+
+    def check_fits(self, parameter: Parameter, model: str) -> None:
+        if not self.fits(parameter):
+            assert self.domain is not None
+            raise DomainError(
+                f"a {self.name} prior lives on {self.domain.describe()}, but parameter "
+                f"{parameter.name!r} of model {model!r} lies in {parameter.domain.describe()}; "
+                f"use a prior whose support is {parameter.domain.describe()}"
+            )

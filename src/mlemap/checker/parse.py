@@ -1,0 +1,340 @@
+"""Reading hand-written mathematics without ever executing it.
+
+User text never reaches ``eval``, ``sympify`` or ``parse_expr``. A lexer admits only numbers,
+names, brackets, commas and ``+ - * / ^ **``; every name is replaced by a placeholder (so
+Python keywords such as ``lambda`` are harmless); Python's ``ast`` parses the result; and a
+walker builds SymPy objects from an allow-list of node types, function names and the names
+the problem knows. LaTeX is first translated to this plain syntax by :mod:`mlemap.checker.latex`;
+what a whole line claims, and the steps of a document, are read by :mod:`mlemap.checker.claims`.
+
+Names: the model's parameters, known constants and the prior's hyperparameters by their
+names (``lam`` for ``lambda``; ``mu_0`` for ``mu0``; for a positive parameter named like
+``sigma2``, ``sigma`` is its square root, so ``sigma^2`` is ``sigma2``); ``n``; the model's
+named statistics (bernoulli ``k`` = Σxᵢ); ``xbar`` = Σxᵢ/n; ``x_i`` or ``x[i]`` inside
+``sum(…)``; ``theta_hat`` for the estimate of ``theta``; ``pi`` and ``e``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..catalog.symbols import hat, i, n
+from ..engine.limits import TimeLimitExceeded, time_limit
+from ..engine.problem import Problem
+from ..errors import MlemapError, ParseError, UnknownNameError
+from .latex import to_plain
+
+__all__ = ["Vocabulary", "ascii_math", "is_latex", "parse_expression"]
+
+MAX_CHARACTERS = 2_000
+MAX_DEPTH = 100
+MAX_EXPONENT = 1_000
+MAX_BITS = 100_000
+MAX_ARGUMENT = 1_000  # largest number a factorial, gamma or binomial may be applied to
+PARSE_SECONDS = 5.0
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
+    "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "µ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho",
+    "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
+    "ω": "omega",
+}  # fmt: skip
+SIGNS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "²": "^2", "³": "^3", "ᵢ": "_i"}
+LATEX_SIGNS = {"Σ": r"\sum ", "∑": r"\sum ", "∏": r"\prod ", "ℓ": r"\ell ", "∂": r"\partial "}
+MARKS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar"}  # combining ^ and ¯
+
+FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
+    "log": (sp.log, 1),
+    "ln": (sp.log, 1),
+    "exp": (sp.exp, 1),
+    "sqrt": (sp.sqrt, 1),
+    "factorial": (sp.factorial, 1),
+    "gamma": (sp.gamma, 1),
+    "binomial": (sp.binomial, 2),
+    "binom": (sp.binomial, 2),
+    "sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),
+    "Sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),
+    "prod": (lambda body: sp.Product(body, (i, 1, n)), 1),
+}
+BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<op>\*\*|[-+*/^(),\[\]!]))"
+)
+
+
+def is_latex(text: str) -> bool:
+    """Whether a line is LaTeX (or Unicode mathematics, read by the same conventions)."""
+    return any(c in text for c in "\\{}") or any(c in text for c in LATEX_SIGNS)
+
+
+def ascii_math(text: str, latex: bool) -> str:
+    """Unicode mathematics (θ̂, x̄, σ², Σ, −) spelled in ASCII, as LaTeX or plain syntax."""
+    for mark, word in MARKS.items():
+        pattern = rf"([A-Za-z]|[{''.join(GREEK)}]){mark}"
+        text = re.sub(pattern, (rf"\\{word}{{\1}}" if latex else rf"\1_{word}"), text)
+    if not latex:
+        text = text.replace("_bar", "bar")
+    for sign, word in (LATEX_SIGNS if latex else {}).items():
+        text = text.replace(sign, word)
+    for sign, word in SIGNS.items():
+        text = text.replace(sign, word)
+    for letter, name in GREEK.items():
+        text = text.replace(letter, rf"\{name} " if latex else name)
+    return text
+
+
+# -- names ----------------------------------------------------------------------------------
+def _aliases(symbol: sp.Symbol) -> list[tuple[str, sp.Expr]]:
+    found: list[tuple[str, sp.Expr]] = []
+    if symbol.name == "lambda":
+        found.append(("lam", symbol))
+    square = re.fullmatch(r"([A-Za-z]+)2", symbol.name)
+    if square and symbol.is_positive:
+        found.append((square.group(1), sp.sqrt(symbol)))  # σ is √σ², so σ^2 reads as σ²
+    numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", symbol.name)
+    if numbered:
+        found.append((f"{numbered.group(1)}_{numbered.group(2)}", symbol))
+    return found
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names a claim may use for one problem, and what each stands for."""
+
+    model: str
+    data: sp.IndexedBase
+    names: Mapping[str, sp.Expr]
+    parameters: tuple[sp.Symbol, ...]
+    hats: Mapping[sp.Symbol, sp.Symbol] = field(default_factory=dict)  # θ̂ → θ
+
+    @classmethod
+    def of(cls, problem: Problem) -> Vocabulary:
+        names: dict[str, sp.Expr] = {s.name: s for s in problem.declarations}
+        names["n"] = n
+        for symbol, total in problem.model.statistic_sums().items():
+            names.setdefault(symbol.name, total)
+        hats = {hat(p): p for p in problem.parameters}
+        for estimate, p in hats.items():
+            names.setdefault(estimate.name, estimate)
+            for alias, value in _aliases(p):
+                names.setdefault(f"{alias}_hat", value.xreplace({p: estimate}))
+        for symbol in problem.declarations:  # aliases never shadow a declared name
+            for alias, value in _aliases(symbol):
+                names.setdefault(alias, value)
+        mean = sp.Sum(problem.x[i], (i, 1, n)) / n
+        for alias, value in (("xbar", mean), ("x_bar", mean), ("pi", sp.pi), ("e", sp.E)):
+            names.setdefault(alias, value)
+        return cls(problem.model.name, problem.x, names, problem.parameters, hats)
+
+    @property
+    def data_name(self) -> str:
+        return str(self.data.label)
+
+    def known(self) -> list[str]:
+        return sorted({*self.names, f"{self.data_name}_i"})
+
+    def resolve(self, name: str, in_sum: bool) -> sp.Expr:
+        if name in self.names:
+            return self.names[name]
+        if name in (f"{self.data_name}_i", "i"):
+            if not in_sum:
+                raise ParseError(f"{name} stands for one observation: use it inside sum(...)")
+            return self.data[i] if name != "i" else i
+        if name == self.data_name:
+            raise ParseError(
+                f"{name} is the data set: write {name}_i (or {name}[i]) inside sum(...)"
+            )
+        if name in FUNCTIONS:
+            raise ParseError(f"write {name}(...): a function takes its argument in brackets")
+        raise UnknownNameError("name", name, self.known(), f"in model {self.model!r}")
+
+
+# -- plain syntax ---------------------------------------------------------------------------
+def _lex(text: str) -> tuple[str, list[str]]:
+    """The text with every name replaced by a placeholder, ``^`` by ``**`` and implicit
+    products made explicit; and the names, in placeholder order."""
+    tokens: list[tuple[str, str]] = []
+    position, depth = 0, 0
+    while position < len(text):
+        if text[position:].isspace():
+            break
+        match = TOKEN.match(text, position)
+        if match is None:
+            character = text[position:].lstrip()[:1]
+            raise ParseError(
+                f"unexpected character {character!r} in {text!r}; plain syntax allows names, "
+                "numbers, + - * / ^ ** ! ( ) [ ] and commas"
+            )
+        kind = match.lastgroup or ""
+        value = match.group(kind)
+        if kind == "number" and len(value) > 40:
+            raise ParseError(f"the number {value[:12]}… is too long")
+        depth += value in "([" and kind == "op"
+        depth -= value in ")]" and kind == "op"
+        if depth > MAX_DEPTH:
+            raise ParseError(f"brackets nested more than {MAX_DEPTH} deep")
+        if value == "!":
+            _factorial(tokens)
+        else:
+            tokens.append((kind, "**" if value == "^" else value))
+        position = match.end()
+    names: list[str] = []
+    pieces: list[str] = []
+    previous: tuple[str, str] = ("", "")
+    for kind, value in tokens:
+        ends_value = previous[0] in ("number", "name") or previous[1] in (")", "]")
+        starts_value = kind in ("number", "name") or value == "("
+        if previous[0] == "name" and previous[1] in FUNCTIONS and value != "(":
+            raise ParseError(f"write {previous[1]}(...): a function takes its argument in brackets")
+        if ends_value and starts_value and not (previous[0] == "name" and previous[1] in FUNCTIONS):
+            pieces.append("*")
+        if kind == "name":
+            pieces.append(f"_{len(names)}")
+            names.append(value)
+        else:
+            pieces.append(value)
+        previous = (kind, value)
+    if previous[0] == "name" and previous[1] in FUNCTIONS:
+        raise ParseError(f"write {previous[1]}(...): a function takes its argument in brackets")
+    return " ".join(pieces), names
+
+
+def _factorial(tokens: list[tuple[str, str]]) -> None:
+    """Rewrite the operand that ends ``tokens`` as factorial(operand): ``x_i!``, ``(n-k)!``."""
+    end = len(tokens)
+    if not tokens or not (tokens[-1][0] in ("number", "name") or tokens[-1][1] in (")", "]")):
+        raise ParseError("'!' must follow a name, a number or a bracket")
+    start = end - 1
+    if tokens[-1][1] in (")", "]"):
+        depth = 0
+        for start in range(end - 1, -1, -1):
+            depth += tokens[start][1] in (")", "]")
+            depth -= tokens[start][1] in ("(", "[")
+            if depth == 0:
+                break
+        if start > 0 and tokens[start - 1][0] == "name":  # log(x)! or x[i]!
+            start -= 1
+    tokens[start:end] = [("name", "factorial"), ("op", "("), *tokens[start:end], ("op", ")")]
+
+
+class _Builder:
+    """Builds a SymPy expression from an ``ast`` tree, node by node, from an allow-list."""
+
+    def __init__(self, names: list[str], vocabulary: Vocabulary) -> None:
+        self.names = names
+        self.vocabulary = vocabulary
+
+    def name(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name) and re.fullmatch(r"_\d+", node.id):
+            return self.names[int(node.id[1:])]
+        return None
+
+    def build(self, node: ast.AST, in_sum: bool = False) -> sp.Expr:
+        if isinstance(node, ast.Expression):
+            return self.build(node.body, in_sum)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            if not math.isfinite(node.value):
+                raise ParseError("a number is too large")
+            value = (
+                sp.Integer(node.value) if type(node.value) is int else sp.Rational(repr(node.value))
+            )
+            if not value.is_finite:
+                raise ParseError("a number is too large")
+            return value
+        if isinstance(node, ast.Name):
+            name = self.name(node)
+            if name is not None:
+                return self.vocabulary.resolve(name, in_sum)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            operand = self.build(node.operand, in_sum)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
+            left, right = self.build(node.left, in_sum), self.build(node.right, in_sum)
+            return BINARY[type(node.op)](left, right)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return _power(self.build(node.left, in_sum), self.build(node.right, in_sum))
+        if isinstance(node, ast.Call):
+            return self.call(node, in_sum)
+        if isinstance(node, ast.Subscript):
+            data, index = self.name(node.value), self.name(node.slice)
+            if data == self.vocabulary.data_name and index == "i":
+                return self.vocabulary.resolve(f"{data}_i", in_sum)
+            raise ParseError(f"only the data can be indexed, as {self.vocabulary.data_name}[i]")
+        raise ParseError(f"{_describe(node)} is not allowed in a claim")
+
+    def call(self, node: ast.Call, in_sum: bool) -> sp.Expr:
+        name = self.name(node.func)
+        if name not in FUNCTIONS:
+            raise UnknownNameError("function", name or _describe(node.func), FUNCTIONS)
+        function, arity = FUNCTIONS[name]
+        if node.keywords or len(node.args) != arity:
+            raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}")
+        inner = in_sum or name in ("sum", "Sum", "prod")
+        arguments = [self.build(a, inner) for a in node.args]
+        if name in ("factorial", "gamma", "binomial", "binom"):
+            for argument in arguments:
+                if argument.is_Number and abs(argument) > MAX_ARGUMENT:
+                    raise ParseError(f"{name} of a number above {MAX_ARGUMENT} is not supported")
+        return function(*arguments)
+
+
+def _describe(node: ast.AST) -> str:
+    return {
+        ast.Compare: "a comparison",
+        ast.Tuple: "a tuple (a comma outside a function)",
+        ast.Constant: "this constant",
+    }.get(type(node), f"the construct {type(node).__name__}")
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    # Exact powers of numbers are computed at once; bound them so that 9^9^9 cannot hang.
+    if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+        raise ParseError(f"an exponent above {MAX_EXPONENT} is not supported")
+    if base.is_Rational and exponent.is_Number:
+        bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
+        if bits * abs(exponent) > MAX_BITS:
+            raise ParseError("a power of a number is too large")
+    return base**exponent
+
+
+def parse_expression(text: str, vocabulary: Vocabulary, latex: bool | None = None) -> sp.Expr:
+    """One expression in plain syntax or LaTeX (``latex=None``: decide from the text)."""
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(f"an expression longer than {MAX_CHARACTERS} characters")
+    latex = is_latex(text) if latex is None else latex
+    try:
+        with time_limit(PARSE_SECONDS):
+            plain = ascii_math(text, latex)
+            if latex:
+                plain = to_plain(plain, [*vocabulary.names, *FUNCTIONS])
+            source, names = _lex(plain)
+            if not source.strip():
+                raise ParseError("an empty expression")
+            try:
+                tree = ast.parse(source, mode="eval")
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                raise ParseError(f"cannot read {text.strip()!r} as an expression") from None
+            expr = _Builder(names, vocabulary).build(tree)
+    except MlemapError:
+        raise
+    except TimeLimitExceeded:
+        raise ParseError(f"reading {text[:40]!r} took longer than {PARSE_SECONDS:g} s") from None
+    except Exception as error:  # SymPy's own errors on odd but allowed input end here
+        raise ParseError(f"cannot read {text.strip()!r}: {error}") from None
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ParseError(f"{text.strip()!r} is undefined (a division by zero or log 0)")
+    return expr

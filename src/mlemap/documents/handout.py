@@ -1,0 +1,216 @@
+"""The handouts: the seed handout's arc (MLE, MAP, their connection, a worked comparison),
+and custom ones from a list of derivations. Every formula and number here is computed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..catalog.symbols import i, n
+from ..engine.derivation import Derivation
+from ..engine.derive import derive
+from ..engine.display import present
+from ..engine.notation import Density, Likelihood, LogLikelihood, PosteriorDensity, PriorDensity
+from ..engine.verify import VerificationError
+from .printing import to_latex
+from .record import view_of
+from .view import DerivationView, EquationRow, typesetter, view
+
+__all__ = ["CoinRow", "SeedHandout", "seed_handout"]
+
+Progress = Callable[[str], None]
+
+
+class ArgMax(sp.Function):
+    """argmax over a variable, printed with the variable underneath."""
+
+    def _latex(self, printer: object) -> str:
+        expr, variable = self.args
+        body = printer._print(expr)
+        if isinstance(expr, sp.Add):  # argmax [ℓ(θ) + log p(θ)], not (argmax ℓ) + log p
+            body = rf"\left[{body}\right]"
+        return rf"\mathop{{\mathrm{{arg\,max}}}}_{{{printer._print(variable)}}} {body}"
+
+
+@dataclass(frozen=True)
+class CoinRow:
+    """One row of the worked coin comparison."""
+
+    data: str
+    estimator: str
+    formula: str  # LaTeX: the estimate's formula with the numbers put in
+    value: str  # LaTeX: the exact value
+    decimal: str
+
+
+@dataclass(frozen=True)
+class SeedHandout:
+    title: str
+    formulas: dict[str, tuple[EquationRow, ...]]
+    derivations: dict[str, DerivationView]
+    coin: tuple[CoinRow, ...]
+    numbers: dict[str, str]
+
+
+def _rows(*equations: sp.Basic) -> tuple[EquationRow, ...]:
+    names = {
+        sp.Symbol("theta_MLE"): r"\hat{\theta}_{\mathrm{MLE}}",
+        sp.Symbol("theta_MAP"): r"\hat{\theta}_{\mathrm{MAP}}",
+    }
+    return tuple(
+        EquationRow(
+            to_latex(e.lhs, names) if isinstance(e, sp.Equality) else "",
+            "=" if isinstance(e, sp.Equality) else "",
+            to_latex(e.rhs if isinstance(e, sp.Equality) else e, names),
+        )
+        for e in equations
+    )
+
+
+def _general_formulas() -> dict[str, tuple[EquationRow, ...]]:
+    """The definitions the handout starts from, for any model p(x | θ)."""
+    theta, x = sp.Symbol("theta"), sp.IndexedBase("x")
+    density = Density(x[i], theta)
+    log_sum = sp.Sum(sp.log(density), (i, 1, n))
+    likelihood = sp.Product(density, (i, 1, n))
+    log_prior = sp.log(PriorDensity(theta))
+    data = sp.Symbol("x")
+    return {
+        "likelihood": _rows(sp.Eq(Likelihood(theta), likelihood, evaluate=False)),
+        "log_likelihood": _rows(sp.Eq(LogLikelihood(theta), log_sum, evaluate=False)),
+        "mle": _rows(sp.Eq(sp.Symbol("theta_MLE"), ArgMax(log_sum, theta), evaluate=False)),
+        "score": _rows(sp.Eq(sp.Derivative(log_sum, theta), 0, evaluate=False)),
+        "bayes": _rows(
+            sp.Eq(
+                PosteriorDensity(theta),
+                Density(data, theta) * PriorDensity(theta) / PriorDensity(data),
+                evaluate=False,
+            )
+        ),
+        "map": _rows(
+            sp.Eq(
+                sp.Symbol("theta_MAP"),
+                ArgMax(LogLikelihood(theta) + log_prior, theta),
+                evaluate=False,
+            )
+        ),
+    }
+
+
+def _flips(d: Derivation, flips: list[int], **hyper: int) -> tuple[str, sp.Rational]:
+    """The estimate at a sequence of coin flips: its formula with the numbers put in, and
+    its exact value, computed from the engine's expression (and checked to agree)."""
+    (parameter,) = d.parameters
+    estimate = d.estimates[parameter]
+    exact = estimate.xreplace({n: len(flips)}).doit()
+    exact = exact.xreplace({d.model.x[j + 1]: v for j, v in enumerate(flips)})
+    values = {s: hyper[s.name] for s in exact.free_symbols if s.name in hyper}
+    exact = sp.nsimplify(exact.xreplace(values))
+    # The displayed formula with each symbol replaced by a stand-in printed as its value.
+    shown = present(d.display_estimates[parameter], d.model)
+    numbers = {
+        sp.Symbol("k", real=True): sum(flips),
+        n: len(flips),
+        **{s: hyper[s.name] for s in shown.free_symbols if s.name in hyper},
+    }
+    stand_ins = {s: sp.Symbol(f"value_{s.name}") for s in numbers}
+    names = {stand_ins[s]: str(v) for s, v in numbers.items()}
+    formula = to_latex(shown.xreplace(stand_ins), names)
+    if shown.xreplace(numbers) != exact:
+        raise VerificationError(
+            f"the coin example disagrees with the estimate: {shown} at "
+            f"{numbers} is {shown.xreplace(numbers)}, not {exact}"
+        )
+    return formula, exact
+
+
+def _coin_rows(mle: Derivation, beta: Derivation) -> tuple[CoinRow, ...]:
+    cases = [
+        ("7 heads in 10 flips", "MLE", mle, [1] * 7 + [0] * 3, {}),
+        ("3 heads in 3 flips", "MLE", mle, [1, 1, 1], {}),
+        (
+            "3 heads in 3 flips",
+            "MAP, Beta(1, 1) prior (flat)",
+            beta,
+            [1, 1, 1],
+            {"alpha": 1, "beta": 1},
+        ),
+        ("3 heads in 3 flips", "MAP, Beta(2, 2) prior", beta, [1, 1, 1], {"alpha": 2, "beta": 2}),
+        (
+            "3 heads in 3 flips",
+            "MAP, Beta(10, 10) prior",
+            beta,
+            [1, 1, 1],
+            {"alpha": 10, "beta": 10},
+        ),
+    ]
+    rows = []
+    for data, estimator, d, flips, hyper in cases:
+        formula, exact = _flips(d, flips, **hyper)
+        decimal = f"{float(exact):.3f}".rstrip("0").rstrip(".")
+        approximate = sp.Rational(decimal) != exact
+        rows.append(
+            CoinRow(
+                data, estimator, formula, to_latex(exact), ("≈ " if approximate else "") + decimal
+            )
+        )
+    return tuple(rows)
+
+
+def _large_sample(beta: Derivation) -> str:
+    """lim n→∞ of the Beta MAP estimate with the share of heads p = k/n held fixed: the MLE."""
+    (parameter,) = beta.parameters
+    shown = present(beta.display_estimates[parameter], beta.model)
+    share = sp.Symbol("p", positive=True)
+    fixed_share = shown.xreplace({sp.Symbol("k", real=True): n * share})
+    equation = sp.Eq(sp.Limit(fixed_share, n, sp.oo), sp.limit(fixed_share, n, sp.oo))
+    latex = typesetter(beta, {share: "p"})
+    return f"{latex(equation.lhs)} = {latex(equation.rhs)}"
+
+
+def seed_handout(progress: Progress | None = None) -> SeedHandout:
+    """The handout the project started from, with every result derived by the engine."""
+    say = progress or (lambda message: None)
+    plan = {
+        "bernoulli": ("bernoulli", None),
+        "normal": ("normal", None),
+        "beta_bernoulli": ("bernoulli", "beta"),
+        "uniform_poisson": ("poisson", "uniform"),
+    }
+    derived: dict[str, Derivation] = {}
+    for key, (model, prior) in plan.items():
+        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
+        derived[key] = derive(model, prior=prior)
+    regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
+    views = {key: view(d) for key, d in derived.items()}
+    for key, prior in regression.items():
+        say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
+        views[key] = view_of(derive("linear_regression", prior=prior))
+    say("computing the coin comparison")
+    coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
+    seven = coin[0]
+    numbers = {
+        "seven_of_ten": seven.value,
+        "large_sample": _large_sample(derived["beta_bernoulli"]),
+    }
+    return SeedHandout(
+        "MLE and MAP: derivations with intuitive explanations",
+        _general_formulas(),
+        views,
+        coin,
+        numbers,
+    )
+
+
+def custom_handout(
+    specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
+) -> list[DerivationView]:
+    """Views of the derivations an instructor listed: (model, prior, estimate) each."""
+    say = progress or (lambda message: None)
+    views = []
+    for model, prior, estimate in specs:
+        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
+        views.append(view_of(derive(model, prior=prior, estimate=estimate)))
+    return views

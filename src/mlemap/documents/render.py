@@ -1,0 +1,162 @@
+r"""Rendering views to Markdown and LaTeX with Jinja2 templates.
+
+Templates are named ``KIND.FORMAT.jinja2`` (``derivation.md.jinja2``, ``handout.tex.jinja2``)
+and found first in a user's folder, then in the templates shipped with mlemap. LaTeX
+templates use ``<% … %>``, ``<< … >>`` and ``<# … #>``, which LaTeX never writes, so that
+Jinja2's braces collide neither with LaTeX's nor with ``\(`` maths. Each renderer builds
+its own environment; nothing is global.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from ..errors import MlemapError
+from .view import Math
+
+__all__ = ["FORMATS", "Renderer", "template_folders"]
+
+FORMATS = ("md", "tex")
+
+#: Where the templates are: inside an installed wheel, or at the top of a source checkout.
+_SHIPPED = (
+    resources.files("mlemap") / "templates",
+    Path(__file__).resolve().parents[3] / "templates",
+)
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$|#"})
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    # Unicode that pdflatex cannot set in text: write it as LaTeX.
+    "θ": r"\(\theta\)",
+    "μ": r"\(\mu\)",
+    "σ": r"\(\sigma\)",
+    "λ": r"\(\lambda\)",
+    "α": r"\(\alpha\)",
+    "β": r"\(\beta\)",
+    "τ": r"\(\tau\)",
+    "Σ": r"\(\Sigma\)",
+    "ℓ": r"\(\ell\)",
+    "²": r"\(^2\)",
+    "₀": r"\(_0\)",
+    "ᵢ": r"\(_i\)",
+    "×": r"\(\times\)",
+    # In OT1 text, < and > print as ¡ and ¿.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "−": r"\(-\)",
+    "∼": r"\(\sim\)",
+    "∞": r"\(\infty\)",
+    "∈": r"\(\in\)",
+    "→": r"\(\to\)",
+    "…": r"\ldots{}",
+    "∣": r"\(\mid\)",
+    "±": r"\(\pm\)",
+    "·": r"\(\cdot\)",
+    "←": r"\(\leftarrow\)",
+    "‖": r"\(\Vert\)",
+    "≠": r"\(\neq\)",
+    "ᵀ": r"\(^{T}\)",
+    "ⱼ": r"\(_j\)",
+    "≤": r"\(\leq\)",
+    "≥": r"\(\geq\)",
+    "≈": r"\(\approx\)",
+    "“": "``",
+    "”": "''",
+    "’": "'",
+    "–": "--",
+    "—": "---",
+}
+
+
+def escape_markdown(text: str) -> str:
+    """Prose for Markdown: characters Markdown or math would read as markup are escaped."""
+    return str(text).translate(_MARKDOWN_SPECIAL)
+
+
+def escape_latex(text: str) -> str:
+    """Prose for LaTeX: special characters escaped, Unicode maths written as LaTeX."""
+    return "".join(_LATEX_SPECIAL.get(c, c) for c in str(text))
+
+
+def _words_markdown(words: tuple[object, ...]) -> str:
+    return "".join(f"${w.latex}$" if isinstance(w, Math) else escape_markdown(w) for w in words)
+
+
+def _words_latex(words: tuple[object, ...]) -> str:
+    return "".join(rf"\({w.latex}\)" if isinstance(w, Math) else escape_latex(w) for w in words)
+
+
+def template_folders(user: str | Path | None = None) -> list[Path]:
+    """The folders searched for templates, the user's first."""
+    folders = []
+    if user is not None:
+        user = Path(user)
+        if not user.is_dir():
+            raise MlemapError(f"template folder {str(user)!r} does not exist or is not a folder")
+        folders.append(user)
+    shipped = [Path(str(f)) for f in _SHIPPED if Path(str(f)).is_dir()]
+    if not shipped:
+        searched = ", ".join(str(f) for f in _SHIPPED)
+        raise MlemapError(f"mlemap's templates are missing; searched: {searched}")
+    return folders + shipped[:1]
+
+
+class Renderer:
+    """Renders views of derivations and handouts with one format's templates."""
+
+    def __init__(self, templates: str | Path | None = None) -> None:
+        self.folders = template_folders(templates)
+        self._environments = {fmt: self._environment(fmt) for fmt in FORMATS}
+
+    def _environment(self, fmt: str) -> jinja2.Environment:
+        options = {}
+        if fmt == "tex":
+            options = dict(
+                block_start_string="<%",
+                block_end_string="%>",
+                variable_start_string="<<",
+                variable_end_string=">>",
+                comment_start_string="<#",
+                comment_end_string="#>",
+            )
+        environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            **options,
+        )
+        environment.filters["words"] = _words_latex if fmt == "tex" else _words_markdown
+        environment.filters["prose"] = escape_latex if fmt == "tex" else escape_markdown
+        return environment
+
+    def render(self, kind: str, fmt: str, **context: object) -> str:
+        """Render template ``KIND.FORMAT.jinja2`` with ``context``."""
+        if fmt not in FORMATS:
+            raise MlemapError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        name = f"{kind}.{fmt}.jinja2"
+        try:
+            return self._environments[fmt].get_template(name).render(**context)
+        except jinja2.TemplateNotFound as missing:
+            searched = ", ".join(str(f) for f in self.folders)
+            raise MlemapError(f"no template {missing.name!r}; searched: {searched}") from None
+        except jinja2.TemplateSyntaxError as error:  # a user's template, most likely
+            where = error.filename or error.name or name
+            raise MlemapError(f"template {where}, line {error.lineno}: {error.message}") from None
+        except jinja2.TemplateError as error:
+            raise MlemapError(f"template {name} (or one it uses): {error}") from None

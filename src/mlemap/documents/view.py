@@ -1,0 +1,198 @@
+"""What a rendered derivation shows, computed in Python: LaTeX for every equation, text and
+maths segments for every explanation. Templates only lay this out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..catalog.symbols import hat
+from ..engine.derivation import Derivation, Step
+from ..engine.display import present
+from .printing import latex_names, to_latex
+
+__all__ = ["DerivationView", "EquationRow", "StepView", "view"]
+
+#: Display equations wider than this many shown characters (roughly) are broken before a
+#: + or − so that they fit a page and a notebook cell.
+LINE_CHARACTERS = 58
+
+
+@dataclass(frozen=True)
+class EquationRow:
+    """One row of an aligned display: ``lhs`` (empty on a continuation row), relation, rhs."""
+
+    lhs: str
+    relation: str
+    rhs: str
+
+
+@dataclass(frozen=True)
+class StepView:
+    kind: str
+    title: tuple[object, ...]  # text, or LaTeX wrapped in Math
+    rows: tuple[EquationRow, ...]
+    words: tuple[object, ...]  # text, or LaTeX wrapped in Math
+    check: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Math:
+    """Inline maths inside an explanation, already in LaTeX."""
+
+    latex: str
+
+
+@dataclass(frozen=True)
+class DerivationView:
+    title: tuple[object, ...]
+    method: str
+    model: str
+    steps: tuple[StepView, ...]
+    results: tuple[EquationRow, ...]
+    assumptions: tuple[str, ...]
+    closed_form: bool
+
+
+Typeset = Callable[[object], str]
+
+
+def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
+    """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
+    names = {**latex_names(d.problem.declarations.values()), **(extra or {})}
+    names[sp.Symbol("xbar", real=True)] = r"\bar{x}"
+    last = {*d.parameters, *(hat(p) for p in d.parameters)}
+    return lambda obj: to_latex(obj, names, last)
+
+
+def _shown(expr: sp.Basic, d: Derivation) -> sp.Basic:
+    """The handout form: named statistics (k, x̄) in place of data sums."""
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: present(e, d.model))
+    return present(expr, d.model)
+
+
+def _terms(expr: sp.Basic) -> list[sp.Basic] | None:
+    return list(sp.Add.make_args(expr)) if isinstance(expr, sp.Add) else None
+
+
+def _rows(lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset) -> tuple[EquationRow, ...]:
+    rows: list[EquationRow] = []
+    previous = None
+    definitions = set(d.statistics)
+    for line in lines:
+        if isinstance(line, sp.Equality):
+            lhs, relation, rhs = line.lhs, "=", line.rhs
+        else:
+            lhs, relation, rhs = None, "", line
+        lhs_latex = names(_shown(lhs, d)) if lhs is not None else ""
+        shown_lhs = "" if lhs_latex == previous else lhs_latex
+        previous = lhs_latex
+        # A statistic's definition (k = Σ xᵢ) shows the sum it names.
+        shown_rhs = rhs if lhs in definitions else _shown(rhs, d)
+        rows += _broken(shown_lhs, relation, shown_rhs, names)
+    return tuple(rows)
+
+
+def _broken(lhs: str, relation: str, rhs: sp.Basic, names: Typeset) -> list[EquationRow]:
+    """Break a long sum after a + or − into continuation rows."""
+    whole = names(rhs)
+    terms = _terms(rhs)
+    room = LINE_CHARACTERS - _width(lhs)
+    if _width(whole) <= room or not terms or len(terms) < 2:
+        return [EquationRow(lhs, relation, whole)]
+    pieces = _split_top_level(whole)
+    rows, current = [], ""
+    for piece in pieces:
+        if current and _width(current) + _width(piece) > room:
+            rows.append(current)
+            current = piece
+        else:
+            current += piece
+    rows.append(current)
+    first, *rest = rows
+    return [EquationRow(lhs, relation, first)] + [
+        EquationRow("", "", r"\quad " + r.strip()) for r in rest
+    ]
+
+
+def _width(latex: str) -> int:
+    """A rough count of the characters ``latex`` shows: a Greek letter counts one, a named
+    function its name, sizing and grouping nothing, a fraction its wider part, and a
+    binary operator three (with its spacing)."""
+    text = re.sub(r"\\(left|right|quad|operatorname|mathrm|text)\b", "", latex)
+    fraction = r"\\frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}"
+    text = re.sub(fraction, lambda m: max(m.group(1), m.group(2), key=len), text)
+    text = re.sub(r"\\(log|exp|sum|prod)\b", r"\1", text)
+    text = re.sub(r"\\[a-zA-Z]+", "x", text)
+    text = re.sub(r"[{}^_ ]", "", text)
+    return len(text) + 2 * sum(text.count(c) for c in "+-=")
+
+
+def _split_top_level(latex: str) -> list[str]:
+    """Cut a printed sum before each top-level + or − (outside braces and \\left…\\right)."""
+    pieces, depth, start = [], 0, 0
+    index = 0
+    while index < len(latex):
+        if latex.startswith(r"\left", index):
+            depth += 1
+            index += 5
+            continue
+        if latex.startswith(r"\right", index):
+            depth -= 1
+            index += 6
+            continue
+        char = latex[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char in "+-" and depth == 0 and index > 0 and latex[index - 1] == " ":
+            pieces.append(latex[start:index])
+            start = index
+        index += 1
+    pieces.append(latex[start:])
+    return [p for p in pieces if p.strip()]
+
+
+def _words(step: Step, d: Derivation, names: Typeset) -> tuple[object, ...]:
+    return tuple(
+        w if isinstance(w, str) else Math(names(_shown(w, d) if isinstance(w, sp.Basic) else w))
+        for w in step.words
+    )
+
+
+def _title(d: Derivation, names: Typeset) -> tuple[object, ...]:
+    words: list[object] = [f"{d.method} for the {d.model.label} model"]
+    for number, (p, b) in enumerate(d.problem.priors.items()):
+        family = f"{b.prior.family} prior" if b.hyperparameters else "flat prior"
+        words += [
+            " with a " if number == 0 else " and a ",
+            f"{family} on ",
+            Math(names(p)),
+        ]
+    return tuple(words)
+
+
+def view(d: Derivation) -> DerivationView:
+    """The format-independent view of a derivation."""
+    names = typesetter(d)
+    steps = tuple(
+        StepView(
+            s.kind,
+            (s.title,) if s.subject is None else (s.title, " in ", Math(names(s.subject))),
+            _rows(s.lines, d, names),
+            _words(s, d, names),
+            str(s.check),
+            s.check.method,
+        )
+        for s in d.steps
+    )
+    results = _rows(tuple(d.results), d, names)
+    return DerivationView(
+        _title(d, names), d.method, d.model.name, steps, results, d.assumptions, d.closed_form
+    )

@@ -1,0 +1,167 @@
+"""The record of a derivation: ordered, verified steps and the estimates they lead to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from ..catalog.model import Model
+from ..catalog.symbols import hat
+from . import hooks
+from .conjugacy import Posterior
+from .curvature import Curvature
+from .display import present, statistic_definitions
+from .notation import to_text
+from .problem import BoundPrior, Problem
+from .solve import Root, Solution
+from .verify import Check
+
+__all__ = ["Derivation", "Record", "Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: its lines (equations), why they hold, and how the engine
+    checked them before recording the step.
+
+    ``words`` is the explanation as segments: text, and SymPy objects (or a data support)
+    that each output typesets in its own way.
+    """
+
+    kind: str
+    title: str
+    lines: tuple[sp.Basic, ...]
+    words: tuple[object, ...]
+    check: Check
+    subject: sp.Basic | None = None  # what the step is about, typeset after the title
+
+    @property
+    def heading(self) -> str:
+        """The title as plain text, with its subject: "Stationarity in mu"."""
+        return self.title if self.subject is None else f"{self.title} in {to_text(self.subject)}"
+
+    @property
+    def explanation(self) -> str:
+        """The explanation as plain text."""
+        return "".join(w if isinstance(w, str) else to_text(w) for w in self.words)
+
+    def __repr__(self) -> str:
+        return f"Step({self.kind!r}: {self.heading}; {self.check.method})"
+
+
+class Record:
+    """What every derivation record offers: Markdown, LaTeX, Jupyter display and an estimator,
+    for scalar and matrix derivations alike. Each method delegates through :mod:`.hooks` to the
+    stage that does the work (documents, estimators)."""
+
+    def view(self) -> object:
+        """The format-independent view that the derivation templates lay out."""
+        return hooks.call("view", self)
+
+    def render(self, fmt: str, templates: str | Path | None = None) -> str:
+        """The derivation as a document: ``fmt`` is "md" or "tex"; ``templates`` names a folder
+        whose templates override the shipped ones."""
+        return hooks.call("render", self, fmt, templates)
+
+    def to_markdown(self, templates: str | Path | None = None) -> str:
+        """Markdown with $…$ maths, for GitHub, Jupyter and MathJax."""
+        return self.render("md", templates)
+
+    def to_latex(self, templates: str | Path | None = None) -> str:
+        """A complete LaTeX document that compiles with pdflatex."""
+        return self.render("tex", templates)
+
+    def estimator(self) -> Any:
+        """The estimates as a fast, validated NumPy function (see :mod:`mlemap.estimators`)."""
+        return hooks.call("estimator", self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        rows = self.view().results
+        return "$$" + r" \\ ".join(f"{r.lhs} {r.relation} {r.rhs}" for r in rows) + "$$"
+
+
+@dataclass(frozen=True)
+class Derivation(Record):
+    """A complete MLE or MAP derivation for one problem."""
+
+    problem: Problem
+    objective: sp.Expr
+    steps: tuple[Step, ...]
+    solution: Solution
+    curvature: Curvature | None = None
+    posterior: Posterior | None = None
+    mle: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    # -- what the problem was -------------------------------------------------------------
+    @property
+    def model(self) -> Model:
+        return self.problem.model
+
+    @property
+    def method(self) -> str:
+        return "MAP" if self.problem.is_map else "MLE"
+
+    @property
+    def priors(self) -> dict[str, BoundPrior]:
+        return {str(p): b for p, b in self.problem.priors.items()}
+
+    @property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        return self.problem.parameters
+
+    # -- what it found --------------------------------------------------------------------
+    @property
+    def estimates(self) -> dict[sp.Symbol, sp.Expr]:
+        """Parameter → its estimate as a SymPy expression in the data sums (closed forms only)."""
+        return dict(self.solution.estimates)
+
+    @property
+    def closed_form(self) -> bool:
+        return self.solution.closed_form
+
+    @property
+    def rejected(self) -> tuple[Root, ...]:
+        return self.solution.rejected
+
+    @property
+    def results(self) -> tuple[sp.Eq, ...]:
+        """θ̂ = … in handout form (k/n, x̄), one equation per estimated parameter."""
+        return tuple(
+            sp.Eq(hat(p), present(self.display_estimates[p], self.model), evaluate=False)
+            for p in self.solution.order
+        )
+
+    @property
+    def display_estimates(self) -> dict[sp.Symbol, sp.Expr]:
+        """Each estimate as its own equation gives it: later ones in terms of earlier
+        estimates (σ̂² = (1/n) Σ (xᵢ − μ̂)²), the way a handout reads."""
+        shown = {}
+        by_parameter = {e.parameter: e for e in self.solution.equations}
+        hats = {p: hat(p) for p in self.parameters}
+        for p in self.solution.order:
+            value = by_parameter[p].value
+            if value is None or self.solution.method == "solving the equations jointly":
+                value = self.solution.estimates[p]
+            shown[p] = value.xreplace(hats)
+        return shown
+
+    @property
+    def statistics(self) -> dict[sp.Symbol, sp.Expr]:
+        """The named statistics the results use: k = Σ xᵢ, x̄ = Σ xᵢ / n."""
+        return statistic_definitions(list(self.display_estimates.values()), self.model)
+
+    def __repr__(self) -> str:
+        prior = ""
+        if self.problem.priors:
+            prior = ", prior " + ", ".join(
+                f"{p}: {b.family_text()}" for p, b in self.problem.priors.items()
+            )
+        found = "; ".join(f"{r.lhs} = {r.rhs}" for r in self.results) or "no closed form"
+        return f"<Derivation {self.method} of {self.model.name}{prior}: {found}>"

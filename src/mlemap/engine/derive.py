@@ -1,0 +1,258 @@
+"""The pipeline: model → likelihood → log → Σ-rules → score → solve → second order → result.
+
+Every step is verified before it is recorded (see :mod:`mlemap.engine.verify`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from ..catalog import MATRIX_MODELS, MODELS, PRIORS
+from ..catalog.model import Model, Parameter, Prior
+from ..catalog.symbols import i, n
+from ..errors import DomainError, MlemapError, UnknownNameError
+from . import steps as steps_
+from .conjugacy import recognise
+from .curvature import second_order
+from .derivation import Derivation, Record
+from .notation import to_text
+from .problem import BoundPrior, Problem
+from .solve import stationary_points
+from .sums import collect_parameters, normalize
+
+__all__ = ["derive"]
+
+#: Fixed seed: the engine's random checks, and so its output, are reproducible.
+SEED = 20_261_125
+
+PriorSpec = str | Prior | Mapping[str, str | Prior] | None
+
+
+# -- resolving what the user asked for -------------------------------------------------------
+def _estimated(model: Model, estimate: str | Iterable[str] | None) -> Model:
+    if estimate is None:
+        return model
+    names = [estimate] if isinstance(estimate, str) else list(estimate)
+    if not names:
+        raise MlemapError(
+            f"estimate names no parameter; model {model.name!r} has {model.parameter_names}"
+        )
+    for name in names:
+        if name not in model.parameter_names:
+            raise UnknownNameError(
+                "parameter", name, model.parameter_names, f"to estimate in model {model.name!r}"
+            )
+    return model.with_known(set(model.parameter_names) - set(names))
+
+
+def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
+    if spec is None:
+        return {}
+    estimated = {p.name: p for p in model.estimated}
+    if isinstance(spec, str | Prior):
+        if len(estimated) != 1:
+            raise MlemapError(
+                f"a prior given as one name applies to a model's single estimated parameter, "
+                f"but model {model.name!r} estimates {', '.join(estimated)}; name the parameter "
+                f"(prior={{{next(iter(estimated))!r}: ...}} in Python, "
+                f"--prior {next(iter(estimated))}=PRIOR on the command line)"
+            )
+        spec = {next(iter(estimated)): spec}
+    if not isinstance(spec, Mapping):
+        raise MlemapError(
+            f"prior must be a name, an mlemap.Prior, or a dict from parameter name to one; "
+            f"got {type(spec).__name__}"
+        )
+    taken = {
+        *(p.name for p in (*model.parameters, *model.constants)),
+        *model.statistics,
+        model.data,
+        "n",
+        "i",
+    }
+    bound: dict[sp.Symbol, BoundPrior] = {}
+    for name, entry in spec.items():
+        if name not in estimated:
+            if name in model.parameter_names:
+                raise MlemapError(
+                    f"parameter {name!r} of model {model.name!r} is known (not estimated), so it "
+                    f"takes no prior; estimated parameters: {', '.join(estimated)}"
+                )
+            raise UnknownNameError(
+                "parameter", name, estimated, f"for a prior in model {model.name!r}"
+            )
+        prior = PRIORS.resolve(entry)
+        parameter = estimated[name]
+        if not prior.fits(parameter):
+            fitting = [p.name for p in PRIORS if p.fits(parameter)]
+            try:
+                prior.check_fits(parameter, model.name)
+            except DomainError as error:
+                raise DomainError(f"{error}; priors that fit: {', '.join(fitting)}") from None
+        hypers = []
+        for h in prior.hyperparameters:
+            renamed = h
+            if h.name in taken:
+                for candidate in (f"{h.name}0", f"{h.name}_{name}"):
+                    if candidate not in taken:
+                        renamed = Parameter(candidate, h.domain, f"{h.latex}_{{0}}", h.description)
+                        break
+            taken.add(renamed.name)
+            hypers.append(renamed)
+        bound[parameter.symbol] = BoundPrior(prior, parameter, tuple(hypers))
+    return bound
+
+
+def derive(
+    model: str | Model,
+    prior: PriorSpec = None,
+    estimate: str | Iterable[str] | None = None,
+) -> Record:
+    """Derive the MLE (no prior) or the MAP estimator (with a prior), step by step.
+
+    ``model`` is a catalog name (see :func:`mlemap.models`) or an :class:`mlemap.Model`;
+    ``prior`` is a prior name for the single estimated parameter, or a dict from parameter
+    name to prior name; ``estimate`` names the parameters to estimate (the others are known).
+    ``"linear_regression"`` (prior None, ``"normal"`` or ``"laplace"``) is derived by matrix
+    calculus and gives a :class:`~mlemap.regression.record.RegressionDerivation`; both are
+    records (:class:`~mlemap.engine.derivation.Record`).
+    """
+    if isinstance(model, str) and model in MATRIX_MODELS:
+        if isinstance(prior, Mapping):
+            prior = tuple(sorted(prior.items()))
+        if estimate is not None and not isinstance(estimate, str):
+            estimate = tuple(estimate)
+        return _derive_matrix(model, prior, estimate)
+    if isinstance(model, str) and model not in MODELS:
+        raise UnknownNameError("model", model, [*MODELS.names(), *MATRIX_MODELS.names()])
+    key = _catalog_key(model, prior, estimate)
+    if key is not None:
+        return _derive_catalog(*key)
+    resolved = _estimated(MODELS.resolve(model), estimate)
+    return derive_problem(Problem(resolved, _priors(resolved, prior)))
+
+
+def _catalog_key(model: object, prior: object, estimate: object) -> tuple | None:
+    """A hashable key for a request made only of catalog names, else None."""
+    if not isinstance(model, str):
+        return None
+    if prior is None or isinstance(prior, str):
+        priors: object = prior
+    elif isinstance(prior, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in prior.items()
+    ):
+        priors = tuple(sorted(prior.items()))
+    else:
+        return None
+    if estimate is None or isinstance(estimate, str):
+        names: object = estimate
+    else:
+        estimate = list(estimate)
+        if not all(isinstance(e, str) for e in estimate):
+            return None
+        names = tuple(estimate)
+    every = model in MODELS and sorted(MODELS.get(model).parameter_names)
+    if isinstance(names, tuple) and sorted(names) == every:
+        names = None  # estimating every parameter is the default request
+    return model, priors, names
+
+
+@lru_cache(maxsize=256)
+def _derive_catalog(model: str, prior: object, estimate: object) -> Derivation:
+    """Derivations are immutable and deterministic, so one per catalog request is enough:
+    a MAP derivation asks for its MLE, and a handout may list a model twice."""
+    prior = dict(prior) if isinstance(prior, tuple) else prior
+    estimate = list(estimate) if isinstance(estimate, tuple) else estimate
+    resolved = _estimated(MODELS.resolve(model), estimate)
+    return derive_problem(Problem(resolved, _priors(resolved, prior)))
+
+
+@lru_cache(maxsize=16)
+def _derive_matrix(model: str, prior: object, estimate: object) -> Record:
+    """A model of the matrix catalog (linear regression), derived by matrix calculus."""
+    prior = dict(prior) if isinstance(prior, tuple) else prior
+    return MATRIX_MODELS.get(model).derive(prior, estimate)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+def derive_problem(problem: Problem) -> Derivation:
+    """Run the whole pipeline on an assembled problem."""
+    rng = np.random.default_rng(SEED)
+    parameters = problem.parameters
+    density = problem.model.observation_density()
+    declared = problem.model.declared_density()  # shown as written: 1/√(2πσ²), not √2/(2√π√σ²)
+    steps = [steps_.model_step(problem, density, rng)]
+    if problem.is_map:
+        steps.append(steps_.prior_step(problem))
+    likelihood = sp.Product(declared, (i, 1, n))
+    steps.append(steps_.likelihood_step(problem, likelihood))
+    log_sum = sp.Sum(sp.log(declared), (i, 1, n))
+    log_likelihood = collect_parameters(normalize(sp.Sum(sp.log(density), (i, 1, n))), parameters)
+    steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
+    objective = log_likelihood
+    if problem.is_map:
+        log_prior = sp.Add(
+            *(sp.expand_log(sp.log(b.density()), force=True) for b in problem.priors.values())
+        )
+        objective = collect_parameters(normalize(log_likelihood + log_prior), parameters)
+        steps.append(
+            steps_.log_posterior_step(
+                problem, likelihood, log_likelihood, log_prior, objective, rng
+            )
+        )
+    solution = stationary_points(objective, problem, rng)
+    steps.append(steps_.score_step(objective, solution, problem, rng))
+    steps += steps_.stationarity_steps(solution, problem, rng)
+    assumptions = _assumptions(problem)
+    curvature = None
+    if solution.closed_form:
+        scores = [e.score for e in solution.equations]
+        curvature = second_order(objective, solution.estimates, scores, problem, rng)
+        steps.append(steps_.second_order_step(curvature, problem))
+        assumptions += ("the estimate lies in the interior of its domain",)
+        assumptions += tuple(to_text(c) for c in curvature.conditions)
+    posterior, mle = None, {}
+    if problem.is_map:
+        families = [b.prior for b in problem.priors.values()]
+        families += [p for p in PRIORS if p not in families]
+        posterior = recognise(objective, problem, families)
+        if posterior is not None:
+            steps.append(steps_.posterior_step(posterior, problem))
+        model = problem.model
+        catalog = MODELS.get(model.name) if model.name in MODELS else None
+        without_prior = (
+            derive(model.name, estimate=[p.name for p in model.estimated])
+            if catalog is not None and catalog == replace(model, known=frozenset())
+            else derive_problem(Problem(model, {}))
+        )
+        mle = without_prior.estimates
+        if solution.closed_form and without_prior.closed_form:
+            flat = steps_.flat_prior_step(solution, mle, problem, rng)
+            if flat is not None:
+                steps.append(flat)
+    derivation = Derivation(
+        problem, objective, tuple(steps), solution, curvature, posterior, mle, assumptions
+    )
+    if not solution.closed_form:
+        return replace(derivation, steps=(*derivation.steps, steps_.no_closed_form_step(solution)))
+    result = steps_.result_step(
+        derivation.method, derivation.results, derivation.statistics, solution, problem, rng
+    )
+    return replace(derivation, steps=(*derivation.steps, result))
+
+
+def _assumptions(problem: Problem) -> tuple[str, ...]:
+    model = problem.model
+    found = [
+        f"{model.data}_1, …, {model.data}_n are independent, each in {model.support.describe()}"
+    ]
+    found += [f"{p.name} ∈ {p.domain.describe()}" for p in model.estimated]
+    found += [f"{p.name} is known, in {p.domain.describe()}" for p in model.fixed]
+    for bound in problem.priors.values():
+        found += [f"{h.name} ∈ {h.domain.describe()}" for h in bound.hyperparameters]
+    return tuple(found)

@@ -1,0 +1,124 @@
+"""The notation a derivation's equations are written in, and its plain-text form.
+
+Named functions print as a handout writes them (L(θ), ℓ(θ), p(xᵢ ∣ θ), Beta(k + α, n − k + β),
+const); each carries its own ``_latex`` so that any LaTeX printer shows it the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+from ..catalog.domains import Support
+
+if TYPE_CHECKING:
+    from sympy.printing.latex import LatexPrinter
+
+__all__ = [
+    "Constant",
+    "Density",
+    "Family",
+    "Likelihood",
+    "LogLikelihood",
+    "LogPosterior",
+    "PosteriorDensity",
+    "PriorDensity",
+    "to_text",
+]
+
+
+# -- named functions that appear on the left of a derivation's equations ---------------------
+class _Named(sp.Function):
+    """An undefined function that prints as the handout writes it."""
+
+    symbol = ""
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"{self.symbol}\left({', '.join(printer._print(a) for a in self.args)}\right)"
+
+
+class Likelihood(_Named):
+    symbol = "L"
+
+
+class LogLikelihood(_Named):
+    symbol = r"\ell"
+
+
+class LogPosterior(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        given = ", ".join(printer._print(a) for a in self.args)
+        return rf"\log p\left({given} \mid x\right)"
+
+
+class Density(_Named):
+    """p(x | θ): the first argument is the observation, the rest the parameters."""
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        first, *rest = (printer._print(a) for a in self.args)
+        return rf"p\left({first} \mid {', '.join(rest)}\right)"
+
+
+class PriorDensity(_Named):
+    symbol = "p"
+
+
+class PosteriorDensity(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
+
+
+class Constant(sp.Symbol):
+    """The additive constant of a log-density that does not depend on the parameters."""
+
+    def __new__(cls) -> Constant:
+        return super().__new__(cls, "const")
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        return r"\text{const}"
+
+
+class Family(sp.Function):
+    """A named distribution with its arguments, such as Beta(k + α, n − k + β)."""
+
+    nargs = None
+
+    @classmethod
+    def eval(cls, *args: sp.Basic) -> None:
+        return None
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        name, *args = self.args
+        inside = ", ".join(printer._print(a) for a in args)
+        return rf"\operatorname{{{name}}}\left({inside}\right)"
+
+
+# -- plain text ------------------------------------------------------------------------------
+class _Text(StrPrinter):
+    def _print_Symbol(self, expr: sp.Symbol) -> str:
+        return expr.name
+
+    def _print_Equality(self, expr: sp.Eq) -> str:
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_Contains(self, expr: sp.Basic) -> str:
+        return f"{self._print(expr.args[0])} ∈ {self._print(expr.args[1])}"
+
+    def _print_Interval(self, expr: sp.Interval) -> str:
+        left = "(" if expr.left_open else "["
+        right = ")" if expr.right_open else "]"
+        inf, sup = ({sp.oo: "∞", -sp.oo: "-∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
+        return f"{left}{inf}, {sup}{right}"
+
+    def _print_Family(self, expr: sp.Basic) -> str:
+        name, *args = expr.args
+        return f"{name}({', '.join(self._print(a) for a in args)})"
+
+
+def to_text(obj: object) -> str:
+    """Plain text for a SymPy object or a support."""
+    if isinstance(obj, Support):
+        return obj.describe()
+    return _Text().doprint(sp.sympify(obj, strict=True))

@@ -1,0 +1,121 @@
+"""One estimation problem: a model, which parameters are estimated, and the priors on them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import sympy as sp
+
+from ..catalog.domains import Domain
+from ..catalog.model import Model, Parameter, Prior
+from ..catalog.symbols import i, n
+
+__all__ = ["BoundPrior", "Point", "Problem"]
+
+
+@dataclass(frozen=True)
+class BoundPrior:
+    """A prior attached to one parameter, with its hyperparameters named for this problem."""
+
+    prior: Prior
+    parameter: Parameter
+    hyperparameters: tuple[Parameter, ...]
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(h.symbol for h in self.hyperparameters)
+
+    def density(self) -> sp.Expr:
+        return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
+
+    def declared_density(self) -> sp.Expr:
+        """The density as declared, unevaluated, for display."""
+        with sp.evaluate(False):
+            return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
+
+    def flat_values(self) -> dict[sp.Symbol, sp.Expr]:
+        """Hyperparameter values (or limits) at which this prior is flat."""
+        by_name = {h.name: h.symbol for h in self.prior.hyperparameters}
+        renamed = dict(zip(by_name.values(), self.symbols, strict=True))
+        return {renamed[by_name[k]]: v for k, v in self.prior.flat.items()}
+
+    def family_text(self, values: tuple[sp.Expr, ...] | None = None) -> str:
+        args = values if values is not None else self.symbols
+        return f"{self.prior.family}({', '.join(map(str, args))})"
+
+
+@dataclass
+class Point:
+    """Random values for every symbol of a problem and a random data set, exact rationals."""
+
+    size: int
+    values: dict[sp.Symbol, sp.Expr]
+    data: list[sp.Expr]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the pipeline needs to know about what is being estimated."""
+
+    model: Model
+    priors: Mapping[sp.Symbol, BoundPrior]
+
+    @property
+    def x(self) -> sp.IndexedBase:
+        return self.model.x
+
+    @cached_property
+    def parameters(self) -> tuple[sp.Symbol, ...]:
+        """The estimated parameters, in declaration order."""
+        return tuple(p.symbol for p in self.model.estimated)
+
+    @cached_property
+    def declarations(self) -> dict[sp.Symbol, Parameter]:
+        """Every named symbol: estimated parameters, known constants and hyperparameters."""
+        found = {p.symbol: p for p in (*self.model.estimated, *self.model.fixed)}
+        for bound in self.priors.values():
+            found.update({h.symbol: h for h in bound.hyperparameters})
+        return found
+
+    def domain(self, symbol: sp.Symbol) -> Domain:
+        return self.declarations[symbol].domain
+
+    @property
+    def is_map(self) -> bool:
+        return bool(self.priors)
+
+    @cached_property
+    def log_density(self) -> sp.Expr:
+        """log p(xᵢ | θ) for one observation."""
+        return sp.log(self.model.observation_density())
+
+    def sum_over_data(self, summand: sp.Expr) -> sp.Sum:
+        return sp.Sum(summand, (i, 1, n))
+
+    def random_point(self, rng: np.random.Generator, size: int | None = None) -> Point:
+        """Random parameter, constant and hyperparameter values and a data set from the support."""
+        size = int(rng.integers(3, 7)) if size is None else size
+        values = {symbol: p.domain.sample(rng) for symbol, p in self.declarations.items()}
+        constants = {s: float(v) for s, v in values.items()}
+        data = self.model.support.sample(rng, size, constants)
+        return Point(size, values, data)
+
+    def evaluate(self, expr: sp.Expr, point: Point, keep: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
+        """``expr`` at a point: n and the data set in, sums expanded, symbols replaced
+        (except those in ``keep``)."""
+        expr = sp.sympify(expr, strict=True).xreplace({n: sp.Integer(point.size)})
+        expr = expr.doit()
+        data = {self.x[j + 1]: v for j, v in enumerate(point.data)}
+        values = {s: v for s, v in point.values.items() if s not in keep}
+        return expr.xreplace(data).xreplace(values)
+
+    def number(self, expr: sp.Expr, point: Point) -> complex:
+        """``expr`` at a point as a complex number (nan where undefined)."""
+        value = self.evaluate(expr, point).evalf(30)
+        try:
+            return complex(value)
+        except (TypeError, ValueError):
+            return complex("nan")

@@ -1,0 +1,437 @@
+"""The steps of a derivation, each built from the pipeline's results and verified first.
+
+An explanation is a sequence of segments, text and SymPy objects, so that each output
+typesets its maths (``$θ$`` in Markdown, ``\\(θ\\)`` in LaTeX, plain names in text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import sympy as sp
+
+from ..catalog.symbols import hat, i
+from .conjugacy import Posterior
+from .curvature import Curvature
+from .derivation import Step
+from .display import tidy
+from .limits import attempt
+from .notation import (
+    Constant,
+    Density,
+    Family,
+    Likelihood,
+    LogLikelihood,
+    LogPosterior,
+    PosteriorDensity,
+    PriorDensity,
+)
+from .problem import Problem
+from .solve import Solution, StationaryEquation, denominator_sign
+from .sums import normalize
+from .verify import DEFINITION, SIMPLIFY_SECONDS, Check, equivalent, vanishes
+
+__all__ = [
+    "flat_prior_step",
+    "likelihood_step",
+    "log_likelihood_step",
+    "log_posterior_step",
+    "model_step",
+    "no_closed_form_step",
+    "posterior_step",
+    "prior_step",
+    "result_step",
+    "score_step",
+    "second_order_step",
+    "stationarity_steps",
+]
+
+
+def _member(symbol: sp.Basic, where: sp.Set) -> sp.Basic:
+    return sp.Contains(symbol, where, evaluate=False)
+
+
+def _weakest(checks: list[Check]) -> Check:
+    """A chain of checks is as strong as its weakest link: numeric if any is numeric."""
+    return next((c for c in checks if c.method == "numeric"), checks[-1])
+
+
+def _chain(
+    start: sp.Expr, forms: list[sp.Expr], problem: Problem, rng: np.random.Generator, what: str
+) -> Check:
+    """Verify start = forms[0] = forms[1] = …, each against the one before."""
+    checks, previous = [], start
+    for form in forms:
+        checks.append(equivalent(previous, form, problem, rng, what))
+        previous = form
+    return _weakest(checks)
+
+
+def _objective_function(problem: Problem) -> sp.Function:
+    return LogPosterior if problem.is_map else LogLikelihood
+
+
+# -- model, prior, likelihood ----------------------------------------------------------------
+def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> Step:
+    model = problem.model
+    x_i = model.x[i]
+    words: list[object] = [f"{model.description[:1].upper()}{model.description[1:]}. "]
+    words += ["Each observation ", x_i, " lies in ", model.support]
+    for p in model.estimated:
+        words += ["; ", _member(p.symbol, p.domain.interval)]
+    if model.fixed:
+        words += ["; known: "]
+        for number, p in enumerate(model.fixed):
+            words += [", " if number else "", p.symbol]
+    words.append(".")
+    declared = model.declared_density()
+    line = sp.Eq(Density(x_i, *problem.parameters), declared, evaluate=False)
+    # The density is shown as declared; the engine works with SymPy's evaluated form.
+    check = equivalent(declared, density, problem, rng, "the declared density")
+    return Step("model", "Model", (line,), tuple(words), check)
+
+
+def prior_step(problem: Problem) -> Step:
+    lines, words = [], []
+    for parameter, bound in problem.priors.items():
+        lines.append(sp.Eq(PriorDensity(parameter), bound.declared_density(), evaluate=False))
+        if words:
+            words.append(" ")
+        if bound.hyperparameters:
+            family = Family(sp.Symbol(bound.prior.family), *bound.symbols)
+            words += [parameter, " ∼ ", family, f": {bound.prior.description}."]
+        else:
+            words += [
+                "A flat prior on ",
+                parameter,
+                ": ",
+                PriorDensity(parameter),
+                " is constant (improper where the domain is unbounded).",
+            ]
+    flat = [p for p in problem.parameters if p not in problem.priors]
+    for p in flat:
+        words += [" No prior on ", p, " (flat)."]
+    return Step("prior", "Prior", tuple(lines), tuple(words), DEFINITION)
+
+
+def likelihood_step(problem: Problem, likelihood: sp.Expr) -> Step:
+    line = sp.Eq(Likelihood(*problem.parameters), likelihood, evaluate=False)
+    words = (
+        "Why a product? The observations are independent, so the probability of all of "
+        "them is the product of the probability of each.",
+    )
+    return Step("likelihood", "Likelihood", (line,), words, DEFINITION)
+
+
+def log_likelihood_step(
+    problem: Problem,
+    likelihood: sp.Expr,
+    log_sum: sp.Expr,
+    log_likelihood: sp.Expr,
+    rng: np.random.Generator,
+) -> Step:
+    lhs = LogLikelihood(*problem.parameters)
+    lines = (
+        sp.Eq(lhs, sp.log(Likelihood(*problem.parameters)), evaluate=False),
+        sp.Eq(lhs, log_sum, evaluate=False),
+        sp.Eq(lhs, log_likelihood, evaluate=False),
+    )
+    words = (
+        "The log is monotonic, so maximising log L maximises L, and the log turns the "
+        "product into a sum. Factors that do not depend on the observation come out of "
+        "the sum, so the data enter only through sums of the data: the sufficient "
+        "statistics.",
+    )
+    check = _chain(
+        sp.log(likelihood), [log_sum, log_likelihood], problem, rng, "the log-likelihood"
+    )
+    return Step("log-likelihood", "Log-likelihood", lines, words, check)
+
+
+def log_posterior_step(
+    problem: Problem,
+    likelihood: sp.Expr,
+    log_likelihood: sp.Expr,
+    log_prior: sp.Expr,
+    objective: sp.Expr,
+    rng: np.random.Generator,
+) -> Step:
+    parameters = problem.parameters
+    lhs = LogPosterior(*parameters)
+    priors = sp.Add(*(sp.log(PriorDensity(p)) for p in problem.priors))
+    lines = (
+        sp.Eq(lhs, LogLikelihood(*parameters) + priors + Constant(), evaluate=False),
+        sp.Eq(lhs, objective + Constant(), evaluate=False),
+    )
+    x = sp.Symbol("x")
+    bayes = sp.Eq(
+        PosteriorDensity(*parameters),
+        Density(x, *parameters) * PriorDensity(*parameters) / PriorDensity(x),
+        evaluate=False,
+    )
+    words = (
+        "Bayes' theorem, ",
+        bayes,
+        ", where ",
+        PriorDensity(x),
+        " does not depend on the parameters: the posterior is proportional to likelihood × "
+        "prior, and its log is the log-likelihood plus the log-prior, up to a constant.",
+    )
+    prior_density = sp.Mul(*(b.density() for b in problem.priors.values()))
+    check = _chain(
+        sp.log(likelihood * prior_density),
+        [log_likelihood + log_prior, objective],
+        problem,
+        rng,
+        "the log-posterior",
+    )
+    return Step("log-posterior", "Log-posterior", lines, words, check)
+
+
+# -- score and stationarity ------------------------------------------------------------------
+def score_step(
+    objective: sp.Expr, solution: Solution, problem: Problem, rng: np.random.Generator
+) -> Step:
+    function = _objective_function(problem)(*problem.parameters)
+    lines, checks = [], []
+    for equation in solution.equations:
+        p = equation.parameter
+        lines.append(sp.Eq(sp.Derivative(function, p), equation.score, evaluate=False))
+        checks.append(
+            equivalent(sp.diff(objective, p), equation.score, problem, rng, f"the score in {p}")
+        )
+    several = len(lines) > 1
+    words = (
+        f"Differentiate with respect to {'each parameter' if several else 'the parameter'} "
+        f"(the {'gradient' if several else 'derivative'} is the score); the sums of the "
+        "data are constants here.",
+    )
+    return Step("score", "Score", tuple(lines), words, _weakest(checks))
+
+
+def stationarity_steps(
+    solution: Solution, problem: Problem, rng: np.random.Generator
+) -> list[Step]:
+    by_parameter = {e.parameter: e for e in solution.equations}
+    order = solution.order or tuple(by_parameter)
+    return [_stationarity_step(by_parameter[p], problem, rng, solution) for p in order]
+
+
+def _stationarity_step(
+    equation: StationaryEquation, problem: Problem, rng: np.random.Generator, solution: Solution
+) -> Step:
+    p = equation.parameter
+    lines: list[sp.Basic] = [sp.Eq(equation.score, 0)]
+    words: list[object] = ["Set the score in ", p, " to zero."]
+    checks: list[Check] = []
+    if equation.cleared and equation.denominator != 1:
+        sign = denominator_sign(equation, problem)
+        if sign is not None:
+            lines += [sp.Eq(c, 0) for c in dict.fromkeys(equation.cleared)]
+            words += [
+                " Multiply by ",
+                equation.denominator,
+                f", which is {'positive' if sign > 0 else 'negative'} on the domain "
+                "(so not zero), and collect the terms in ",
+                p,
+                ".",
+            ]
+            checks.append(
+                equivalent(
+                    equation.score * equation.denominator,
+                    equation.cleared[-1],
+                    problem,
+                    rng,
+                    f"clearing denominators for {p}",
+                )
+            )
+    joint = solution.method == "solving the equations jointly"
+    value = solution.estimates.get(p) if joint else equation.value
+    if value is None:
+        words += [" ", solution.note or f"SymPy finds no closed form for {p}."]
+        return Step(
+            "stationarity",
+            "Stationarity",
+            tuple(lines),
+            tuple(words),
+            _weakest(checks) if checks else DEFINITION,
+            subject=p,
+        )
+    lines.append(sp.Eq(p, value))
+    others = sorted(value.free_symbols & set(problem.parameters), key=str)
+    if others:
+        words += [" The root depends on "]
+        for number, other in enumerate(others):
+            words += [", " if number else "", other]
+        words += [", which is then replaced by its own estimate."]
+    for root in equation.roots:
+        verdict = "kept" if root.accepted else "rejected"
+        words += [" Root ", sp.Eq(p, root.value), f": {root.reason}; {verdict}."]
+    residual = equation.score.xreplace({p: value})
+    if joint:
+        residual = normalize(residual.xreplace(solution.estimates))
+    checks.append(vanishes(residual, problem, rng, f"the root of the equation for {p}"))
+    return Step(
+        "stationarity", "Stationarity", tuple(lines), tuple(words), _weakest(checks), subject=p
+    )
+
+
+# -- second order, posterior, flat prior, result ---------------------------------------------
+def second_order_step(curvature: Curvature, problem: Problem) -> Step:
+    parameters = problem.parameters
+    function = _objective_function(problem)(*parameters)
+    hats = {p: hat(p) for p in parameters}
+    lines: list[sp.Basic] = []
+    if len(parameters) == 1:
+        second = sp.Derivative(function, (parameters[0], 2))
+        lines.append(sp.Eq(second, curvature.hessian[0, 0], evaluate=False))
+        if curvature.at_estimate is not None:
+            # ℓ''(θ) at θ = θ̂, with the data sums written through θ̂ (not a derivative in θ̂).
+            at = sp.Subs(second, parameters[0], hats[parameters[0]])
+            lines.append(sp.Eq(at, curvature.at_estimate[0, 0], evaluate=False))
+        words: list[object] = [
+            "The stationary point is a maximum where the second derivative is negative. "
+            "Written in terms of the estimate, assuming it lies inside the parameter's domain:"
+        ]
+    else:
+        lines.append(sp.Eq(sp.Symbol("H"), curvature.hessian, evaluate=False))
+        if curvature.at_estimate is not None:
+            at = sp.Subs(sp.Symbol("H"), parameters, tuple(hats.values()))
+            lines.append(sp.Eq(at, curvature.at_estimate, evaluate=False))
+        words = [
+            "The stationary point is a maximum where the Hessian H is negative definite "
+            "(its leading principal minors alternate in sign, starting negative). Written "
+            "in terms of the estimates, assuming they lie inside the parameters' domains:"
+        ]
+    if curvature.proved:
+        words.append(" SymPy proves it negative")
+        for number, condition in enumerate(curvature.conditions):
+            words += [" provided " if number == 0 else " and ", condition]
+        words.append(".")
+    else:
+        words.append(" SymPy could not prove the sign, so it was checked numerically.")
+    return Step("second-order", "Second-order check", tuple(lines), tuple(words), curvature.check)
+
+
+def posterior_step(posterior: Posterior, problem: Problem) -> Step:
+    p = posterior.parameter
+    bound = problem.priors.get(p)
+    family = Family(sp.Symbol(posterior.family), *posterior.hyperparameters)
+    words: list[object] = [
+        "The log-posterior differs from the log-density of ",
+        family,
+        " by a term that does not depend on ",
+        p,
+        ", so that is the posterior.",
+    ]
+    if bound is not None and bound.prior is posterior.prior:
+        words += [
+            f" The {posterior.family} prior is conjugate to this likelihood: the "
+            "posterior is in the prior's family, with updated hyperparameters."
+        ]
+    line = sp.Eq(PosteriorDensity(p), family, evaluate=False)
+    return Step("posterior", "Posterior distribution", (line,), tuple(words), posterior.check)
+
+
+def _at(expr: sp.Expr, symbol: sp.Symbol, value: sp.Expr) -> sp.Expr:
+    """``expr`` at ``symbol = value``, as a limit where substitution is undefined
+    (τ² → ∞, or β → 0 where β divides)."""
+    substituted = expr.subs(symbol, value)
+    if substituted.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return sp.limit(expr, symbol, value)
+    return substituted
+
+
+def flat_prior_step(
+    solution: Solution,
+    mle: Mapping[sp.Symbol, sp.Expr],
+    problem: Problem,
+    rng: np.random.Generator,
+) -> Step | None:
+    lines, words, checks = [], [], []
+    for p, bound in problem.priors.items():
+        values = bound.flat_values()
+        if bound.hyperparameters and not values:
+            continue
+        estimate = solution.estimates[p]
+        for symbol, value in values.items():
+            estimate = _at(estimate, symbol, value)
+        # SymPy's simplify can fail outright on sums (StopIteration in its sum rules).
+        estimate = tidy(normalize(attempt(SIMPLIFY_SECONDS, sp.simplify, estimate) or estimate))
+        lines.append(sp.Eq(hat(p), estimate))
+        checks.append(
+            equivalent(
+                estimate, mle[p], problem, rng, f"the flat-prior limit of the MAP estimate of {p}"
+            )
+        )
+        if words:
+            words.append(" ")
+        if bound.hyperparameters:
+            words.append("With ")
+            for number, (symbol, value) in enumerate(values.items()):
+                words += [", " if number else "", _tends(symbol, value)]
+            words += [
+                f" the {bound.prior.family} prior is flat, and the MAP estimate of ",
+                p,
+                " reduces to the MLE.",
+            ]
+        else:
+            words += [
+                "With a flat prior the log-prior is a constant, so the log-posterior is the "
+                "log-likelihood plus a constant, and the MAP estimate of ",
+                p,
+                " is the MLE.",
+            ]
+    if not lines:
+        return None
+    return Step("flat-prior", "Flat prior: MAP = MLE", tuple(lines), tuple(words), _weakest(checks))
+
+
+class _Tends(sp.Function):
+    """symbol → value, for the limits that make a prior flat."""
+
+    def _latex(self, printer: object) -> str:
+        symbol, value = self.args
+        return rf"{printer._print(symbol)} \to {printer._print(value)}"
+
+    def _sympystr(self, printer: object) -> str:
+        symbol, value = self.args
+        return f"{printer._print(symbol)} → {'∞' if value == sp.oo else printer._print(value)}"
+
+
+def _tends(symbol: sp.Symbol, value: sp.Expr) -> sp.Basic:
+    return sp.Eq(symbol, value) if value.is_finite else _Tends(symbol, value)
+
+
+def no_closed_form_step(solution: Solution) -> Step:
+    """Says that, and why, the estimate is not in closed form: never a fake result."""
+    lines = tuple(sp.Eq(e.score, 0) for e in solution.equations)
+    words = (
+        f"No closed form. {solution.note[:1].upper()}{solution.note[1:]} (by the numeric "
+        "estimator, which maximises the objective with its score and Hessian).",
+    )
+    return Step("no-closed-form", "No closed form", lines, words, DEFINITION)
+
+
+def result_step(
+    method: str,
+    results: tuple[sp.Eq, ...],
+    definitions: Mapping[sp.Symbol, sp.Expr],
+    solution: Solution,
+    problem: Problem,
+    rng: np.random.Generator,
+) -> Step:
+    residual = sp.Add(
+        *(sp.Abs(normalize(e.score.xreplace(solution.estimates))) for e in solution.equations)
+    )
+    check = vanishes(residual, problem, rng, "the joint stationary point")
+    lines = (*results, *(sp.Eq(s, d) for s, d in definitions.items()))
+    several = len(results) > 1
+    objective = "log-posterior" if problem.is_map else "log-likelihood"
+    words = (
+        f"The {method}: the stationary point of the {objective}"
+        f"{', where every score vanishes at once' if several else ''}, which the "
+        "second-order check shows is a maximum.",
+    )
+    return Step("result", "Result", lines, words, check)

@@ -1,0 +1,9 @@
+"""Estimators: symbolic results compiled to validated NumPy functions, or a numeric method.
+
+Takes the engine's and regression's records; hands on ``f(data, **known) -> estimates``.
+"""
+
+from ..engine import hooks
+from .record import estimator_of
+
+hooks.provide("estimator", estimator_of)

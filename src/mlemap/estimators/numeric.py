@@ -1,0 +1,215 @@
+"""The numeric method: maximise the objective where SymPy found no closed form.
+
+The log-likelihood (or log-posterior), its score and its Hessian are generated as NumPy
+code the same way as closed forms (every sum one reduction). Sums free of the parameters
+(sufficient statistics) are computed once, in a first stage; the second stage, run at
+each step of the optimiser, holds only the sums that depend on the parameters. Each
+parameter is mapped to an unconstrained u (θ = exp u on (0, ∞), a logistic map on (0, 1),
+θ = u on the real line) and ``scipy.optimize.minimize`` runs a trust-region Newton method
+on −objective / n in u. The start is the MLE where it has a closed form (for a MAP
+estimate), else the image of u = 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import sympy as sp
+from scipy.optimize import minimize
+from scipy.special import expit
+
+from ..catalog.symbols import n
+from ..engine.curvature import hessian
+from ..errors import DataError, MlemapError
+from .lambdify import compile_function
+from .validation import Interval, Observations
+
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
+
+    from ..engine.derivation import Derivation
+    from .estimator import Estimator  # import cycle: a type only; the Estimator builds this
+
+__all__ = ["NumericMaximum", "Transform"]
+
+#: Relative size of the last Newton step in θ below which the maximum is accepted.
+STEP_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Transform:
+    """θ as a smooth, increasing function of an unconstrained u, for one parameter domain."""
+
+    lower: float
+    upper: float
+
+    def forward(self, u: float) -> tuple[float, float, float]:
+        """θ(u), dθ/du and d²θ/du²."""
+        low, high = self.lower, self.upper
+        if np.isfinite(low) and np.isfinite(high):
+            s = expit(u)
+            width = high - low
+            return low + width * s, width * s * (1 - s), width * s * (1 - s) * (1 - 2 * s)
+        if np.isfinite(low):
+            e = np.exp(u)
+            return low + e, e, e
+        if np.isfinite(high):
+            e = np.exp(u)
+            return high - e, -e, -e
+        return u, 1.0, 0.0
+
+    def inverse(self, theta: float) -> float:
+        low, high = self.lower, self.upper
+        if np.isfinite(low) and np.isfinite(high):
+            p = (theta - low) / (high - low)
+            return float(np.log(p) - np.log1p(-p))
+        if np.isfinite(low):
+            return float(np.log(theta - low))
+        if np.isfinite(high):
+            return float(np.log(high - theta))
+        return float(theta)
+
+    @classmethod
+    def of(cls, interval: Interval) -> Transform:
+        if interval.integer:
+            raise MlemapError("the numeric method cannot maximise over an integer parameter")
+        return cls(interval.lower, interval.upper)
+
+
+class NumericMaximum:
+    """Evaluate an estimate by maximising the objective numerically."""
+
+    float64 = True
+    materialize = True
+    witness = False
+
+    def __init__(self, estimator: Estimator) -> None:
+        derivation = estimator.derivation
+        problem = derivation.problem
+        self.estimator = estimator
+        parameters = problem.parameters
+        self.size = len(parameters)
+        self.transforms = tuple(Transform.of(Interval.of(problem.domain(p))) for p in parameters)
+        objective = sp.Add(
+            *(t for t in sp.Add.make_args(derivation.objective) if t.has(*parameters))
+        )
+        by_parameter = {e.parameter: e.score for e in derivation.solution.equations}
+        scores = [by_parameter[p] for p in parameters]
+        curvature = list(hessian(objective, problem))
+        starts = [derivation.mle[p] for p in parameters if p in derivation.mle]
+        self.has_start = len(starts) == len(parameters) and bool(derivation.mle)
+        if not self.has_start:
+            starts = []
+        plan = estimator.reductions([*starts, objective, *scores, *curvature])
+        spelled = [estimator.spelled(p) for p in parameters]
+        first, second, passed = plan.split(spelled, len(starts))
+        known = [plan.data, n, *estimator.known_symbols]
+        self.statistics = compile_function(known, first, "statistics, computed once")
+        self.objective = compile_function(
+            [*known, *spelled, *passed],
+            second,
+            f"{_name(derivation)}, score and Hessian, evaluated at each optimiser step",
+        )
+        self.starts = len(starts)
+        self.source = self.statistics.source + "\n" + self.objective.source
+
+    def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, float], None]:
+        x, size = data.values, float(data.size)
+        with np.errstate(all="ignore"):
+            computed = self.statistics(x, size, *constants)
+        start, passed = computed[: self.starts], computed[self.starts :]
+        k = self.size
+
+        def evaluate(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+            with np.errstate(all="ignore"):
+                out = self.objective(x, size, *constants, *theta, *passed)
+            value = float(out[0])
+            gradient = np.array(out[1 : 1 + k], dtype=float)
+            matrix = np.array(out[1 + k :], dtype=float).reshape(k, k)
+            return value, gradient, matrix
+
+        def in_u(u: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+            forms = [t.forward(v) for t, v in zip(self.transforms, u, strict=True)]
+            theta = np.array([f[0] for f in forms])
+            d1, d2 = np.array([f[1] for f in forms]), np.array([f[2] for f in forms])
+            value, gradient, matrix = evaluate(theta)
+            scale = -1.0 / size
+            g = scale * gradient * d1
+            h = scale * (matrix * np.outer(d1, d1) + np.diag(gradient * d2))
+            f = scale * value
+            if not (np.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+                return theta, np.inf, np.zeros(k), np.eye(k)
+            return theta, f, g, h
+
+        cache: dict[bytes, tuple] = {}
+
+        def at(u: np.ndarray) -> tuple:
+            key = np.asarray(u, dtype=float).tobytes()
+            if key not in cache:
+                cache.clear()
+                cache[key] = in_u(np.asarray(u, dtype=float))
+            return cache[key]
+
+        u0 = self._start(start)
+        result = minimize(
+            lambda u: at(u)[1],
+            u0,
+            jac=lambda u: at(u)[2],
+            hess=lambda u: at(u)[3],
+            method="trust-exact",
+            options={"gtol": 1e-10, "maxiter": 200},
+        )
+        theta = at(result.x)[0]
+        self._accept(theta, evaluate, result, data.size, constants)
+        names = self.estimator.parameters
+        return {name: float(v) for name, v in zip(names, theta, strict=True)}, None
+
+    def _start(self, start: list) -> np.ndarray:
+        u0 = np.zeros(self.size)
+        for j, transform in enumerate(self.transforms):
+            if start and np.isfinite(start[j]):
+                with np.errstate(all="ignore"):
+                    u = transform.inverse(float(start[j]))
+                if np.isfinite(u):
+                    u0[j] = u
+        return u0
+
+    def _accept(
+        self,
+        theta: np.ndarray,
+        evaluate: Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]],
+        result: OptimizeResult,
+        size: int,
+        constants: tuple,
+    ) -> None:
+        """A maximum inside the domain: the Hessian is negative definite there and the Newton
+        step in θ is negligible (a run towards the boundary has neither)."""
+        value, gradient, matrix = evaluate(theta)
+        ok = np.all(np.isfinite(theta)) and np.isfinite(value)
+        if ok:
+            try:
+                np.linalg.cholesky(-matrix)
+                step = np.linalg.solve(matrix, gradient)
+                ok = bool(np.all(np.abs(step) <= STEP_TOLERANCE * (np.abs(theta) + 1e-12)))
+            except np.linalg.LinAlgError:
+                ok = False
+        if not ok:
+            names = ", ".join(self.estimator.parameters)
+            at = ", ".join(
+                f"{k} = {v:.6g}" for k, v in zip(self.estimator.parameters, theta, strict=True)
+            )
+            given = "".join(
+                f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
+            )
+            raise DataError(
+                f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
+                f"found no maximum inside the domain for these data (n = {size}{given}); it "
+                f"stopped at {at} ({result.message})"
+            )
+
+
+def _name(derivation: Derivation) -> str:
+    return "log-posterior" if derivation.problem.is_map else "log-likelihood"

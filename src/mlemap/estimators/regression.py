@@ -1,0 +1,295 @@
+"""Numeric estimators for linear regression: OLS, ridge and the lasso.
+
+>>> r = mlemap.derive("linear_regression", prior="normal").estimator()
+>>> r(X, y, lam=0.5)                      # or sigma2=…, tau2=… (λ = σ²/τ²)
+{'w': array([...])}
+
+OLS and ridge solve the (penalised) normal equations by a Cholesky factorisation of XᵀX
+(+ λI), never by forming an inverse. The lasso has no closed form: it is minimised by
+coordinate descent on ½‖y − Xw‖² + λ‖w‖₁ (λ = σ²/b), each update the derived one-feature
+soft-thresholding, until the duality gap is at most ``tol``·‖y‖² (scikit-learn's criterion);
+the result reports the iterations and the final gap.
+
+Bad input raises :class:`mlemap.DataError` (shapes, dtypes, non-finite values, a
+rank-deficient XᵀX for OLS) or :class:`mlemap.DomainError` / :class:`mlemap.MlemapError`
+(keyword values and combinations).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import linalg
+
+from ..errors import ConvergenceWarning, DataError, DomainError, MlemapError
+
+__all__ = ["RegressionEstimator"]
+
+KINDS = ("ols", "ridge", "lasso")
+#: Keywords each estimator accepts; the penalty is λ, or the variances it is derived from.
+KEYWORDS = {
+    "ols": (),
+    "ridge": ("lam", "sigma2", "tau2"),
+    "lasso": ("lam", "sigma2", "b", "tol", "max_iter"),
+}
+_PRIOR_SCALE = {"ridge": "tau2", "lasso": "b"}
+
+
+class RegressionEstimator:
+    """``f(X, y, **known) -> {"w": …}``: X of shape (n, d), y of shape (n,)."""
+
+    def __init__(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise MlemapError(f"unknown regression estimator {kind!r}; known: {', '.join(KINDS)}")
+        self.kind = kind
+        self.keywords = KEYWORDS[kind]
+        self.method = "numeric" if kind == "lasso" else "closed form"
+
+    def __repr__(self) -> str:
+        return f"<RegressionEstimator {self.kind} ({self.method}); keywords {self.keywords}>"
+
+    def __call__(self, X: Any, y: Any, **known: Any) -> dict[str, Any]:
+        unknown = set(known) - set(self.keywords)
+        if unknown:
+            allowed = ", ".join(self.keywords) or "none"
+            raise MlemapError(
+                f"unknown keyword {sorted(unknown)[0]!r} for the {self.kind} estimator; "
+                f"allowed: {allowed}"
+            )
+        design, response = _data(X, y)
+        if self.kind == "ols":
+            return _ols(design, response)
+        penalty = _penalty(self.kind, known)
+        if self.kind == "ridge":
+            return {"w": _ridge(design, response, penalty)}
+        tol = _positive(known.get("tol", 1e-4), "tol")
+        max_iter = known.get("max_iter", 1000)
+        if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 1:
+            raise DomainError(f"max_iter must be a positive integer, got {max_iter!r}")
+        return _lasso(design, response, penalty, tol, int(max_iter))
+
+
+# -- input -----------------------------------------------------------------------------------
+def _array(value: Any, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"{name} must be an array of real numbers: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise DataError(
+            f"{name} must hold real numbers (bool, integer or float), not dtype {array.dtype}"
+        )
+    return array.astype(np.float64, copy=False)
+
+
+def _data(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    design, response = _array(X, "X"), _array(y, "y")
+    if design.ndim != 2:
+        raise DataError(
+            f"X must be two-dimensional (n observations × d features), got shape {design.shape}"
+        )
+    if response.ndim != 1:
+        raise DataError(f"y must be one-dimensional (n responses), got shape {response.shape}")
+    rows, cols = design.shape
+    if rows == 0 or cols == 0:
+        raise DataError(f"X must have at least one observation and one feature, got {design.shape}")
+    if response.shape[0] != rows:
+        raise DataError(
+            f"X and y do not match: X has {rows} rows (observations) but y has "
+            f"{response.shape[0]} entries"
+        )
+    if not np.isfinite(response).all():
+        raise DataError("y contains NaN or ±inf; every response must be finite")
+    return design, response
+
+
+def _gram(design: np.ndarray, response: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """XᵀX and Xᵀy. A NaN or ±inf in X makes a diagonal entry of XᵀX (Σ xᵢⱼ²) non-finite, so
+    checking the d diagonal entries checks all n·d entries of X at no extra pass."""
+    gram = design.T @ design
+    correlation = design.T @ response
+    if not (np.isfinite(np.diagonal(gram)).all() and np.isfinite(correlation).all()):
+        if not np.isfinite(design).all():
+            raise DataError("X contains NaN or ±inf; every entry must be finite")
+        raise DataError("XᵀX overflows float64: rescale the features")
+    return gram, correlation
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise DomainError(f"{name} must be a positive real number, got {value!r}")
+    number = float(value)
+    if not (math.isfinite(number) and number > 0):
+        raise DomainError(f"{name} must be a positive finite number, got {value!r}")
+    return number
+
+
+def _penalty(kind: str, known: dict[str, Any]) -> float:
+    """λ given directly, or derived as σ² over the prior's scale (τ² for ridge, b for lasso)."""
+    scale = _PRIOR_SCALE[kind]
+    given = [k for k in ("sigma2", scale) if k in known]
+    if "lam" in known:
+        if given:
+            raise MlemapError(f"give either lam or sigma2 and {scale} (λ = σ²/{scale}), not both")
+        return _positive(known["lam"], "lam")
+    if len(given) != 2:
+        raise MlemapError(
+            f"the {kind} estimator needs the penalty: lam=…, or sigma2=… and {scale}=… "
+            f"(λ = σ²/{scale})"
+        )
+    return _positive(known["sigma2"], "sigma2") / _positive(known[scale], scale)
+
+
+# -- OLS and ridge ---------------------------------------------------------------------------
+def _factor(gram: np.ndarray) -> tuple[tuple[np.ndarray, bool], float]:
+    """Cholesky factor of a symmetric matrix and its reciprocal condition number (LAPACK
+    pocon, from the factor: O(d²)); a matrix that is not positive definite gives rcond 0."""
+    norm = float(np.abs(gram).sum(axis=0).max())
+    try:
+        factor = linalg.cho_factor(gram, lower=False, overwrite_a=True, check_finite=False)
+    except linalg.LinAlgError:
+        return (gram, False), 0.0
+    pocon = linalg.get_lapack_funcs("pocon", (factor[0],))
+    rcond, info = pocon(factor[0], norm, uplo="U")
+    return factor, float(rcond) if info == 0 else 0.0
+
+
+def _ols(design: np.ndarray, response: np.ndarray) -> dict[str, Any]:
+    rows, cols = design.shape
+    gram, correlation = _gram(design, response)
+    factor, rcond = _factor(gram)
+    if rcond < cols * np.finfo(np.float64).eps:
+        reason = (
+            f"there are fewer observations (n = {rows}) than features (d = {cols})"
+            if rows < cols
+            else "the columns of X are linearly dependent (collinear or constant features)"
+        )
+        raise DataError(
+            f"XᵀX is singular or numerically singular (reciprocal condition number "
+            f"{rcond:.1e}): {reason}, so least squares has no unique solution. Use ridge "
+            "regression: mlemap.derive('linear_regression', prior='normal').estimator()"
+            "(X, y, lam=…)"
+        )
+    coef = linalg.cho_solve(factor, correlation, check_finite=False)
+    residual = response - design @ coef
+    return {"w": coef, "sigma2": float(residual @ residual) / rows}
+
+
+def _ridge(design: np.ndarray, response: np.ndarray, penalty: float) -> np.ndarray:
+    gram, correlation = _gram(design, response)
+    gram.flat[:: gram.shape[0] + 1] += penalty  # + λI in place: no d×d temporary
+    factor, rcond = _factor(gram)
+    if rcond == 0.0:
+        raise DataError(
+            f"XᵀX + λI is not numerically positive definite for λ = {penalty:g}: the features "
+            "are too large for float64 at this λ; rescale X or increase λ"
+        )
+    return linalg.cho_solve(factor, correlation, check_finite=False)
+
+
+# -- lasso -----------------------------------------------------------------------------------
+def _duality_gap(
+    coef: np.ndarray, gradient: np.ndarray, correlation: np.ndarray, yy: float, penalty: float
+) -> float:
+    """Primal minus dual objective for ½‖r‖² + λ‖w‖₁ at w, with r = y − Xw and
+    gradient = Xᵀr; the dual point is r scaled into the feasible set ‖Xᵀθ‖∞ ≤ λ."""
+    wc = float(coef @ correlation)
+    rr = max(yy - wc - float(coef @ gradient), 0.0)  # ‖r‖² = ‖y‖² − 2wᵀXᵀy + wᵀXᵀXw
+    yr = yy - wc
+    dual_norm = float(np.abs(gradient).max()) if gradient.size else 0.0
+    scale = 1.0 if dual_norm <= penalty else penalty / dual_norm
+    primal = 0.5 * rr + penalty * float(np.abs(coef).sum())
+    dual = scale * yr - 0.5 * scale**2 * rr
+    return primal - dual
+
+
+def _lasso(
+    design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
+) -> dict[str, Any]:
+    if design.shape[1] > design.shape[0]:
+        return _lasso_residual(design, response, penalty, tol, max_iter)
+    return _lasso_gram(design, response, penalty, tol, max_iter)
+
+
+def _warn_unconverged(max_iter: int, gap: float, threshold: float) -> None:
+    warnings.warn(
+        f"lasso coordinate descent stopped at max_iter = {max_iter} with duality gap "
+        f"{gap:.3g} > tol·‖y‖² = {threshold:.3g}; increase max_iter or tol",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+def _lasso_residual(
+    design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
+) -> dict[str, Any]:
+    """Coordinate descent on the residual, for d > n, where XᵀX (d×d) would be larger than X:
+    each update reads one column (of a Fortran-ordered copy, so columns are contiguous)."""
+    columns = np.asfortranarray(design)
+    if not np.isfinite(columns).all():
+        raise DataError("X contains NaN or ±inf; every entry must be finite")
+    cols = columns.shape[1]
+    norms = np.einsum("ij,ij->j", columns, columns)
+    correlation = columns.T @ response
+    yy = float(response @ response)
+    coef = np.zeros(cols)
+    residual = response.copy()
+    threshold = tol * yy
+    gap = _duality_gap(coef, correlation, correlation, yy, penalty)
+    iterations = 0
+    while gap > threshold and iterations < max_iter:
+        iterations += 1
+        for j in range(cols):
+            if norms[j] == 0.0:
+                continue
+            column = columns[:, j]
+            old = coef[j]
+            partial = float(column @ residual) + norms[j] * old
+            new = _soft_threshold(partial, penalty) / norms[j]
+            if new != old:
+                residual -= (new - old) * column
+                coef[j] = new
+        gap = _duality_gap(coef, columns.T @ residual, correlation, yy, penalty)
+    if gap > threshold:
+        _warn_unconverged(max_iter, gap, threshold)
+    return {"w": coef, "iterations": iterations, "gap": gap}
+
+
+def _soft_threshold(value: float, penalty: float) -> float:
+    """S(z, λ) = sign(z)·max(|z| − λ, 0): one coordinate's lasso update (lasso.py derives it)."""
+    return math.copysign(max(abs(value) - penalty, 0.0), value)
+
+
+def _lasso_gram(
+    design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
+) -> dict[str, Any]:
+    gram, correlation = _gram(design, response)
+    cols = gram.shape[0]
+    yy = float(response @ response)
+    diagonal = np.diagonal(gram).copy()
+    coef = np.zeros(cols)
+    gradient = correlation.copy()  # Xᵀ(y − Xw), kept up to date in O(d) per update
+    threshold = tol * yy
+    gap = _duality_gap(coef, gradient, correlation, yy, penalty)
+    iterations = 0
+    # Coordinate descent on the Gram matrix: each update is O(d), a sweep O(d²), so the data
+    # are read once (for XᵀX) whatever the number of sweeps.
+    while gap > threshold and iterations < max_iter:
+        iterations += 1
+        for j in range(cols):
+            if diagonal[j] == 0.0:
+                continue  # an all-zero feature: its coefficient stays 0
+            old = coef[j]
+            partial = gradient[j] + diagonal[j] * old  # xⱼᵀrⱼ with rⱼ = y − Xw + xⱼwⱼ
+            new = _soft_threshold(partial, penalty) / diagonal[j]
+            if new != old:
+                gradient -= gram[j] * (new - old)
+                coef[j] = new
+        gap = _duality_gap(coef, gradient, correlation, yy, penalty)
+    if gap > threshold:
+        _warn_unconverged(max_iter, gap, threshold)
+    return {"w": coef, "iterations": iterations, "gap": gap}

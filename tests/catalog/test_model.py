@@ -1,0 +1,66 @@
+"""Declaring models and priors: the public constructor the catalog uses, and its checks."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+import mlemap
+from mlemap import POSITIVE, REAL, Model, Parameter, Support
+from mlemap.catalog.symbols import n
+
+from conftest import sum_x
+
+HALF_NORMAL = Model(
+    "half_normal",
+    (Parameter("s2", POSITIVE, r"s^{2}"),),
+    Support(0, sp.oo),
+    lambda x, s2: sp.sqrt(2 / (sp.pi * s2)) * sp.exp(-(x**2) / (2 * s2)),
+    description="|Z| with Z normal",
+    reference="Johnson, Kotz & Balakrishnan, ch. 13",
+)
+
+
+def test_a_user_model_derives_like_a_catalog_entry():
+    d = mlemap.derive(HALF_NORMAL)
+    (estimate,) = d.estimates.values()
+    assert sp.simplify(estimate - sum_x(d.model, lambda t: t**2) / n) == 0
+    assert d.steps[-1].kind == "result"
+    assert d.curvature.proved
+
+
+def test_a_user_model_with_a_catalog_prior():
+    d = mlemap.derive(HALF_NORMAL, prior="inverse_gamma")
+    assert str(d.posterior).startswith("InverseGamma(")
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Model("m", (), Support(0, 1), lambda x: x), "declares no parameters"),
+        (
+            lambda: Model(
+                "m", (Parameter("t", REAL),), Support(0, 1), lambda x, t: x * sp.Symbol("q")
+            ),
+            r"uses \['q'\]",
+        ),
+        (
+            lambda: Model("m", (Parameter("n", REAL),), Support(0, 1), lambda x, n: x),
+            "may not be 'n'",
+        ),
+        (
+            lambda: Model("m", (Parameter("t", REAL),), Support(0, 1), lambda x: x),
+            "takes 1 argument",
+        ),
+        (lambda: Parameter("not a name", REAL), "must be a Python identifier"),
+        (lambda: mlemap.Prior("p", "P", (), None, lambda t: 1, flat={"a": 1}), "not among"),
+    ],
+)
+def test_inconsistent_declarations_are_refused(build, message):
+    with pytest.raises(mlemap.ModelDefinitionError, match=message):
+        build()
+
+
+def test_with_known_rejects_an_unknown_name():
+    with pytest.raises(mlemap.UnknownNameError, match="known parameters: mu, sigma2"):
+        mlemap.models()["normal"].with_known(["tau"])

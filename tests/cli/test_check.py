@@ -1,0 +1,124 @@
+"""``mlemap check`` from the command line: the report, one-line errors, and exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mlemap
+from mlemap.cli.check import main_check
+
+WRONG_STEPS = """\
+l(lambda) = log(lambda)*sum(x_i) - n*lambda
+dl/dlambda = sum(x_i)/lambda - n
+sum(x_i)/lambda - n = 0
+sum(x_i) = (n - 1)*lambda
+lambda = sum(x_i)/(n - 1)
+"""
+
+
+def test_a_correct_map_estimate_exits_0(capsys):
+    claim = "theta = (k + alpha - 1)/(n + alpha + beta - 2)"
+    assert main_check(["bernoulli", "--prior", "beta", claim]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(
+        "Checking against the MAP derivation for bernoulli, prior theta ~ Beta(alpha, beta)."
+    )
+    assert "estimate of theta: correct (symbolic" in out
+    assert out.rstrip().endswith("Verdict: correct.")
+    assert err == ""
+
+
+def test_a_wrong_variance_exits_1_with_the_engine_form_and_diagnosis(capsys):
+    assert main_check(["normal", "sigma2 = sum((x_i - xbar)^2)/(n - 1)"]) == 1
+    out, err = capsys.readouterr()
+    assert "estimate of sigma2: WRONG (numeric" in out
+    assert "  engine: sum((x_i - xbar)**2)/n" in out
+    assert "  counterexample: n = " in out
+    assert "  diagnosis: n versus n - 1" in out
+    assert err == ""
+
+
+def test_a_file_of_steps_names_the_first_wrong_line(tmp_path: Path, capsys):
+    steps = tmp_path / "steps.md"
+    steps.write_text(WRONG_STEPS, encoding="utf-8")
+    assert main_check(["poisson", str(steps)]) == 1
+    out, _ = capsys.readouterr()
+    assert "line 4: sum(x_i) = (n - 1)*lambda\n  equation: WRONG" in out
+    assert out.rstrip().endswith("Verdict: wrong; the first wrong step is line 4.")
+
+
+def test_a_correct_file_exits_0(tmp_path: Path, capsys):
+    steps = tmp_path / "steps.txt"
+    steps.write_text("l(lambda) = log(lambda)*sum(x_i) - n*lambda\nlambda = xbar\n")
+    assert main_check(["poisson", str(steps)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Verdict: all correct.")
+
+
+def test_standard_input(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("lambda = xbar\n"))
+    assert main_check(["poisson", "-"]) == 0
+    assert "Verdict: correct." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["poisson", "__import__('os').system('echo hi')"], 'unexpected character "\'"'),
+        (["poisson", "lambda = foo"], "unknown name 'foo' in model 'poisson'; known names:"),
+        (["poisson", "missing-steps.md"], "cannot read the file 'missing-steps.md'"),
+        (["nosuchmodel", "x = 1"], "unknown model 'nosuchmodel'; known models: bernoulli"),
+        (["poisson", "--prior", "beta", "lambda = xbar"], "a beta prior lives on (0, 1)"),
+        (["normal", "sum(x_i)/n"], "does not say what it is"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line_on_stderr(argv, message, capsys):
+    assert main_check(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("mlemap check: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_a_file_that_is_not_text_exits_2(tmp_path: Path, capsys):
+    steps = tmp_path / "steps.md"
+    steps.write_bytes(b"\xff\xfe\x00bad")
+    assert main_check(["poisson", str(steps)]) == 2
+    assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2_and_help_exits_0(capsys):
+    assert main_check([]) == 2
+    assert "required: model, CLAIM_OR_FILE" in capsys.readouterr().err
+    assert main_check(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "exit codes: 0 all correct, 1 a step is wrong or undecided, 2 the input" in out
+
+
+def test_a_prior_per_parameter_and_known_parameters(capsys):
+    argv = ["normal", "--prior", "mu=normal", "--estimate", "mu", "mu = xbar"]
+    assert main_check(argv) == 1
+    out, _ = capsys.readouterr()
+    assert "MAP derivation for normal, prior mu ~ Normal(mu0, tau2)" in out
+    assert "  engine: (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)" in out
+    assert "  diagnosis: this is the MLE: it leaves out the prior" in out
+
+
+def test_runs_as_a_module():
+    environment = {**os.environ, "PYTHONPATH": str(Path(mlemap.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "mlemap.cli.check", "poisson", "lambda = sum(x_i)/(n - 1)"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "diagnosis: n versus n - 1" in done.stdout

@@ -1,0 +1,174 @@
+"""The command line as a user runs it: output files, standard output, errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlemap.cli.main import main
+from mlemap.cli.options import parse_spec
+from mlemap.errors import MlemapError
+
+
+def run(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mlemap", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_derive_to_standard_output(capsys):
+    assert main(["derive", "bernoulli", "--prior", "beta", "--format", "md", "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# MAP for the Bernoulli model with a Beta prior on $\\theta$")
+    assert r"\hat{\theta} & = \frac{k + \alpha - 1}{\alpha + \beta + n - 2}" in out
+
+
+def test_derive_writes_a_file_and_names_it(tmp_path, capsys):
+    target = tmp_path / "normal.tex"
+    assert main(["derive", "normal", "--format", "tex", "-o", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == str(target)
+    text = target.read_text()
+    assert text.startswith(r"\documentclass") and text.rstrip().endswith(r"\end{document}")
+
+
+def test_derive_with_known_parameter_and_named_prior(capsys):
+    assert (
+        main(
+            [
+                "derive",
+                "normal",
+                "--estimate",
+                "mu",
+                "--prior",
+                "mu=normal",
+                "--format",
+                "text",
+                "-o",
+                "-",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        "<Derivation MAP of normal, prior mu: Normal(mu0, tau2): "
+        "mu_hat = (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)>"
+    )
+    assert "[checked: " in out
+
+
+def test_handout_writes_markdown_and_latex(tmp_path):
+    result = run(
+        "handout",
+        "poisson:gamma",
+        "exponential",
+        "--title",
+        "Rates",
+        "-o",
+        str(tmp_path),
+        "--no-pdf",
+    )
+    assert result.returncode == 0, result.stderr
+    # A custom handout does not overwrite the seed handout unless asked to (--name).
+    assert result.stdout.split() == [
+        str(tmp_path / "custom-handout.md"),
+        str(tmp_path / "custom-handout.tex"),
+    ]
+    markdown = (tmp_path / "custom-handout.md").read_text()
+    assert markdown.startswith("# Rates\n")
+    assert "## MAP for the Poisson model with a Gamma prior on $\\lambda$" in markdown
+    assert "## MLE for the exponential model" in markdown
+    assert result.stderr == ""  # no progress line when stderr is not a terminal
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["derive", "bernouli"], "unknown model 'bernouli'"),
+        (["derive", "bernoulli", "--prior", "normal"], "priors that fit: beta, uniform"),
+        (["derive", "normal", "--prior", "=x"], "cannot read --prior '=x'"),
+        (["handout", "poisson:"], "cannot read 'poisson:'"),
+        (["handout", "--title", "T"], "--title applies to a handout of listed derivations"),
+        (["handout", "poisson", "--templates", "/no/such/folder"], "does not exist"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(arguments, message, capsys):
+    assert main(arguments) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("mlemap: error: ") and message in captured.err
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
+def test_an_unwritable_folder_is_a_clear_error(tmp_path, capsys):
+    folder = tmp_path / "locked"
+    folder.mkdir(mode=0o500)
+    assert main(["derive", "poisson", "-o", str(folder / "p.md")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_an_output_path_under_a_file_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["derive", "poisson", "-o", str(blocker / "p.md")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_a_broken_user_template_is_one_line_naming_file_and_line(tmp_path, capsys):
+    (tmp_path / "derivation.md.jinja2").write_text("fine\n{% bad %}\n")
+    assert main(["derive", "poisson", "--templates", str(tmp_path), "-o", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "derivation.md.jinja2, line 2: Encountered unknown tag 'bad'" in err
+    (tmp_path / "derivation.md.jinja2").write_text("{{ nothing.here }}\n")
+    assert main(["derive", "poisson", "--templates", str(tmp_path), "-o", "-"]) == 2
+    assert "'nothing' is undefined" in capsys.readouterr().err
+
+
+def test_handout_names_stay_inside_the_output_folder(tmp_path, capsys):
+    assert main(["handout", "poisson", "-o", str(tmp_path), "--name", "../x"]) == 2
+    assert "must be a plain file name" in capsys.readouterr().err
+    assert not (tmp_path.parent / "x.md").exists()
+
+
+def test_models_lists_the_catalog(capsys):
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "bernoulli: one trial" in out
+    assert "    priors for theta: beta, uniform" in out
+    assert "  inverse_gamma: InverseGamma(α, β)" in out
+
+
+def test_spec_grammar():
+    assert parse_spec("poisson") == ("poisson", None, None)
+    assert parse_spec("poisson:gamma") == ("poisson", "gamma", None)
+    assert parse_spec("normal[mu]:normal") == ("normal", "normal", ["mu"])
+    assert parse_spec("normal:mu=normal,sigma2=inverse_gamma") == (
+        "normal",
+        {"mu": "normal", "sigma2": "inverse_gamma"},
+        None,
+    )
+    for bad in ("", "normal[", "normal:mu=", "__import__('os')", "a:b:c", "x[]"):
+        with pytest.raises(MlemapError, match="cannot read"):
+            parse_spec(bad)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.startswith("mlemap ")
+
+
+def test_the_console_script_is_the_module():
+    result = run("models")
+    assert result.returncode == 0 and result.stdout.startswith("bernoulli:")

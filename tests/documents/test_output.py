@@ -1,0 +1,35 @@
+"""The committed handout equals a fresh regeneration, byte for byte.
+
+Run this file as a script to regenerate output/ (the same as ``mlemap handout --no-pdf``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlemap.documents.render import FORMATS
+
+from outputs import seed_documents
+
+OUTPUT = Path(__file__).resolve().parents[2] / "output"
+
+
+def test_committed_handout_is_a_fresh_regeneration():
+    for fmt, text in seed_documents().items():
+        committed = (OUTPUT / f"handout.{fmt}").read_text()
+        assert committed == text, (
+            f"output/handout.{fmt} differs from a fresh run; regenerate it with "
+            "`mlemap handout` (or `python tests/test_output.py`) and commit it"
+        )
+
+
+def test_rendering_is_deterministic():
+    first = seed_documents()
+    seed_documents.cache_clear()
+    assert seed_documents() == first
+
+
+if __name__ == "__main__":
+    for fmt in FORMATS:
+        (OUTPUT / f"handout.{fmt}").write_text(seed_documents()[fmt])
+        print(OUTPUT / f"handout.{fmt}")
