@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import sympy as sp
@@ -24,16 +24,31 @@ from scipy.special import expit
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
 from ..errors import DataError, MlemapError
-from .lambdify import compile_function
+from .lambdify import Reductions, compile_function
 from .validation import Interval, Observations
 
 if TYPE_CHECKING:
     from scipy.optimize import OptimizeResult
 
     from ..engine.derivation import Derivation
-    from .estimator import Estimator  # import cycle: a type only; the Estimator builds this
 
 __all__ = ["NumericMaximum", "Transform"]
+
+
+class Host(Protocol):
+    """What the numeric method needs of the estimator that builds it (an :class:`Estimator`)."""
+
+    derivation: Derivation
+    parameters: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def known_symbols(self) -> tuple[sp.Symbol, ...]: ...
+
+    def spelled(self, symbol: sp.Symbol) -> sp.Symbol: ...
+
+    def reductions(self, exprs: list[sp.Expr]) -> Reductions: ...
+
 
 #: Relative size of the last Newton step in θ below which the maximum is accepted.
 STEP_TOLERANCE = 1e-6
@@ -86,7 +101,7 @@ class NumericMaximum:
     materialize = True
     witness = False
 
-    def __init__(self, estimator: Estimator) -> None:
+    def __init__(self, estimator: Host) -> None:
         derivation = estimator.derivation
         problem = derivation.problem
         self.estimator = estimator
