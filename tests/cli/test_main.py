@@ -172,3 +172,38 @@ def test_version(capsys):
 def test_the_console_script_is_the_module():
     result = run("models")
     assert result.returncode == 0 and result.stdout.startswith("bernoulli:")
+
+
+def test_a_bug_of_ours_is_one_line_with_the_version_and_not_exit_1(monkeypatch, capsys):
+    from mlemap.cli import main as cli
+
+    def broken(arguments):
+        raise ValueError("something we did not expect")
+
+    monkeypatch.setattr(cli.models, "run", broken)
+    assert main(["models"]) == cli.INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("mlemap: internal error: ValueError: something we did not expect;")
+    assert "please report it" in err and "mlemap " in err
+
+
+def test_a_closed_pipe_ends_quietly():
+    command = f"{sys.executable} -m mlemap derive normal --format text -o - | head -c 20"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    assert len(done.stdout) == 20
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_output_encodes_to_what_the_terminal_takes():
+    environment = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for arguments in (["models"], ["derive", "normal", "--format", "text", "-o", "-"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "mlemap", *arguments],
+            capture_output=True,
+            env=environment,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.isascii()
+        assert b"\\u03b8" in done.stdout or b"\\u03bc" in done.stdout

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from ..documents.files import write_atomic
+from ..documents.files import write_together
 from ..documents.handout import custom_handout, seed_handout
 from ..documents.pdf import compile_pdf, latex_available
 from ..documents.render import FORMATS, Renderer
@@ -66,11 +67,21 @@ def run(arguments: argparse.Namespace) -> int:
                 raise MlemapError("--title applies to a handout of listed derivations")
             handout = seed_handout(progress)
             documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
-        written = [write_atomic(folder / f"{name}.{fmt}", text) for fmt, text in documents.items()]
+        files: dict[Path, str | bytes] = {
+            folder / f"{name}.{fmt}": text for fmt, text in documents.items()
+        }
         if not arguments.no_pdf and latex_available():
             progress("compiling the PDF")
-            tex = folder / f"{name}.tex"
-            written.append(compile_pdf(tex, tex.with_suffix(".pdf")))
+            pdf = folder / f"{name}.pdf"
+            files[pdf] = compile_pdf(documents["tex"], pdf)
+        elif not arguments.no_pdf:
+            progress.done()
+            print(
+                "mlemap: note: latexmk and pdflatex are not installed, so no PDF was made; "
+                "install TeX Live (latexmk, texlive-latex-recommended) or pass --no-pdf",
+                file=sys.stderr,
+            )
+        written = write_together(files)  # the set replaced together: never half new
     finally:
         progress.done()
     for path in written:
