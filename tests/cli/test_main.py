@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,26 @@ def test_output_encodes_to_what_the_terminal_takes():
         assert done.returncode == 0, done.stderr
         assert done.stdout.isascii()
         assert b"\\u03b8" in done.stdout or b"\\u03bc" in done.stdout
+
+
+@pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_handout_leaves_the_old_set_and_no_leftovers(tmp_path, which):
+    for name in ("handout.md", "handout.tex"):
+        (tmp_path / name).write_text("old\n")
+    # Signal once mlemap is imported (an interrupt during imports is Python's own), while the
+    # derivations run: the files are written at the very end.
+    script = (
+        "import sys; from mlemap.cli.main import main; print('ready', flush=True); "
+        f"sys.exit(main(['handout', '--no-pdf', '-o', {str(tmp_path)!r}]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"
+    time.sleep(0.5)
+    process.send_signal(which)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[which], err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.md", "handout.tex"]
+    assert {(tmp_path / n).read_text() for n in ("handout.md", "handout.tex")} == {"old\n"}
