@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..documents.files import write_atomic
 from ..documents.render import FORMATS
 from ..engine.derive import derive
 from .options import estimate_option, prior_option
+from .output import OUTPUT_HELP, derivation_stem, target
 
-__all__ = ["configure", "run"]
+__all__ = ["WRITES", "configure", "run"]
+
+#: The formats derive writes, the default first.
+WRITES = (*FORMATS, "text")
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
@@ -27,23 +30,31 @@ def configure(commands: argparse._SubParsersAction) -> None:
         action="append",
         metavar="PRIOR|PARAM=PRIOR",
         help="a prior for the single estimated parameter, or PARAM=PRIOR "
-        "(repeatable); omit for the MLE",
+        "(repeatable) (default: none, the MLE)",
     )
     one.add_argument(
         "--estimate",
         action="append",
         metavar="PARAM[,PARAM]",
-        help="parameters to estimate, repeated or comma-separated; the others are known",
+        help="parameters to estimate, repeated or comma-separated; the others are known "
+        "(default: all)",
     )
-    one.add_argument("--format", choices=(*FORMATS, "text"), default="md")
+    one.add_argument(
+        "--format",
+        choices=WRITES,
+        help="md (Markdown with $…$ maths), tex (a LaTeX document) or text (plain text); "
+        "default: from -o's extension, else md",
+    )
     one.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help="file to write, or - for standard output (default: output/MODEL.FORMAT)",
+        help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
     )
     one.add_argument(
-        "--templates", metavar="DIR", help="folder of templates that override the shipped ones"
+        "--templates",
+        metavar="DIR",
+        help="folder of templates that override the shipped ones (default: none)",
     )
 
 
@@ -59,14 +70,15 @@ def _text(d) -> str:
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write (or print) one derivation; the exit status."""
     estimate = estimate_option(arguments.estimate)
-    d = derive(arguments.model, prior=prior_option(arguments.prior), estimate=estimate)
-    fmt = arguments.format
+    prior = prior_option(arguments.prior)
+    stem = derivation_stem(arguments.model, prior, estimate)
+    where = target(arguments.output, stem, arguments.format, WRITES)
+    d = derive(arguments.model, prior=prior, estimate=estimate)
+    fmt = where.format
     content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
-    if arguments.output == "-":
+    if where.path is None:
         sys.stdout.write(content)
         return 0
-    suffix = "txt" if fmt == "text" else fmt
-    target = Path(arguments.output or f"output/{arguments.model}.{suffix}")
-    write_atomic(target, content)
-    print(target)
+    write_atomic(where.path, content)
+    print(where.path)
     return 0
