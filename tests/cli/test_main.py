@@ -62,8 +62,8 @@ def test_derive_with_known_parameter_and_named_prior(capsys):
     )
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
-        "<Derivation MAP of normal, prior mu: Normal(mu0, tau2): "
-        "mu_hat = (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)>"
+        "MAP of normal, prior mu ~ Normal(mu0, tau2): "
+        "mu_hat = (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)"
     )
     assert "[checked: " in out
 
@@ -240,7 +240,11 @@ def test_an_interrupted_handout_leaves_the_old_set_and_no_leftovers(tmp_path, wh
 
 
 def test_the_format_follows_the_output_extension(tmp_path, capsys):
-    for name, start in [("a.tex", r"\documentclass"), ("a.md", "# MLE"), ("a.txt", "<Derivation")]:
+    for name, start in [
+        ("a.tex", r"\documentclass"),
+        ("a.md", "# MLE"),
+        ("a.txt", "MLE of bernoulli: theta_hat = k/n"),
+    ]:
         assert main(["derive", "bernoulli", "-o", str(tmp_path / name)]) == 0
         assert (tmp_path / name).read_text().startswith(start)
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+import sympy as sp
+
+from ..checker.plain import plain, to_claim
 from ..documents.files import write_atomic
 from ..documents.render import FORMATS
+from ..engine.derivation import Record
 from ..engine.derive import derive
+from ..engine.display import present
+from ..engine.notation import to_text
 from .options import estimate_option, prior_option
 from .output import OUTPUT_HELP, derivation_stem, target
 
@@ -58,11 +64,39 @@ def configure(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _text(d) -> str:
-    lines = [repr(d), ""]
+def _line(line: sp.Basic, d: Record) -> str:
+    """One displayed line in the syntax ``mlemap check`` reads (k/n, sum(x_i), dl/dtheta)."""
+    model = getattr(d, "model", None)
+    if model is None:  # a matrix derivation: SymPy's own plain form
+        return to_text(line)
+    if isinstance(line, sp.Eq):
+        rhs = present(line.rhs, model)
+        if rhs == line.lhs:  # a definition, xbar = sum(x_i)/n: keep its sum
+            return f"{to_claim(line.lhs)} = {to_claim(line.rhs)}"
+        return f"{plain(line.lhs, model)} = {to_claim(rhs)}"
+    return plain(line, model)
+
+
+def _words(obj: object, d: Record) -> str:
+    """A SymPy object in a step's explanation, as the lines write it; a support as text."""
+    if isinstance(obj, sp.Basic) and getattr(d, "model", None) is not None:
+        return _line(obj, d)
+    return to_text(obj)
+
+
+def _text(d: Record) -> str:
+    found = "; ".join(_line(r, d) for r in d.results) or "no closed form"
+    problem = getattr(d, "problem", None)
+    if problem is None:  # a matrix derivation
+        what = f"{d.method} of {d.name}"
+    else:
+        priors = ", ".join(f"{p} ~ {b.family_text()}" for p, b in problem.priors.items())
+        what = f"{d.method} of {problem.model.name}" + (f", prior {priors}" if priors else "")
+    lines = [f"{what}: {found}", ""]
     for number, step in enumerate(d.steps, 1):
-        lines.append(f"{number}. {step.heading}: {step.explanation}")
-        lines += [f"     {line}" for line in map(str, step.lines)]
+        words = "".join(w if isinstance(w, str) else _words(w, d) for w in step.words)
+        lines.append(f"{number}. {step.heading}: {words}")
+        lines += [f"     {_line(line, d)}" for line in step.lines]
         lines.append(f"     [checked: {step.check}]")
     return "\n".join(lines) + "\n"
 
