@@ -1,5 +1,6 @@
-"""The numeric method on models with no closed form: Cauchy and logistic location, Weibull,
-gamma and beta with both parameters, against scipy.optimize on scipy.stats log-densities."""
+"""The numeric method on models with no closed form (Cauchy and logistic location, Weibull,
+gamma and beta with both parameters) against scipy.optimize on scipy.stats log-densities;
+and numbers that stay accurate far from zero."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from scipy import optimize, stats
 
 import mlemap
 from mlemap import POSITIVE, REAL, Model, Parameter, Support
+from mlemap.catalog.symbols import i, n
 
 
 def _p(name: str, domain: mlemap.Domain = POSITIVE) -> Parameter:
@@ -166,3 +168,21 @@ def test_a_start_far_from_the_data_is_not_needed():
     x = stats.cauchy.rvs(loc=1e4, size=200, random_state=np.random.default_rng(3))
     (ours,) = d.estimator()(x).values()
     np.testing.assert_allclose([ours], _scipy_maximum("cauchy", x, [np.median(x)]), rtol=1e-9)
+
+
+@settings(max_examples=10)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    offset=st.sampled_from([0.0, 1e4, 1e8, -1e8]),
+    size=st.integers(2, 10_000),
+)
+def test_variance_with_known_mean_is_stable_far_from_zero(seed, offset, size):
+    d = mlemap.derive("normal", estimate="sigma2")
+    (estimate,) = d.estimates.values()
+    x = d.model.x
+    mu = d.model.symbols["mu"]
+    # shown and reduced as Σ(xᵢ − μ)², never Σxᵢ² − 2μΣxᵢ + nμ²
+    assert estimate == sp.Sum((x[i] - mu) ** 2, (i, 1, n)) / n
+    data = offset + np.random.default_rng(seed).normal(0.0, 1.0, size)
+    ours = d.estimator()(data, mu=offset)["sigma2"]
+    assert ours == pytest.approx(np.mean((data - offset) ** 2), rel=1e-12)
