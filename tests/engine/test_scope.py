@@ -69,7 +69,7 @@ def test_a_kink_in_a_prior_is_named_too():
     laplace = Prior(
         "laplace", "Laplace", (), None, lambda mu: sp.exp(-sp.Abs(mu)) / 2, description="Laplace"
     )
-    with pytest.raises(mlemap.UnsupportedModelError, match="the prior on mu .* absolute value"):
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"the prior on mu .* absolute value"):
         mlemap.derive("normal", prior={"mu": laplace}, estimate=["mu"])
 
 
