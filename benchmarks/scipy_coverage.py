@@ -54,6 +54,60 @@ def _z(x: sp.Expr, mu: sp.Expr, s: sp.Expr) -> sp.Expr:
     return (x - mu) / s
 
 
+def _location_scale(name: str, density: Callable, loc: float, scale: float) -> Family:
+    """A family whose parameters are scipy's own location and scale, both estimated."""
+    family = getattr(stats, name)
+    return Family(
+        Model(name, (_p("mu", REAL), _p("s")), LINE, density),
+        lambda r: family.rvs(loc, scale, size=SIZE, random_state=r),
+        lambda x: family.fit(x),
+        lambda x, t: family.logpdf(x, t[0], t[1]).sum(),
+    )
+
+
+def _scale(name: str, density: Callable, squared: bool = False) -> Family:
+    """A family on (0, ∞) with location fixed at 0 and its scale s (or s² as sigma2)
+    estimated."""
+    family = getattr(stats, name)
+    power = 2 if squared else 1
+    return Family(
+        Model(name, (_p("sigma2" if squared else "s"),), POSITIVE_DATA, density),
+        lambda r: family.rvs(scale=2, size=SIZE, random_state=r),
+        lambda x: (family.fit(x, floc=0)[1] ** power,),
+        lambda x, t: family.logpdf(x, scale=t[0] ** (1 / power)).sum(),
+    )
+
+
+def _shape(
+    name: str, parameter: Parameter, support: Support, density: Callable, shape: float
+) -> Family:
+    """A family with location 0 and scale 1 fixed and its one shape parameter estimated."""
+    family = getattr(stats, name)
+    return Family(
+        Model(name, (parameter,), support, density),
+        lambda r: family.rvs(shape, size=SIZE, random_state=r),
+        lambda x: family.fit(x, floc=0, fscale=1)[:1],
+        lambda x, t: family.logpdf(x, t[0]).sum(),
+    )
+
+
+def _shape_scale(
+    name: str,
+    parameters: tuple[Parameter, Parameter],
+    support: Support,
+    density: Callable,
+    true: tuple[float, float],
+) -> Family:
+    """A family with location 0 fixed and a shape and a scale (scipy's) estimated."""
+    family = getattr(stats, name)
+    return Family(
+        Model(name, parameters, support, density),
+        lambda r: family.rvs(true[0], scale=true[1], size=SIZE, random_state=r),
+        lambda x: (lambda f: (f[0], f[2]))(family.fit(x, floc=0)),
+        lambda x, t: family.logpdf(x, t[0], scale=t[1]).sum(),
+    )
+
+
 FAMILIES: dict[str, Family | None] = {
     "norm": Family(
         Model(
@@ -78,16 +132,8 @@ FAMILIES: dict[str, Family | None] = {
         lambda x: (stats.uniform.fit(x, floc=0)[1],),
         lambda x, t: stats.uniform.logpdf(x, scale=t[0]).sum(),
     ),
-    "laplace": Family(
-        Model(
-            "laplace",
-            (_p("mu", REAL), _p("b")),
-            LINE,
-            lambda x, mu, b: sp.exp(-sp.Abs(x - mu) / b) / (2 * b),
-        ),
-        lambda r: stats.laplace.rvs(1, 2, size=SIZE, random_state=r),
-        lambda x: stats.laplace.fit(x),
-        lambda x, t: stats.laplace.logpdf(x, t[0], t[1]).sum(),
+    "laplace": _location_scale(
+        "laplace", lambda x, mu, s: sp.exp(-sp.Abs(x - mu) / s) / (2 * s), 1, 2
     ),
     "lognorm": Family(
         Model(
@@ -102,38 +148,18 @@ FAMILIES: dict[str, Family | None] = {
         lambda x: (lambda f: (np.log(f[2]), f[0] ** 2))(stats.lognorm.fit(x, floc=0)),
         lambda x, t: stats.lognorm.logpdf(x, np.sqrt(t[1]), scale=np.exp(t[0])).sum(),
     ),
-    "pareto": Family(
-        Model(
-            "pareto",
-            (_p("alpha"), _p("x_m")),
-            Support(_p("x_m").symbol, sp.oo),
-            lambda x, a, m: a * m**a / x ** (a + 1),
-        ),
-        lambda r: stats.pareto.rvs(3, scale=1.5, size=SIZE, random_state=r),
-        lambda x: (lambda f: (f[0], f[2]))(stats.pareto.fit(x, floc=0)),
-        lambda x, t: stats.pareto.logpdf(x, t[0], scale=t[1]).sum(),
+    "pareto": _shape_scale(
+        "pareto",
+        (_p("alpha"), _p("x_m")),
+        Support(_p("x_m").symbol, sp.oo),
+        lambda x, a, m: a * m**a / x ** (a + 1),
+        (3, 1.5),
     ),
-    "rayleigh": Family(
-        Model(
-            "rayleigh",
-            (_p("sigma2"),),
-            POSITIVE_DATA,
-            lambda x, v: x / v * sp.exp(-(x**2) / (2 * v)),
-        ),
-        lambda r: stats.rayleigh.rvs(scale=2, size=SIZE, random_state=r),
-        lambda x: (stats.rayleigh.fit(x, floc=0)[1] ** 2,),
-        lambda x, t: stats.rayleigh.logpdf(x, scale=np.sqrt(t[0])).sum(),
-    ),
-    "halfnorm": Family(
-        Model(
-            "halfnorm",
-            (_p("sigma2"),),
-            POSITIVE_DATA,
-            lambda x, v: sp.sqrt(2 / (sp.pi * v)) * sp.exp(-(x**2) / (2 * v)),
-        ),
-        lambda r: stats.halfnorm.rvs(scale=2, size=SIZE, random_state=r),
-        lambda x: (stats.halfnorm.fit(x, floc=0)[1] ** 2,),
-        lambda x, t: stats.halfnorm.logpdf(x, scale=np.sqrt(t[0])).sum(),
+    "rayleigh": _scale("rayleigh", lambda x, v: x / v * sp.exp(-(x**2) / (2 * v)), squared=True),
+    "halfnorm": _scale(
+        "halfnorm",
+        lambda x, v: sp.sqrt(2 / (sp.pi * v)) * sp.exp(-(x**2) / (2 * v)),
+        squared=True,
     ),
     "invgauss": Family(
         Model(
@@ -160,16 +186,12 @@ FAMILIES: dict[str, Family | None] = {
         lambda x, t: stats.gamma.logpdf(x, t[0], scale=1 / t[1]).sum(),
     ),
     "erlang": None,  # an integer shape: the numeric method maximises over reals only
-    "weibull_min": Family(
-        Model(
-            "weibull_min",
-            (_p("k"), _p("lam")),
-            POSITIVE_DATA,
-            lambda x, k, lam: k / lam * (x / lam) ** (k - 1) * sp.exp(-((x / lam) ** k)),
-        ),
-        lambda r: stats.weibull_min.rvs(1.7, scale=3, size=SIZE, random_state=r),
-        lambda x: (lambda f: (f[0], f[2]))(stats.weibull_min.fit(x, floc=0)),
-        lambda x, t: stats.weibull_min.logpdf(x, t[0], scale=t[1]).sum(),
+    "weibull_min": _shape_scale(
+        "weibull_min",
+        (_p("k"), _p("lam")),
+        POSITIVE_DATA,
+        lambda x, k, lam: k / lam * (x / lam) ** (k - 1) * sp.exp(-((x / lam) ** k)),
+        (1.7, 3),
     ),
     "beta": Family(
         Model(
@@ -182,82 +204,35 @@ FAMILIES: dict[str, Family | None] = {
         lambda x: stats.beta.fit(x, floc=0, fscale=1)[:2],
         lambda x, t: stats.beta.logpdf(x, t[0], t[1]).sum(),
     ),
-    "gumbel_r": Family(
-        Model(
-            "gumbel_r",
-            (_p("mu", REAL), _p("s")),
-            LINE,
-            lambda x, mu, s: sp.exp(-(_z(x, mu, s) + sp.exp(-_z(x, mu, s)))) / s,
-        ),
-        lambda r: stats.gumbel_r.rvs(1, 2, size=SIZE, random_state=r),
-        lambda x: stats.gumbel_r.fit(x),
-        lambda x, t: stats.gumbel_r.logpdf(x, t[0], t[1]).sum(),
+    "gumbel_r": _location_scale(
+        "gumbel_r", lambda x, mu, s: sp.exp(-(_z(x, mu, s) + sp.exp(-_z(x, mu, s)))) / s, 1, 2
     ),
-    "gumbel_l": Family(
-        Model(
-            "gumbel_l",
-            (_p("mu", REAL), _p("s")),
-            LINE,
-            lambda x, mu, s: sp.exp(_z(x, mu, s) - sp.exp(_z(x, mu, s))) / s,
-        ),
-        lambda r: stats.gumbel_l.rvs(1, 2, size=SIZE, random_state=r),
-        lambda x: stats.gumbel_l.fit(x),
-        lambda x, t: stats.gumbel_l.logpdf(x, t[0], t[1]).sum(),
+    "gumbel_l": _location_scale(
+        "gumbel_l", lambda x, mu, s: sp.exp(_z(x, mu, s) - sp.exp(_z(x, mu, s))) / s, 1, 2
     ),
-    "logistic": Family(
-        Model(
-            "logistic",
-            (_p("mu", REAL), _p("s")),
-            LINE,
-            lambda x, mu, s: sp.exp(-_z(x, mu, s)) / (s * (1 + sp.exp(-_z(x, mu, s))) ** 2),
-        ),
-        lambda r: stats.logistic.rvs(-2, 1.5, size=SIZE, random_state=r),
-        lambda x: stats.logistic.fit(x),
-        lambda x, t: stats.logistic.logpdf(x, t[0], t[1]).sum(),
+    "logistic": _location_scale(
+        "logistic",
+        lambda x, mu, s: sp.exp(-_z(x, mu, s)) / (s * (1 + sp.exp(-_z(x, mu, s))) ** 2),
+        -2,
+        1.5,
     ),
-    "powerlaw": Family(
-        Model(
-            "powerlaw",
-            (_p("a"),),
-            Support(0, 1, lower_open=True, upper_open=True),
-            lambda x, a: a * x ** (a - 1),
-        ),
-        lambda r: stats.powerlaw.rvs(2.5, size=SIZE, random_state=r),
-        lambda x: stats.powerlaw.fit(x, floc=0, fscale=1)[:1],
-        lambda x, t: stats.powerlaw.logpdf(x, t[0]).sum(),
+    "powerlaw": _shape(
+        "powerlaw",
+        _p("a"),
+        Support(0, 1, lower_open=True, upper_open=True),
+        lambda x, a: a * x ** (a - 1),
+        2.5,
     ),
-    "halflogistic": Family(
-        Model(
-            "halflogistic",
-            (_p("s"),),
-            POSITIVE_DATA,
-            lambda x, s: 2 * sp.exp(-x / s) / (s * (1 + sp.exp(-x / s)) ** 2),
-        ),
-        lambda r: stats.halflogistic.rvs(scale=2, size=SIZE, random_state=r),
-        lambda x: (stats.halflogistic.fit(x, floc=0)[1],),
-        lambda x, t: stats.halflogistic.logpdf(x, scale=t[0]).sum(),
+    "halflogistic": _scale(
+        "halflogistic", lambda x, s: 2 * sp.exp(-x / s) / (s * (1 + sp.exp(-x / s)) ** 2)
     ),
-    "halfcauchy": Family(
-        Model(
-            "halfcauchy",
-            (_p("s"),),
-            POSITIVE_DATA,
-            lambda x, s: 2 / (sp.pi * s * (1 + (x / s) ** 2)),
-        ),
-        lambda r: stats.halfcauchy.rvs(scale=2, size=SIZE, random_state=r),
-        lambda x: (stats.halfcauchy.fit(x, floc=0)[1],),
-        lambda x, t: stats.halfcauchy.logpdf(x, scale=t[0]).sum(),
-    ),
-    "loglaplace": Family(
-        Model(
-            "loglaplace",
-            (_p("c"),),
-            POSITIVE_DATA,
-            lambda x, c: c / 2 * sp.exp(-c * sp.Abs(sp.log(x))) / x,
-        ),
-        lambda r: stats.loglaplace.rvs(3, size=SIZE, random_state=r),
-        lambda x: stats.loglaplace.fit(x, floc=0, fscale=1)[:1],
-        lambda x, t: stats.loglaplace.logpdf(x, t[0]).sum(),
+    "halfcauchy": _scale("halfcauchy", lambda x, s: 2 / (sp.pi * s * (1 + (x / s) ** 2))),
+    "loglaplace": _shape(
+        "loglaplace",
+        _p("c"),
+        POSITIVE_DATA,
+        lambda x, c: c / 2 * sp.exp(-c * sp.Abs(sp.log(x))) / x,
+        3,
     ),
     "loguniform": Family(
         Model(
@@ -274,30 +249,20 @@ FAMILIES: dict[str, Family | None] = {
     "irwinhall": None,  # an integer number of summands, and a piecewise-polynomial density
     "pearson3": None,  # a density whose form changes with the sign of its skew
     "rel_breitwigner": None,
-    "skewnorm": Family(
-        Model(
-            "skewnorm",
-            (_p("a", REAL),),
-            LINE,
-            lambda x, a: (
-                sp.exp(-(x**2) / 2) / sp.sqrt(2 * sp.pi) * (1 + sp.erf(a * x / sp.sqrt(2)))
-            ),
-        ),
-        lambda r: stats.skewnorm.rvs(3, size=SIZE, random_state=r),
-        lambda x: stats.skewnorm.fit(x, floc=0, fscale=1)[:1],
-        lambda x, t: stats.skewnorm.logpdf(x, t[0]).sum(),
+    "skewnorm": _shape(
+        "skewnorm",
+        _p("a", REAL),
+        LINE,
+        lambda x, a: sp.exp(-(x**2) / 2) / sp.sqrt(2 * sp.pi) * (1 + sp.erf(a * x / sp.sqrt(2))),
+        3,
     ),
     "truncpareto": None,  # both parameters bound the support
-    "vonmises": Family(
-        Model(
-            "vonmises",
-            (_p("kappa"),),
-            Support(-sp.pi, sp.pi, lower_open=True),
-            lambda x, k: sp.exp(k * sp.cos(x)) / (2 * sp.pi * sp.besseli(0, k)),
-        ),
-        lambda r: stats.vonmises.rvs(2, size=SIZE, random_state=r),
-        lambda x: stats.vonmises.fit(x, floc=0, fscale=1)[:1],
-        lambda x, t: stats.vonmises.logpdf(x, t[0]).sum(),
+    "vonmises": _shape(
+        "vonmises",
+        _p("kappa"),
+        Support(-sp.pi, sp.pi, lower_open=True),
+        lambda x, k: sp.exp(k * sp.cos(x)) / (2 * sp.pi * sp.besseli(0, k)),
+        2,
     ),
     "vonmises_line": None,  # the same density as vonmises
 }
