@@ -36,7 +36,7 @@ SIMPLIFY_SECONDS = 3.0
 SIMPLIFY_MAX_OPS = 400
 DIGITS = 30
 #: A step whose check takes longer is out of the engine's reach, not shown unverified.
-CHECK_SECONDS = 10.0
+CHECK_SECONDS = 20.0
 
 
 class VerificationError(MlemapError, AssertionError):
