@@ -39,6 +39,8 @@ NO_CLOSED_FORM = [
     ("normal", {"mu": "normal"}, None),  # μ̂ needs σ̂² and σ̂² needs μ̂: a cubic
     ("weibull", {"lambda": "gamma"}, None),
     ("weibull", {"lambda": "inverse_gamma"}, None),
+    # the score holds μ inside a sum over the data
+    *(p for p in PAIRS if p[0] in ("cauchy", "logistic")),
 ]
 CLOSED = [p for p in PAIRS if p not in NO_CLOSED_FORM]
 
@@ -73,7 +75,7 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
     }[name]()
 
 
-@pytest.mark.parametrize("name", MODELS.names())
+@pytest.mark.parametrize("name", [m for m in MODELS.names() if (m, None, None) in CLOSED])
 def test_mle_matches_the_textbook_formula(name):
     d = derived(name)
     expected = _textbook_mle(name, d.model)

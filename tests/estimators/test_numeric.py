@@ -186,3 +186,21 @@ def test_variance_with_known_mean_is_stable_far_from_zero(seed, offset, size):
     data = offset + np.random.default_rng(seed).normal(0.0, 1.0, size)
     ours = d.estimator()(data, mu=offset)["sigma2"]
     assert ours == pytest.approx(np.mean((data - offset) ** 2), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["cauchy", "logistic"])
+def test_catalog_location_models_match_scipy(name):
+    d = mlemap.derive(name)
+    assert not d.closed_form and d.model.reference
+    x = CASES[name][2](np.random.default_rng(21), 250)
+    (ours,) = d.estimator()(x).values()
+    np.testing.assert_allclose([ours], _scipy_maximum(name, x, CASES[name][3](x)), rtol=1e-6)
+    # with a normal prior on μ: the log-posterior's maximum, found by scipy alone
+    f = mlemap.derive(name, prior="normal").estimator()
+    (posterior,) = f(x, mu0=1.0, tau2=0.5).values()
+    reference = optimize.minimize_scalar(
+        lambda m: -(_log_likelihood(name, x, [m]) + stats.norm.logpdf(m, 1.0, np.sqrt(0.5))),
+        bracket=(ours - 1, ours),
+        tol=1e-12,
+    )
+    assert posterior == pytest.approx(reference.x, rel=1e-6, abs=1e-9)

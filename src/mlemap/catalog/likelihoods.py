@@ -149,3 +149,26 @@ register_model(
         label="Weibull",
     )
 )
+
+register_model(
+    Model(
+        "cauchy",
+        (Parameter("mu", REAL, r"\mu", "location (median)"),),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu: 1 / (sp.pi * (1 + (x - mu) ** 2)),
+        description="Cauchy with location μ and unit scale; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 16",
+        label="Cauchy",
+    )
+)
+
+register_model(
+    Model(
+        "logistic",
+        (Parameter("mu", REAL, r"\mu", "location (mean)"),),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu: sp.exp(-(x - mu)) / (1 + sp.exp(-(x - mu))) ** 2,
+        description="logistic with location μ and unit scale; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 2, ch. 23",
+    )
+)
