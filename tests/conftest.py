@@ -76,6 +76,8 @@ LOG_DENSITY = {
     "weibull": lambda x, lam, k: stats.weibull_min.logpdf(x, c=k, scale=lam),
     "cauchy": lambda x, mu: stats.cauchy.logpdf(x, mu),
     "logistic": lambda x, mu: stats.logistic.logpdf(x, mu),
+    "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
+    "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
 }
 
 LOG_PRIOR = {
@@ -101,6 +103,8 @@ SAMPLE = {
     "weibull": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
     "cauchy": lambda r, s, v: v["mu"] + r.standard_cauchy(s),
     "logistic": lambda r, s, v: r.logistic(v["mu"], 1.0, s),
+    "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
+    "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
 }
 
 

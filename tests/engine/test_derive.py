@@ -72,6 +72,8 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "rayleigh": lambda: {"sigma2": sum_x(model, lambda t: t**2) / (2 * n)},
         "pareto": lambda: {"alpha": n / sum_x(model, lambda t: sp.log(t / s["x_m"]))},
         "weibull": lambda: {"lambda": (sum_x(model, lambda t: t ** s["k"]) / n) ** (1 / s["k"])},
+        "half_normal": lambda: {"sigma2": sum_x(model, lambda t: t**2) / n},
+        "negative_binomial": lambda: {"theta": s["r"] * n / (s["r"] * n + total)},
     }[name]()
 
 
