@@ -435,6 +435,10 @@ def test_models_and_priors_list_the_catalog():
         "rayleigh",
         "pareto",
         "weibull",
+        "half_normal",
+        "negative_binomial",
+        "cauchy",
+        "logistic",
     }
     assert set(mlemap.priors()) == {"beta", "gamma", "normal", "inverse_gamma", "uniform"}
     assert repr(mlemap.models()["bernoulli"]) == (
