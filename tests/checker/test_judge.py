@@ -322,3 +322,34 @@ def test_fuzz_any_claim_gets_a_verdict_or_an_mlemap_error_in_bounded_time(claim)
         pass
     elapsed = time.perf_counter() - start
     assert elapsed < 30, f"checking {claim!r} took {elapsed:.0f} s"
+
+
+# -- handout notation in claims -----------------------------------------------------------------
+def test_a_score_in_sigma_is_checked_through_the_chain_rule():
+    # d/dσ of -n log σ - Σ(xᵢ-μ)²/(2σ²): the textbook -n/σ + Σ(xᵢ-μ)²/σ³
+    report = run("normal", "∂ℓ/∂σ = -n/σ + Σᵢ(xᵢ-μ)²/σ³")
+    assert report.verdict == "correct"
+    assert "chain rule" in report.steps[0].what
+    wrong = run("normal", "dl/dsigma = -n/(2 sigma^2) + sum((x_i - mu)^2)/(2 sigma^4)")
+    assert wrong.verdict == "wrong"  # that is the derivative in σ², not in σ
+
+
+def test_plus_const_is_allowed_where_a_constant_is_free():
+    report = run("normal", "ℓ(μ, σ²) = -n/2 log σ² - Σᵢ(xᵢ-μ)²/(2σ²) + const")
+    assert report.verdict == "correct"
+    assert any("'+ const'" in note for note in report.steps[0].notes)
+    with pytest.raises(ParseError, match="log-likelihood or log-posterior only"):
+        run("bernoulli", "θ = k/n + const")
+
+
+def test_proportional_relates_densities_only():
+    report = run("bernoulli", "P(θ|D) ∝ θ^(k+α-1) × (1-θ)^(n-k+β-1)", "beta")
+    assert report.verdict == "correct"
+    assert run("bernoulli", "P(θ|D) ∝ θ^(k+α) × (1-θ)^(n-k+β-1)", "beta").verdict == "wrong"
+    with pytest.raises(ParseError, match="relates densities only"):
+        run("bernoulli", "θ ∝ k/n")
+
+
+def test_linear_regression_is_refused_with_a_clear_error():
+    with pytest.raises(MlemapError, match="does not yet read matrix claims"):
+        check("linear_regression", "w = (X^T X)^{-1} X^T y")

@@ -34,7 +34,7 @@ from ..engine.sums import freeze, normalize, thaw
 from ..engine.verify import Check, Comparison, compare, floating, zero_symbolically
 from ..errors import MlemapError, ParseError
 from .claims import Label, Line, parse_claims
-from .parse import Vocabulary
+from .parse import CONSTANT, Vocabulary
 from .plain import plain
 from .report import CheckReport, StepResult, describe_counterexample, number_text
 
@@ -61,6 +61,7 @@ class _Engine:
         self.unsolved = tuple(h for h, p in hats.items() if p not in self.estimates)
 
     def function(self, of: str) -> sp.Expr:
+        of = "log-posterior" if of == "posterior" else of
         if of == "log-posterior" and not self.problem.is_map:
             raise ParseError("a log-posterior needs a prior: pass prior=… (--prior in the CLI)")
         if of == "log-posterior" or not self.problem.is_map:
@@ -76,7 +77,10 @@ class _Engine:
         f = self.function(label.of or label.kind)
         value = f
         if label.kind == "score":
-            value = score(f, label.parameters[0], self.problem)
+            p = label.parameters[0]
+            value = score(f, p, self.problem)
+            if label.by is not None:  # d/dσ = (d/dσ²) / (dσ/dσ²)
+                value = normalize(value / sp.diff(label.by, p))
         elif label.kind == "second derivative":
             row, column = (self.problem.parameters.index(p) for p in label.parameters)
             value = hessian(f, self.problem)[row, column]
@@ -154,6 +158,27 @@ class _Step:
         return self.label.describe() if self.label is not None else "equation"
 
 
+def _constants(step: _Step) -> _Step:
+    """``+ const`` dropped where the claim is compared up to an additive constant anyway."""
+    step = replace(step, notes=(*step.line.notes, *step.notes))
+    if step.line.proportional:
+        step = replace(
+            step, notes=(*step.notes, "∝: equal up to a positive factor free of the parameters")
+        )
+    if not step.value.has(CONSTANT) and not (step.rhs is not None and step.rhs.has(CONSTANT)):
+        return step
+    if step.label is None or step.label.kind not in ("log-likelihood", "log-posterior"):
+        raise ParseError(
+            f"line {step.line.number}: {step.line.text!r}: '+ const' stands for a constant free "
+            "of the parameters, allowed in a log-likelihood or log-posterior only"
+        )
+    value = step.value.subs(CONSTANT, 0)
+    if value.has(CONSTANT):
+        raise ParseError(f"line {step.line.number}: write const as a term of its own: + const")
+    note = "'+ const' read as a constant free of the parameters"
+    return replace(step, value=value, notes=(*step.notes, note))
+
+
 def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str) -> list[_Step]:
     """The claims of each line, each continuation given the quantity it continues;
     ``objective`` names what a bare "score" differentiates."""
@@ -161,6 +186,14 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
     current: Label | None = None
     for line in lines:
         parts = list(line.parts)
+        if line.proportional and not (
+            (line.label or current) is not None
+            and (line.label or current).kind in ("likelihood", "posterior")
+        ):
+            raise ParseError(
+                f"line {line.number}: {line.text!r}: ∝ (equal up to a positive factor) relates "
+                "densities only: a likelihood L(θ) or a posterior P(θ|D)"
+            )
         if line.label is not None:
             current = line.label
             if current.of == "objective":
@@ -192,7 +225,7 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
                     f"line {line.number}: {line.text!r} does not say what it is: write "
                     f"{p}_hat = …, l({p}) = …, dl/d{p} = …, d2l/d{p}2 = … or an equation"
                 )
-    return steps
+    return [_constants(s) for s in steps]
 
 
 def check(
@@ -216,6 +249,12 @@ def check(
         derivation = model
     else:
         derivation = derive(model, prior, estimate)
+    if not isinstance(derivation, Derivation):
+        raise MlemapError(
+            f"mlemap check does not yet read matrix claims (w, X, y) for {derivation.name}: "
+            "it checks the scalar models of the catalog; see the regression's derivation, "
+            f"checked step by step, with `mlemap derive {derivation.name}`"
+        )
     vocabulary = Vocabulary.of(derivation.problem)
     lines = parse_claims(claim, vocabulary)
     objective = "log-posterior" if derivation.problem.is_map else "log-likelihood"
@@ -257,7 +296,10 @@ def _judge(step: _Step, engine: _Engine, rng: np.random.Generator) -> StepResult
     expected = engine.quantity(label)
     if expected is None:
         return _undecided(step, "the engine finds no closed form to compare with")
-    if label.kind in ("log-likelihood", "log-posterior", "likelihood") and not label.at_estimate:
+    if (
+        label.kind in ("log-likelihood", "log-posterior", "likelihood", "posterior")
+        and not label.at_estimate
+    ):
         return _judge_function(step, value, expected, engine, rng)
     comparison = _compare(value, expected, engine, rng)
     return _result(step, comparison, value, expected, engine)
@@ -310,7 +352,7 @@ def _judge_function(
 ) -> StepResult:
     """A (log-)likelihood: equal up to an additive constant (a constant factor for L)."""
     model = engine.problem.model
-    likelihood = step.label.kind == "likelihood"
+    likelihood = step.label.kind in ("likelihood", "posterior")
     claimed = _log(value) if likelihood else value
     checks, failed = _slopes(claimed, expected, engine, rng)
     shown = {"claimed": plain(value, model), "expected": expected, "engine": plain(expected, model)}
@@ -338,7 +380,8 @@ def _judge_function(
     constant = _constant(claimed - expected, engine, rng)
     notes = step.notes if constant is None else (*step.notes, constant)
     if likelihood:
-        notes = (*notes, "compared as log L with the engine's log-likelihood")
+        objective = "log-posterior" if step.label.kind == "posterior" else "log-likelihood"
+        notes = (*notes, f"compared as its log with the engine's {objective}")
     return _report(step, "correct", method, detail, **shown, notes=notes)
 
 
