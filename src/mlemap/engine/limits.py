@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -31,14 +32,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise TimeLimitExceeded(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if remaining:  # an enclosing limit was running: give it back what is left
-            signal.setitimer(signal.ITIMER_REAL, max(remaining - seconds, 1e-3))
+        if remaining:  # an enclosing limit was running: give it back what is left of it
+            elapsed = time.monotonic() - started
+            signal.setitimer(signal.ITIMER_REAL, max(remaining - elapsed, 1e-3))
 
 
 def attempt(
