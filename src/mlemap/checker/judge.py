@@ -34,6 +34,7 @@ from ..engine.sums import freeze, normalize, thaw
 from ..engine.verify import Check, Comparison, compare, floating, zero_symbolically
 from ..errors import MlemapError, ParseError
 from .claims import Label, Line, parse_claims
+from .diagnose import posterior_mean_matches, term_slips, transforms
 from .parse import CONSTANT, Vocabulary
 from .plain import plain
 from .report import CheckReport, StepResult, describe_counterexample, number_text
@@ -443,6 +444,39 @@ def _judge_equation(
 
 
 # -- explaining a difference ------------------------------------------------------------------
+def _same(claimed: sp.Expr, candidate: sp.Expr) -> bool:
+    """Whether two frozen forms are equal exactly (rational functions of the frozen sums)."""
+
+    def zero() -> bool:
+        difference = sp.cancel(claimed - candidate)
+        return difference == 0 or sp.simplify(difference) == 0
+
+    return bool(attempt(DIAGNOSIS_SECONDS, zero))
+
+
+def _named_estimate_mistake(
+    label: Label | None, value: sp.Expr, engine: _Engine, rng: np.random.Generator
+) -> str:
+    """The posterior mean for the mode, or a root the engine rejected for its domain."""
+    if label is None or label.kind != "estimate" or len(label.parameters) != 1:
+        return ""
+    (p,) = label.parameters
+    if label.form != p:
+        return ""
+    posterior = engine.derivation.posterior
+    if posterior is not None and posterior.parameter == p:
+        mean = attempt(
+            DIAGNOSIS_SECONDS, posterior_mean_matches, value, posterior, engine.problem, rng
+        )
+        if mean:
+            return f"this is the posterior mean of {p}; the MAP estimate is the posterior's mode"
+    domain = engine.problem.domain(p).describe()
+    for root in engine.derivation.rejected:
+        if root.parameter == p and _compare(value, root.value, engine, rng).equal:
+            return f"this root of the score lies outside the domain of {p}, {domain}: {root.reason}"
+    return ""
+
+
 def _diagnose(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) -> str:
     """A short reason two expressions differ, where a cheap one is found; else ''."""
     return attempt(DIAGNOSIS_BUDGET, _diagnosis, step, value, expected, engine) or ""
@@ -458,6 +492,9 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
             return text
         if not function and _compare(value, alternative, engine, rng).equal:
             return text
+    named = _named_estimate_mistake(step.label, value, engine, rng)
+    if named:
+        return named
     parameters = engine.problem.parameters
     (claimed, wanted), table = freeze(
         sp.Tuple(*(normalize(e, expand=parameters) for e in (value, expected)))
@@ -465,10 +502,19 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
     ratio = (
         attempt(DIAGNOSIS_SECONDS, lambda: sp.simplify(claimed / wanted)) if wanted != 0 else None
     )
-    if ratio is not None and ratio.is_Number:
+    if ratio is not None and ratio.is_Number and ratio != 0:
         if ratio == -1:
             return "the sign is wrong: yours is minus the engine's"
         return f"off by a constant factor: yours is {ratio} times the engine's"
+    model = engine.problem.model
+    shown = {"": None} if step.label is None else {"": step.label.form}
+    slips = [
+        *(transforms(wanted, shown[""]) if step.label and step.label.kind == "estimate" else []),
+        *term_slips(wanted, model, lambda e: thaw(e, table)),
+    ]
+    for candidate, text in slips:
+        if _same(claimed, candidate):
+            return text
     for shift in (-1, 1, -2, 2):
         shifted = wanted.xreplace({n: n + shift})
         if attempt(DIAGNOSIS_SECONDS, lambda s=shifted: sp.simplify(claimed - s)) == 0:
