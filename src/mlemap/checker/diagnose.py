@@ -1,7 +1,7 @@
 """The usual mistakes, as alternatives to the engine's answer that a wrong claim may equal.
 
 Each alternative is an exact expression with the words that name the mistake; the judge
-gives a diagnosis only when a claim equals one exactly (symbolically, on the frozen forms).
+gives a diagnosis only when a claim equals one by the same test that decides correctness.
 """
 
 from __future__ import annotations
@@ -45,11 +45,8 @@ def _terms(expr: sp.Expr) -> Iterator[tuple[str, sp.Expr, Callable[[sp.Expr], sp
     yield " in the denominator", denominator, lambda new: numerator / new
 
 
-def term_slips(
-    expected: sp.Expr, model: Model, thaw: Callable[[sp.Expr], sp.Expr] = lambda e: e
-) -> list[Alternative]:
-    """The engine's form with the sign of one term flipped, or one term dropped; ``thaw``
-    gives a frozen term back its sums, to name it."""
+def term_slips(expected: sp.Expr, model: Model) -> list[Alternative]:
+    """The engine's form with the sign of one term flipped, or one term dropped."""
     found: list[Alternative] = []
     for where, part, rebuild in _terms(expected):
         if not isinstance(part, sp.Add):
@@ -57,7 +54,7 @@ def term_slips(
         terms = part.args
         for position, term in enumerate(terms):
             others = terms[:position] + terms[position + 1 :]
-            shown = plain(thaw(term), model)
+            shown = plain(term, model)
             found.append(
                 (rebuild(sp.Add(*others) - term), f"the sign of the term {shown}{where} is flipped")
             )

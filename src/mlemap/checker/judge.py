@@ -444,16 +444,6 @@ def _judge_equation(
 
 
 # -- explaining a difference ------------------------------------------------------------------
-def _same(claimed: sp.Expr, candidate: sp.Expr) -> bool:
-    """Whether two frozen forms are equal exactly (rational functions of the frozen sums)."""
-
-    def zero() -> bool:
-        difference = sp.cancel(claimed - candidate)
-        return difference == 0 or sp.simplify(difference) == 0
-
-    return bool(attempt(DIAGNOSIS_SECONDS, zero))
-
-
 def _named_estimate_mistake(
     label: Label | None, value: sp.Expr, engine: _Engine, rng: np.random.Generator
 ) -> str:
@@ -506,14 +496,14 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
         if ratio == -1:
             return "the sign is wrong: yours is minus the engine's"
         return f"off by a constant factor: yours is {ratio} times the engine's"
-    model = engine.problem.model
-    shown = {"": None} if step.label is None else {"": step.label.form}
+    # slips of the engine's own form, unexpanded: its terms are the ones a student writes
+    estimate = step.label is not None and step.label.kind == "estimate"
     slips = [
-        *(transforms(wanted, shown[""]) if step.label and step.label.kind == "estimate" else []),
-        *term_slips(wanted, model, lambda e: thaw(e, table)),
+        *(transforms(expected, step.label.form) if estimate else []),
+        *term_slips(expected, engine.problem.model),
     ]
     for candidate, text in slips:
-        if _same(claimed, candidate):
+        if _compare(value, candidate, engine, rng).equal:
             return text
     for shift in (-1, 1, -2, 2):
         shifted = wanted.xreplace({n: n + shift})
