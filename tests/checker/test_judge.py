@@ -350,9 +350,9 @@ def test_proportional_relates_densities_only():
         run("bernoulli", "θ ∝ k/n")
 
 
-def test_linear_regression_is_refused_with_a_clear_error():
-    with pytest.raises(MlemapError, match="does not yet read matrix claims"):
-        check("linear_regression", "w = (X^T X)^{-1} X^T y")
+def test_the_lasso_without_a_closed_form_is_refused_with_a_clear_error():
+    with pytest.raises(MlemapError, match="no closed form"):
+        check("linear_regression", "w = (X^T X)^{-1} X^T y", prior="laplace")
 
 
 # -- named diagnoses: each given only when the alternative matches exactly ----------------------

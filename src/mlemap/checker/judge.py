@@ -33,10 +33,12 @@ from ..engine.solve import score
 from ..engine.sums import freeze, normalize, thaw
 from ..engine.verify import Check, Comparison, compare, floating, zero_symbolically
 from ..errors import MlemapError, ParseError
+from ..regression.record import RegressionDerivation
 from .claims import Label, Line, parse_claims
 from .diagnose import posterior_mean_matches, term_slips, transforms
 from .parse import CONSTANT, Vocabulary
 from .plain import plain
+from .regression import check_regression
 from .report import CheckReport, StepResult, describe_counterexample, number_text
 
 __all__ = ["CheckReport", "StepResult", "check"]
@@ -244,18 +246,14 @@ def check(
     """
     if not isinstance(claim, str):
         raise ParseError(f"a claim must be text, not {type(claim).__name__}")
-    if isinstance(model, Derivation):
+    if isinstance(model, Derivation | RegressionDerivation):
         if prior is not None or estimate is not None:
             raise MlemapError("a Derivation carries its own prior and estimated parameters")
         derivation = model
     else:
         derivation = derive(model, prior, estimate)
-    if not isinstance(derivation, Derivation):
-        raise MlemapError(
-            f"mlemap check does not yet read matrix claims (w, X, y) for {derivation.name}: "
-            "it checks the scalar models of the catalog; see the regression's derivation, "
-            f"checked step by step, with `mlemap derive {derivation.name}`"
-        )
+    if isinstance(derivation, RegressionDerivation):
+        return check_regression(derivation, claim)
     vocabulary = Vocabulary.of(derivation.problem)
     lines = parse_claims(claim, vocabulary)
     objective = "log-posterior" if derivation.problem.is_map else "log-likelihood"
