@@ -1,4 +1,4 @@
-"""How well `mlemap check` reads and judges hand algebra: claims and chains with truth labels.
+"""How well `mlemap check` reads and judges hand algebra: 188 claims and chains with truth labels.
 
 Each case is one quantity written three ways (plain syntax, Unicode as a handout writes it,
 LaTeX), once right and once with a usual mistake, so half of the claims are correct. Chains are
@@ -158,6 +158,18 @@ CASES = [
     Case("rayleigh", None,
          ("sigma2 = sum(x_i^2)/(2*n)", "σ̂² = Σᵢxᵢ²/(2n)", r"\hat\sigma^2 = \frac{\sum_{i=1}^n x_i^2}{2n}"),
          ("sigma2 = sum(x_i^2)/n", "σ̂² = Σᵢxᵢ²/n", r"\hat\sigma^2 = \frac{\sum_{i=1}^n x_i^2}{n}"), "2 times"),
+    Case("linear_regression", None,
+         ("w = (X^T X)^{-1} X^T y", "ŵ_MLE = (XᵀX)⁻¹Xᵀy", r"\hat{w} = (\mathbf{X}^\top\mathbf{X})^{-1}\mathbf{X}^\top y"),
+         ("w = (X X^T)^{-1} X^T y".replace("X X^T", "X^T X + I"), "ŵ_MLE = (XᵀX + I)⁻¹Xᵀy",
+          r"\hat{w} = (\mathbf{X}^\top\mathbf{X} + I)^{-1}\mathbf{X}^\top y")),
+    Case("linear_regression", "normal",
+         ("w = (X^T X + lambda I)^{-1} X^T y", "ŵ_MAP = (XᵀX + λI)⁻¹Xᵀy",
+          r"\hat{w}_{\text{MAP}} = (X^\top X + \lambda I)^{-1} X^\top y"),
+         ("w = (X^T X)^{-1} X^T y", "ŵ_MAP = (XᵀX)⁻¹Xᵀy", r"\hat{w}_{\text{MAP}} = (X^\top X)^{-1} X^\top y"),
+         "OLS estimate"),
+    Case("linear_regression", "normal",
+         ("(X^T X + lambda I) w = X^T y", "(XᵀX + λI)w = Xᵀy", r"(X^\top X + \lambda I) w = X^\top y"),
+         ("(X^T X - lambda I) w = X^T y", "(XᵀX − λI)w = Xᵀy", r"(X^\top X - \lambda I) w = X^\top y")),
 ]  # fmt: skip
 
 #: The seed handout's chains as (model, prior, first line, last line, after), and a mutation
@@ -208,6 +220,7 @@ _DERIVATIONS: dict[tuple[str, str | None], mlemap.Derivation] = {}
 
 
 def derivation(model: str, prior: str | None) -> mlemap.Derivation:
+    """The derivation for a model and prior, made once (a check's cost is then its own)."""
     key = (model, prior)
     if key not in _DERIVATIONS:
         _DERIVATIONS[key] = mlemap.derive(model, prior=prior)

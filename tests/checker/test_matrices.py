@@ -64,3 +64,11 @@ def test_fuzz_matrix_text_reads_or_raises_mlemap_errors(text):
     with contextlib.suppress(MlemapError):
         read_matrix(text, NAMES)
     assert time.perf_counter() - start < 5
+
+
+def test_latex_commands_run_into_names_and_text_labels():
+    assert read_matrix(r"(\mathbf{X}^\top\mathbf{X})^{-1}\mathbf{X}^\top y", NAMES) == (
+        sp.Inverse(X.T * X) * X.T * y
+    )
+    hat = {**NAMES, "w_hat": w}
+    assert read_matrix(r"\hat{w}_{\text{MAP}}", hat) == w

@@ -26,7 +26,7 @@ MAX_DEPTH = 50
 LATEX = [
     (r"\\(?:mathbf|boldsymbol|mathrm|bm|text)\s*\{([^{}]*)\}", r"\1"),
     (r"\\hat\s*\{?\s*w\s*\}?", "w_hat"),
-    (r"\\(?:top|intercal|mathsf\{T\}|T)\b", "T"),
+    (r"\\(?:top|intercal|mathsf\{T\}|T)(?![a-z])", "T"),  # \topX after \mathbf{X}
     (r"\\(?:left|right|cdot|,|;|!|quad)", " "),
     (r"\\(lambda|sigma|tau)\b", r"\1"),
 ]
@@ -39,11 +39,12 @@ def _normal(text: str) -> str:
     text = unicodedata.normalize("NFD", text)  # ŵ as w and a combining hat
     for mark, word in MARKS.items():
         text = re.sub(rf"([A-Za-z]){mark}", rf"\1_{word}", text)
-    text = LABELS.sub("", scripts(text))
-    for letter, name in GREEK.items():
-        text = text.replace(letter, f" {name} ")
+    text = scripts(text)
     for pattern, replacement in LATEX:
         text = re.sub(pattern, replacement, text)
+    text = LABELS.sub("", text)  # after \text{MAP} is MAP
+    for letter, name in GREEK.items():
+        text = text.replace(letter, f" {name} ")
     return text.replace("−", "-").replace("·", "*").replace("×", "*").replace("⋅", "*")
 
 
@@ -141,10 +142,15 @@ class _Reader:
                 parts.append(self.take()[1])
             if self.take() != ("symbol", "}"):
                 raise ParseError("an unclosed { in an exponent")
-        else:
-            parts.append(self.take()[1])
-            if parts == ["-"]:
-                parts.append(self.take()[1])
+        else:  # as in TeX, an exponent without braces is one character: X^TX is Xᵀ·X
+            for _ in range(2):
+                kind, token = self.take()
+                if kind in ("name", "number") and len(token) > 1:
+                    self.tokens.insert(self.position, (kind, token[1:]))
+                    token = token[0]
+                parts.append(token)
+                if token != "-":
+                    break
         exponent = "".join(parts)
         if exponent == "T":
             return _transpose(base)
