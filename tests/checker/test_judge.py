@@ -322,3 +322,85 @@ def test_fuzz_any_claim_gets_a_verdict_or_an_mlemap_error_in_bounded_time(claim)
         pass
     elapsed = time.perf_counter() - start
     assert elapsed < 30, f"checking {claim!r} took {elapsed:.0f} s"
+
+
+# -- handout notation in claims -----------------------------------------------------------------
+def test_a_score_in_sigma_is_checked_through_the_chain_rule():
+    # d/dσ of -n log σ - Σ(xᵢ-μ)²/(2σ²): the textbook -n/σ + Σ(xᵢ-μ)²/σ³
+    report = run("normal", "∂ℓ/∂σ = -n/σ + Σᵢ(xᵢ-μ)²/σ³")
+    assert report.verdict == "correct"
+    assert "chain rule" in report.steps[0].what
+    wrong = run("normal", "dl/dsigma = -n/(2 sigma^2) + sum((x_i - mu)^2)/(2 sigma^4)")
+    assert wrong.verdict == "wrong"  # that is the derivative in σ², not in σ
+
+
+def test_plus_const_is_allowed_where_a_constant_is_free():
+    report = run("normal", "ℓ(μ, σ²) = -n/2 log σ² - Σᵢ(xᵢ-μ)²/(2σ²) + const")
+    assert report.verdict == "correct"
+    assert any("'+ const'" in note for note in report.steps[0].notes)
+    with pytest.raises(ParseError, match="log-likelihood or log-posterior only"):
+        run("bernoulli", "θ = k/n + const")
+
+
+def test_proportional_relates_densities_only():
+    report = run("bernoulli", "P(θ|D) ∝ θ^(k+α-1) × (1-θ)^(n-k+β-1)", "beta")
+    assert report.verdict == "correct"
+    assert run("bernoulli", "P(θ|D) ∝ θ^(k+α) × (1-θ)^(n-k+β-1)", "beta").verdict == "wrong"
+    with pytest.raises(ParseError, match="relates densities only"):
+        run("bernoulli", "θ ∝ k/n")
+
+
+def test_the_lasso_without_a_closed_form_is_refused_with_a_clear_error():
+    with pytest.raises(MlemapError, match="no closed form"):
+        check("linear_regression", "w = (X^T X)^{-1} X^T y", prior="laplace")
+
+
+# -- named diagnoses: each given only when the alternative matches exactly ----------------------
+@pytest.mark.parametrize(
+    ("model", "prior", "claim", "diagnosis"),
+    [
+        # Beta(k + α, n − k + β): mean (k + α)/(n + α + β), mode (k + α − 1)/(n + α + β − 2)
+        ("bernoulli", "beta", "θ̂_MAP = (k + α)/(n + α + β)", "posterior mean of theta"),
+        ("poisson", "gamma", "lambda = (alpha + sum(x_i))/(beta + n)", "posterior mean"),
+        ("bernoulli", "beta", "theta = k/n", "this is the MLE"),
+        ("exponential", None, "lambda = xbar", "reciprocal"),  # the scale for the rate
+        ("normal", None, "sigma2 = sqrt(sum((x_i - xbar)^2)/n)", "square root"),
+        (
+            "bernoulli",
+            "beta",
+            "theta = (k + alpha - 1)/(n + alpha - beta - 2)",
+            "the sign of the term beta in the denominator is flipped",
+        ),
+        (
+            "bernoulli",
+            "beta",
+            "theta = (k + alpha - 1)/(n + alpha + beta)",
+            "the term -2 in the denominator is missing",
+        ),
+        ("bernoulli", None, "dl/dtheta = k/theta + (n-k)/(1-theta)", "is flipped"),
+        ("bernoulli", None, "dl/dtheta = k/theta", "is missing"),
+        ("normal", None, "sigma2 = sum((x_i - xbar)^2)/(n - 1)", "n versus n - 1"),
+        ("poisson", None, "lambda = 2*xbar", "2 times the engine's"),
+        ("poisson", None, "lambda = xbar + 1", "additive constant: yours - engine = 1"),
+    ],
+)
+def test_the_usual_mistakes_are_named(model, prior, claim, diagnosis):
+    report = run(model, claim, prior)
+    assert report.verdict == "wrong"
+    assert diagnosis in report.diagnosis
+
+
+def test_no_diagnosis_without_an_exact_match():
+    report = run("poisson", "lambda = 0")
+    assert report.verdict == "wrong"
+    assert "0 times" not in report.diagnosis
+    assert run("poisson", "lambda = xbar^3 + 1/n").diagnosis == ""
+
+
+def test_a_root_outside_the_domain_is_named_with_the_domain():
+    # Poisson with an inverse-gamma prior: n λ² - (Σxᵢ - α - 1) λ - β = 0 has one root ≤ 0
+    root = "(sum(x_i) - alpha - 1 {} sqrt((sum(x_i) - alpha - 1)^2 + 4*beta*n))/(2*n)"
+    wrong = run("poisson", "lambda = " + root.format("-"), "inverse_gamma")
+    assert wrong.verdict == "wrong"
+    assert "outside the domain of lambda, (0, ∞)" in wrong.diagnosis
+    assert run("poisson", "lambda = " + root.format("+"), "inverse_gamma").verdict == "correct"

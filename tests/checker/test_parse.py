@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import mlemap
 from mlemap.catalog.symbols import hat, i, n
 from mlemap.checker.claims import parse_claims, read_steps, split_relation
-from mlemap.checker.parse import Vocabulary, parse_expression
+from mlemap.checker.parse import Vocabulary, parse_expression, read_expression
 from mlemap.errors import MlemapError, ParseError, UnknownNameError
 
 
@@ -186,7 +186,6 @@ def test_unknown_name_lists_the_names_the_model_knows():
         ("9" * 100, "too long"),
         ("x", "is the data set"),
         ("x_i + 1", "inside sum"),
-        ("log theta", "brackets"),
         ("[1, 2]", "not allowed"),
         ("x[0]", "only the data can be indexed"),
         ("theta < 1", "unexpected character '<'"),
@@ -353,3 +352,69 @@ def test_fuzz_token_soup_parses_or_raises_mlemap_errors(text):
 @given(st.text(max_size=60))
 def test_fuzz_random_text_parses_or_raises_mlemap_errors(text):
     reads_or_refuses(text, vocabulary("normal"))
+
+
+# -- handout notation: one reader for plain, Unicode and LaTeX mixed -----------------------------
+def test_unicode_scripts_roots_and_bare_logs_read_as_the_plain_syntax():
+    theta, k = symbol("bernoulli", "theta"), vocabulary("bernoulli").names["k"]
+    assert read("θᵏ × (1-θ)ⁿ⁻ᵏ") == theta**k * (1 - theta) ** (n - k)
+    assert read("k log θ + (n-k) log(1-θ)") == k * sp.log(theta) + (n - k) * sp.log(1 - theta)
+    assert read("k ln theta") == k * sp.log(theta)
+    assert read("log[θᵏ × (1-θ)ⁿ⁻ᵏ]") == sp.log(theta**k * (1 - theta) ** (n - k))
+    sigma2, mu = symbol("normal", "sigma2"), symbol("normal", "mu")
+    assert read("√(2πσ²)", "normal") == sp.sqrt(2 * sp.pi * sigma2)
+    assert read("σ⁴", "normal") == sigma2**2
+    x = mlemap.models()["normal"].x
+    assert read("Σᵢ₌₁ⁿ (xᵢ - μ)²", "normal") == sp.Sum((x[i] - mu) ** 2, (i, 1, n))
+    assert read("Σᵢxᵢ - nμ", "normal") == total("normal") - n * mu
+    assert read("(1/n) Σᵢ xᵢ", "normal") == total("normal") / n
+
+
+def test_mixed_lines_read_plain_calls_inside_unicode():
+    mu = symbol("normal", "mu")
+    x = mlemap.models()["normal"].x
+    assert read("Σᵢ log(xᵢ) + exp(μ)", "normal") == sp.Sum(sp.log(x[i]), (i, 1, n)) + sp.exp(mu)
+    assert read(r"\sum_{i=1}^n (x_i - mu)^2 + sum(x_i)", "normal") == sp.Sum(
+        (x[i] - mu) ** 2, (i, 1, n)
+    ) + total("normal")
+
+
+def test_names_written_together_are_split_and_said_so():
+    theta, k = symbol("bernoulli", "theta"), vocabulary("bernoulli").names["k"]
+    reading = read_expression("ktheta + nk", vocabulary("bernoulli"))
+    assert reading.expr == k * theta + n * k
+    assert "read 'ktheta' as k·theta" in reading.notes
+    assert read("kθ") == k * theta
+
+
+def test_hat_labels_are_the_estimate():
+    theta = symbol("bernoulli", "theta")
+    for text in ("θ̂_MLE", r"\hat\theta_{\text{MLE}}", "θ̂_MAP", "theta_hat"):
+        assert read(text) == hat(theta), text
+
+
+def test_derivative_operators_differentiate_and_sigma_goes_through_the_chain_rule():
+    theta, k = symbol("bernoulli", "theta"), vocabulary("bernoulli").names["k"]
+    assert read("d/dθ [k log θ + (n-k) log(1-θ)]") == k / theta - (n - k) / (1 - theta)
+    assert read("d/dtheta (theta^2)") == 2 * theta
+    sigma2 = symbol("normal", "sigma2")
+    reading = read_expression("∂/∂σ [log σ²]", vocabulary("normal"))
+    assert sp.simplify(reading.expr - 2 / sp.sqrt(sigma2)) == 0  # d(2 log σ)/dσ = 2/σ
+    assert any("chain rule" in note for note in reading.notes)
+    assert read("∂/∂σ² [log σ²]", "normal") == 1 / sigma2
+
+
+def test_named_functions_are_the_engines_likelihood_and_prior():
+    theta = symbol("bernoulli", "theta")
+    likelihood = read("L(θ)")
+    assert isinstance(likelihood, sp.Product)
+    prior = read("P(θ)", "bernoulli", "beta")
+    alpha, beta = symbol("bernoulli", "alpha", "beta"), symbol("bernoulli", "beta", "beta")
+    assert (
+        sp.simplify(
+            prior * sp.beta(alpha, beta) / (theta ** (alpha - 1) * (1 - theta) ** (beta - 1))
+        )
+        == 1
+    )
+    with pytest.raises(ParseError, match="up to a factor"):
+        read("P(θ|D)")

@@ -122,3 +122,15 @@ def test_runs_as_a_module():
     )
     assert done.returncode == 1
     assert "diagnosis: n versus n - 1" in done.stdout
+
+
+@pytest.mark.parametrize("model", sorted(mlemap.models()))
+def test_every_model_derive_accepts_is_checked_or_refused_with_exit_2(model, capsys):
+    code = main_check([model, "n = n"])
+    out, err = capsys.readouterr()
+    assert code in (0, 2)
+    assert "Traceback" not in out + err
+    if code == 2:
+        assert err.startswith("mlemap check: error: ")
+    else:
+        assert out.rstrip().endswith("Verdict: correct.")

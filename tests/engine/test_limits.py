@@ -74,3 +74,11 @@ def test_a_host_programs_own_alarm_keeps_its_time():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_quick_inner_limits_charge_the_outer_one_only_the_time_they_took():
+    # five inner limits of 1 s that each end at once must leave the outer 2 s almost whole
+    with time_limit(2):
+        for _ in range(5):
+            assert attempt(1, lambda: 1) == 1
+        time.sleep(0.5)  # would be interrupted if the inner limits had used up 5 s

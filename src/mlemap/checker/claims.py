@@ -3,22 +3,27 @@
 A line is ``lhs = rhs [= …]``. Its left side may name a quantity: an estimate
 (``theta``, ``theta_hat``, ``\\hat\\sigma^2``, ``sigma_hat^2``, with an optional ``_MLE`` or
 ``_MAP``), a likelihood ``L(θ)``, a log-likelihood (``l``, ``ell``, ``log L``, ``loglik``), a
-log-posterior (``Q``, ``log p(θ | x)``), a derivative (``dl/dθ``, ``∂ℓ/∂θ``, ``l'(θ)``,
+log-posterior (``Q``, ``log p(θ | x)``), a posterior (``P(θ|D) ∝ …``), a derivative
+(``d/dθ [log L(θ)]``, ``∂ℓ/∂σ²``, ``dl/dsigma`` through the chain rule when the parameter is
+σ²), a derivative (``dl/dθ``, ``∂ℓ/∂θ``, ``l'(θ)``,
 ``diff(l, θ)``, ``score``, ``U``) or a second derivative (``d2l/dθ2``, ``d^2l/dμ dσ^2``,
 ``l''(θ)``); with ``θ̂`` in its arguments, the quantity at the estimate. Otherwise the
-line is an equation, or (``= …``) continues the line before. A document holds one step a
-line, or Markdown/LaTeX mathematics (``$…$``, ``$$…$$``, ``\\[…\\]``, align environments).
+line is an equation, or (``= …``, ``∝ …``) continues the line before. A document holds one
+step a line, or Markdown/LaTeX mathematics (``$…$``, ``$$…$$``, ``\\[…\\]``, align
+environments). A line of words ("Set to zero:") is skipped, and the next step notes it and
+the step it names; a trailing remark in words ("(sample mean)") is dropped, and noted.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from ..errors import ParseError, UnknownNameError
-from .parse import Vocabulary, ascii_math, is_latex, parse_expression
+from .handout import is_prose, prose_step, strip_remark
+from .parse import Vocabulary, ascii_math, is_latex, parse_expression, read_expression
 
 __all__ = ["Label", "Line", "Source", "parse_claims", "parse_line", "read_steps", "split_relation"]
 
@@ -37,12 +42,15 @@ class Label:
     of: str = ""
     form: sp.Expr | None = None  # an estimate's left side in the parameter: θ, σ², √σ²
     at_estimate: bool = False  # l(θ̂), l''(θ̂): the quantity at the estimate
+    by: sp.Expr | None = None  # a score in σ where the parameter is σ²: σ as √σ²
 
     def describe(self) -> str:
         ps = [str(p) for p in self.parameters]
         if self.kind == "estimate":
             return f"estimate of {self.form}"
         if self.kind == "score":
+            if self.by is not None:
+                ps = [f"{_spelled(self.by)} (by the chain rule through {ps[0]})"]
             return f"derivative of the {self.of} in {ps[0]}" + (
                 " at the estimate" * self.at_estimate
             )
@@ -54,19 +62,31 @@ class Label:
         return self.kind + (" at the estimate" * self.at_estimate)
 
 
+def _spelled(variable: sp.Expr) -> str:
+    """σ for √σ²: the name a student differentiates by."""
+    if (
+        isinstance(variable, sp.Pow)
+        and variable.exp == sp.S.Half
+        and str(variable.base)[-1:] == "2"
+    ):
+        return str(variable.base)[:-1]
+    return str(variable)
+
+
 FUNCTIONS_OF_DATA = {
     "log-likelihood": [
         "loglikelihood", "log_likelihood", "loglik", "log(L)", "logL", "lnL", "ell", "l",
     ],
     "log-posterior": ["logposterior", "log_posterior", "logp", "lnp", "Q"],
     "likelihood": ["likelihood", "L"],
+    "posterior": ["posterior"],
 }  # fmt: skip
 SUFFIX = re.compile(r"(?:_|\^)\{?(?:\\(?:text|mathrm|rm)\s*)?\{?(?:MLE|MAP|ML)\}?\}?", re.I)
 
 
 def _canonical(text: str) -> str:
-    text = ascii_math(text, latex=True)
-    text = re.sub(r"([_^])\{(\w+)\}", r"\1\2", text)
+    text = ascii_math(text, latex=True, keep_arguments=True)
+    text = re.sub(r"([_^])\{(\w+)\}", r"\1\2", text).replace("[", "").replace("]", "")
     for _ in range(2):  # \frac{a}{b} → a/b, with one level of groups inside
         text = re.sub(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"\1/\2", text)
     text = re.sub(r"\\(left|right|mathrm|mathit|text|operatorname|displaystyle|mid)\b", "", text)
@@ -74,14 +94,17 @@ def _canonical(text: str) -> str:
     return text.replace("partial", "d")
 
 
-def _spellings(vocabulary: Vocabulary) -> dict[str, sp.Symbol]:
-    found = {}
+def _spellings(vocabulary: Vocabulary) -> dict[str, tuple[sp.Symbol, sp.Expr | None]]:
+    """How a derivative's variable may be written: the parameter, and what it stands for
+    when it is not the parameter itself (σ for σ², differentiated by the chain rule)."""
+    found: dict[str, tuple[sp.Symbol, sp.Expr | None]] = {}
     for name, value in vocabulary.names.items():
         for p in vocabulary.parameters:
             if value == p:
-                found[name] = p
+                found[name] = (p, None)
             elif value == sp.sqrt(p):
-                found.update({f"{name}^2": p, f"({name}^2)": p})
+                found.update({f"{name}^2": (p, None), f"({name}^2)": (p, None)})
+                found.setdefault(name, (p, value))
     return found
 
 
@@ -126,18 +149,19 @@ def _function_label(text: str, vocabulary: Vocabulary) -> Label | None:
         at_estimate = "hat" in (groups.get("a") or "")
         if kind == "function":
             return Label(of, at_estimate=at_estimate)
-        if of == "likelihood":
+        if of in ("likelihood", "posterior"):
             raise ParseError(f"{text.strip()!r}: differentiate the log-likelihood l, not L")
         if groups.get("p") is None and len(vocabulary.parameters) != 1:
             names = ", ".join(map(str, vocabulary.parameters))
             raise ParseError(
                 f"{text.strip()!r}: name the parameter ({names}), as in dl/d{names.split(',')[0]}"
             )
-        p = spellings[groups["p"]] if groups.get("p") else vocabulary.parameters[0]
-        parameters = (
-            (p,) if kind == "score" else (p, spellings[groups["q"]] if groups.get("q") else p)
-        )
-        return Label(kind, parameters, of, at_estimate=at_estimate)
+        p, by = spellings[groups["p"]] if groups.get("p") else (vocabulary.parameters[0], None)
+        q, by_q = spellings[groups["q"]] if groups.get("q") else (p, by)
+        if kind == "second derivative" and (by is not None or by_q is not None):
+            raise ParseError(f"{text.strip()!r}: take second derivatives in {p}, the parameter")
+        parameters = (p,) if kind == "score" else (p, q)
+        return Label(kind, parameters, of, at_estimate=at_estimate, by=by)
     return None
 
 
@@ -171,6 +195,8 @@ class Line:
     label: Label | None
     parts: tuple[sp.Expr, ...]
     continues: bool = False  # began with "=": continues the previous line
+    proportional: bool = False  # its relation is ∝: equal up to a positive constant factor
+    notes: tuple[str, ...] = ()  # how it was read: names split, a remark dropped, …
 
 
 def split_relation(text: str) -> list[str]:
@@ -191,12 +217,20 @@ def split_relation(text: str) -> list[str]:
 
 
 def parse_line(source: Source, vocabulary: Vocabulary) -> Line:
-    sides = split_relation(source.text.replace("&", " "))  # & only aligns LaTeX rows
+    proportional = "∝" in source.text or "\\propto" in source.text
+    text = source.text.replace("&", " ").replace("∝", "=").replace("\\propto", "=")
+    sides = split_relation(text)  # & only aligns LaTeX rows
     continues = len(sides) > 1 and not sides[0].strip()
     if continues:
         sides = sides[1:]
     if any(not s.strip() for s in sides):
         raise ParseError(f"{source.text.strip()!r} has an empty side of '='")
+    notes: list[str] = []
+    names = frozenset(vocabulary.names)
+    for position, side in enumerate(sides):
+        sides[position], remark = strip_remark(side, names)
+        if remark is not None:
+            notes.append(f"the remark ({remark}) is words, not mathematics: skipped")
     label = None
     if len(sides) > 1 and not continues:
         lhs = SUFFIX.sub("", sides[0])
@@ -205,8 +239,13 @@ def parse_line(source: Source, vocabulary: Vocabulary) -> Line:
             label = _estimate_label(parse_expression(lhs, vocabulary), vocabulary)
         if label is not None:
             sides = sides[1:]
-    parts = tuple(parse_expression(s, vocabulary) for s in sides)
-    return Line(source.number, source.text.strip(), label, parts, continues)
+    readings = [read_expression(s, vocabulary) for s in sides]
+    notes += [note for r in readings for note in r.notes]
+    parts = tuple(r.expr for r in readings)
+    notes = list(dict.fromkeys(notes))
+    return Line(
+        source.number, source.text.strip(), label, parts, continues, proportional, tuple(notes)
+    )
 
 
 MATH = re.compile(
@@ -257,10 +296,19 @@ def parse_claims(text: str, vocabulary: Vocabulary) -> list[Line]:
     sources = read_steps(text)
     if not sources:
         raise ParseError("no claim to check: the input holds no mathematics")
-    lines = []
+    lines: list[Line] = []
+    names = frozenset(vocabulary.names)
+    prose: list[str] = []
     for source in sources:
+        if len(sources) > 1 and is_prose(source.text, names):
+            step = prose_step(source.text)
+            named = f" (the step: {step})" if step else ""
+            prose.append(f"line {source.number} is words, skipped: {source.text!r}{named}")
+            continue
         try:
-            lines.append(parse_line(source, vocabulary))
+            line = parse_line(source, vocabulary)
+            lines.append(replace(line, notes=(*prose, *line.notes)))
+            prose = []
         except UnknownNameError as error:
             if len(sources) == 1:
                 raise
@@ -270,4 +318,6 @@ def parse_claims(text: str, vocabulary: Vocabulary) -> list[Line]:
             if len(sources) == 1:
                 raise
             raise ParseError(f"line {source.number}: {error}") from None
+    if not lines:
+        raise ParseError("no claim to check: the input holds only words")
     return lines

@@ -33,9 +33,12 @@ from ..engine.solve import score
 from ..engine.sums import freeze, normalize, thaw
 from ..engine.verify import Check, Comparison, compare, floating, zero_symbolically
 from ..errors import MlemapError, ParseError
+from ..regression.record import RegressionDerivation
 from .claims import Label, Line, parse_claims
-from .parse import Vocabulary
+from .diagnose import posterior_mean_matches, term_slips, transforms
+from .parse import CONSTANT, Vocabulary
 from .plain import plain
+from .regression import check_regression
 from .report import CheckReport, StepResult, describe_counterexample, number_text
 
 __all__ = ["CheckReport", "StepResult", "check"]
@@ -61,6 +64,7 @@ class _Engine:
         self.unsolved = tuple(h for h, p in hats.items() if p not in self.estimates)
 
     def function(self, of: str) -> sp.Expr:
+        of = "log-posterior" if of == "posterior" else of
         if of == "log-posterior" and not self.problem.is_map:
             raise ParseError("a log-posterior needs a prior: pass prior=… (--prior in the CLI)")
         if of == "log-posterior" or not self.problem.is_map:
@@ -76,7 +80,10 @@ class _Engine:
         f = self.function(label.of or label.kind)
         value = f
         if label.kind == "score":
-            value = score(f, label.parameters[0], self.problem)
+            p = label.parameters[0]
+            value = score(f, p, self.problem)
+            if label.by is not None:  # d/dσ = (d/dσ²) / (dσ/dσ²)
+                value = normalize(value / sp.diff(label.by, p))
         elif label.kind == "second derivative":
             row, column = (self.problem.parameters.index(p) for p in label.parameters)
             value = hessian(f, self.problem)[row, column]
@@ -154,6 +161,27 @@ class _Step:
         return self.label.describe() if self.label is not None else "equation"
 
 
+def _constants(step: _Step) -> _Step:
+    """``+ const`` dropped where the claim is compared up to an additive constant anyway."""
+    step = replace(step, notes=(*step.line.notes, *step.notes))
+    if step.line.proportional:
+        step = replace(
+            step, notes=(*step.notes, "∝: equal up to a positive factor free of the parameters")
+        )
+    if not step.value.has(CONSTANT) and not (step.rhs is not None and step.rhs.has(CONSTANT)):
+        return step
+    if step.label is None or step.label.kind not in ("log-likelihood", "log-posterior"):
+        raise ParseError(
+            f"line {step.line.number}: {step.line.text!r}: '+ const' stands for a constant free "
+            "of the parameters, allowed in a log-likelihood or log-posterior only"
+        )
+    value = step.value.subs(CONSTANT, 0)
+    if value.has(CONSTANT):
+        raise ParseError(f"line {step.line.number}: write const as a term of its own: + const")
+    note = "'+ const' read as a constant free of the parameters"
+    return replace(step, value=value, notes=(*step.notes, note))
+
+
 def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str) -> list[_Step]:
     """The claims of each line, each continuation given the quantity it continues;
     ``objective`` names what a bare "score" differentiates."""
@@ -161,6 +189,14 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
     current: Label | None = None
     for line in lines:
         parts = list(line.parts)
+        if line.proportional and not (
+            (line.label or current) is not None
+            and (line.label or current).kind in ("likelihood", "posterior")
+        ):
+            raise ParseError(
+                f"line {line.number}: {line.text!r}: ∝ (equal up to a positive factor) relates "
+                "densities only: a likelihood L(θ) or a posterior P(θ|D)"
+            )
         if line.label is not None:
             current = line.label
             if current.of == "objective":
@@ -192,7 +228,7 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
                     f"line {line.number}: {line.text!r} does not say what it is: write "
                     f"{p}_hat = …, l({p}) = …, dl/d{p} = …, d2l/d{p}2 = … or an equation"
                 )
-    return steps
+    return [_constants(s) for s in steps]
 
 
 def check(
@@ -210,12 +246,14 @@ def check(
     """
     if not isinstance(claim, str):
         raise ParseError(f"a claim must be text, not {type(claim).__name__}")
-    if isinstance(model, Derivation):
+    if isinstance(model, Derivation | RegressionDerivation):
         if prior is not None or estimate is not None:
             raise MlemapError("a Derivation carries its own prior and estimated parameters")
         derivation = model
     else:
         derivation = derive(model, prior, estimate)
+    if isinstance(derivation, RegressionDerivation):
+        return check_regression(derivation, claim)
     vocabulary = Vocabulary.of(derivation.problem)
     lines = parse_claims(claim, vocabulary)
     objective = "log-posterior" if derivation.problem.is_map else "log-likelihood"
@@ -257,7 +295,10 @@ def _judge(step: _Step, engine: _Engine, rng: np.random.Generator) -> StepResult
     expected = engine.quantity(label)
     if expected is None:
         return _undecided(step, "the engine finds no closed form to compare with")
-    if label.kind in ("log-likelihood", "log-posterior", "likelihood") and not label.at_estimate:
+    if (
+        label.kind in ("log-likelihood", "log-posterior", "likelihood", "posterior")
+        and not label.at_estimate
+    ):
         return _judge_function(step, value, expected, engine, rng)
     comparison = _compare(value, expected, engine, rng)
     return _result(step, comparison, value, expected, engine)
@@ -310,7 +351,7 @@ def _judge_function(
 ) -> StepResult:
     """A (log-)likelihood: equal up to an additive constant (a constant factor for L)."""
     model = engine.problem.model
-    likelihood = step.label.kind == "likelihood"
+    likelihood = step.label.kind in ("likelihood", "posterior")
     claimed = _log(value) if likelihood else value
     checks, failed = _slopes(claimed, expected, engine, rng)
     shown = {"claimed": plain(value, model), "expected": expected, "engine": plain(expected, model)}
@@ -338,7 +379,8 @@ def _judge_function(
     constant = _constant(claimed - expected, engine, rng)
     notes = step.notes if constant is None else (*step.notes, constant)
     if likelihood:
-        notes = (*notes, "compared as log L with the engine's log-likelihood")
+        objective = "log-posterior" if step.label.kind == "posterior" else "log-likelihood"
+        notes = (*notes, f"compared as its log with the engine's {objective}")
     return _report(step, "correct", method, detail, **shown, notes=notes)
 
 
@@ -400,6 +442,29 @@ def _judge_equation(
 
 
 # -- explaining a difference ------------------------------------------------------------------
+def _named_estimate_mistake(
+    label: Label | None, value: sp.Expr, engine: _Engine, rng: np.random.Generator
+) -> str:
+    """The posterior mean for the mode, or a root the engine rejected for its domain."""
+    if label is None or label.kind != "estimate" or len(label.parameters) != 1:
+        return ""
+    (p,) = label.parameters
+    if label.form != p:
+        return ""
+    posterior = engine.derivation.posterior
+    if posterior is not None and posterior.parameter == p:
+        mean = attempt(
+            DIAGNOSIS_SECONDS, posterior_mean_matches, value, posterior, engine.problem, rng
+        )
+        if mean:
+            return f"this is the posterior mean of {p}; the MAP estimate is the posterior's mode"
+    domain = engine.problem.domain(p).describe()
+    for root in engine.derivation.rejected:
+        if root.parameter == p and _compare(value, root.value, engine, rng).equal:
+            return f"this root of the score lies outside the domain of {p}, {domain}: {root.reason}"
+    return ""
+
+
 def _diagnose(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) -> str:
     """A short reason two expressions differ, where a cheap one is found; else ''."""
     return attempt(DIAGNOSIS_BUDGET, _diagnosis, step, value, expected, engine) or ""
@@ -415,6 +480,9 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
             return text
         if not function and _compare(value, alternative, engine, rng).equal:
             return text
+    named = _named_estimate_mistake(step.label, value, engine, rng)
+    if named:
+        return named
     parameters = engine.problem.parameters
     (claimed, wanted), table = freeze(
         sp.Tuple(*(normalize(e, expand=parameters) for e in (value, expected)))
@@ -422,10 +490,19 @@ def _diagnosis(step: _Step, value: sp.Expr, expected: sp.Expr, engine: _Engine) 
     ratio = (
         attempt(DIAGNOSIS_SECONDS, lambda: sp.simplify(claimed / wanted)) if wanted != 0 else None
     )
-    if ratio is not None and ratio.is_Number:
+    if ratio is not None and ratio.is_Number and ratio != 0:
         if ratio == -1:
             return "the sign is wrong: yours is minus the engine's"
         return f"off by a constant factor: yours is {ratio} times the engine's"
+    # slips of the engine's own form, unexpanded: its terms are the ones a student writes
+    estimate = step.label is not None and step.label.kind == "estimate"
+    slips = [
+        *(transforms(expected, step.label.form) if estimate else []),
+        *term_slips(expected, engine.problem.model),
+    ]
+    for candidate, text in slips:
+        if _compare(value, candidate, engine, rng).equal:
+            return text
     for shift in (-1, 1, -2, 2):
         shifted = wanted.xreplace({n: n + shift})
         if attempt(DIAGNOSIS_SECONDS, lambda s=shifted: sp.simplify(claimed - s)) == 0:

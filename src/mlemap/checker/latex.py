@@ -1,4 +1,4 @@
-"""LaTeX to mlemap's plain syntax, so both go through one allow-list (:mod:`.parse`).
+"""Handout notation (LaTeX, Unicode, plain calls) to mlemap's plain syntax, for one allow-list.
 
 A small recursive-descent reader for the LaTeX a handout uses: ``\\frac``, ``\\sum_{i=1}^{n}``,
 ``\\log``, ``\\exp``, ``\\sqrt``, ``\\hat``, ``\\bar``, Greek letters, sub- and superscripts and
@@ -13,7 +13,12 @@ correct line would call it wrong, so the conventions are fixed here instead:
 - ``\\sum`` takes the product term that follows (``\\sum_i x_i + 1`` is (Σxᵢ) + 1) and runs
   over i = 1..n; another index letter is renamed to i.
 - A run of letters is one name when the problem knows it (``xbar``, ``theta``), otherwise a
-  product of single letters, as in TeX (``nk`` is n·k).
+  product of the names it splits into (``ktheta`` is k·θ, ``nk`` is n·k, as in TeX); each
+  split is noted, so the report can say so. A run that splits into no known names stays whole
+  (and is then an unknown name).
+- Plain calls read as in plain syntax: ``log(…)``, ``sum(…)``, ``sqrt(…)``, ``binomial(n, k)``;
+  ``\\deriv{θ}[f]`` (from ``d/dθ [f]``) is ``diff(f, θ)``; a subscript ``_MLE`` or ``_MAP``
+  is a label and is dropped; ``x[i]`` is ``x_i``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Iterable
 
 from ..errors import ParseError
 
-__all__ = ["to_plain"]
+__all__ = ["reading", "to_plain"]
 
 GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -36,6 +41,9 @@ FRACTIONS = {"frac", "dfrac", "tfrac"}
 HATS = {"hat", "widehat"}
 BARS = {"bar", "overline"}
 WORDS = {"mathrm", "mathit", "text", "operatorname", "mathbf"}
+#: Plain-syntax functions, read as calls: name, number of arguments.
+CALLS = {"factorial": 1, "gamma": 1, "binomial": 2, "binom": 2, "diff": 2}
+LABELS = {"mle", "map", "ml"}  # θ̂_MLE: a subscript that names the estimate, not an index
 CONSTRUCTS = {"sqrt", "sum", "prod", "binom", "Gamma"}
 #: Spacing and sizing commands and alignment marks: no mathematical content.
 IGNORED = re.compile(
@@ -43,7 +51,8 @@ IGNORED = re.compile(
     r"|\\label\{[^{}]*\}|&|\$"
 )
 TOKEN = re.compile(
-    r"\s*(?:(?P<command>\\[A-Za-z]+|\\[{}|])|(?P<number>\d+(?:\.\d+)?)|(?P<word>[A-Za-z]+)"
+    r"\s*(?:(?P<command>\\[A-Za-z]+|\\[{}|])"
+    r"|(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)|(?P<word>[A-Za-z]+)"
     r"|(?P<symbol>[-+*/^_=(){}\[\],!']))"
 )
 MAX_DEPTH = 60
@@ -69,7 +78,9 @@ class _Reader:
 
     def __init__(self, text: str, words: frozenset[str]) -> None:
         self.text = text
-        self.tokens = _tokens(text)
+        self.tex = any(c in text for c in "\\{}")  # TeX conventions: x^23 is x²·3
+        self.tokens = _tokens(text.replace("**", "^"))
+        self.notes: list[str] = []
         self.position = 0
         self.words = words
         self.suffix = ""  # "_hat" inside \hat{…}, "bar" inside \bar{…}
@@ -143,13 +154,7 @@ class _Reader:
         atoms = GREEK | set(VARIANTS) | HATS | BARS | WORDS | {"ell"}
         if simple:
             return name in atoms
-        return name in atoms | FRACTIONS | set(FUNCTIONS) | {
-            "sqrt",
-            "sum",
-            "prod",
-            "binom",
-            "Gamma",
-        }
+        return name in atoms | FRACTIONS | set(FUNCTIONS) | CONSTRUCTS | {"deriv"}
 
     def factor(self) -> str:
         base = self.primary()
@@ -157,14 +162,35 @@ class _Reader:
             kind, value = self.peek()
             if (kind, value) == ("symbol", "^"):
                 self.take()
-                base = f"{_wrap(base)}**{_wrap(self.argument(single_digit=True))}"
+                base = f"{_wrap(base)}**{_wrap(self.exponent())}"
             elif (kind, value) == ("symbol", "!"):
                 self.take()
                 base = f"factorial({base})"
+            elif (kind, value) == ("symbol", "_") and self.label_follows():
+                self.position += 2 if self.tokens[self.position + 1][0] == "word" else 4
             elif (kind, value) == ("symbol", "_"):
                 raise self.fail("a subscript must follow a letter")
             else:
                 return base
+
+    def label_follows(self) -> bool:
+        """Whether ``_MLE``, ``_{MAP}`` (a label, not an index) follows, as in θ̂_MLE."""
+        ahead = [v for _, v in self.tokens[self.position + 1 : self.position + 4]]
+        if ahead[:1] and ahead[0].lower() in LABELS:
+            return True
+        return (
+            len(ahead) == 3 and ahead[0] == "{" and ahead[1].lower() in LABELS and ahead[2] == "}"
+        )
+
+    def exponent(self) -> str:
+        """What follows ``^``: a group or one token in TeX; in plain syntax a signed power,
+        right-associative as in Python (``2^-1``, ``a^b^c``)."""
+        if self.peek() in (("symbol", "-"), ("symbol", "+")):
+            sign = self.take()[1]
+            return f"({sign}{_wrap(self.exponent())})"
+        if self.tex:
+            return self.argument(single_digit=True)
+        return self.factor()
 
     def argument(self, single_digit: bool = False) -> str:
         """A ``{group}`` or a single token, as after ``^`` or ``\\frac``."""
@@ -206,10 +232,40 @@ class _Reader:
         raise self.fail(f"unexpected {value or 'end of input'!r}")
 
     def word(self, letters: str) -> str:
+        if letters in FUNCTIONS:
+            return self.function(FUNCTIONS[letters])
+        if letters in ("sum", "Sum", "prod"):
+            name = "prod" if letters == "prod" else "sum"
+            if self.peek() != ("symbol", "("):
+                return self.big_operator(name)
+            outer, self.index = self.index, "i"
+            body = self.primary()  # a call: sum(x_i)^2 squares the sum
+            self.index = outer
+            return f"{name}{body}"
+        if letters == "sqrt":
+            return f"sqrt({self.argument()})" if self.peek()[1] != "(" else f"sqrt{self.bracket()}"
+        if letters in CALLS:
+            return self.call(letters)
         if letters in self.words or len(letters) == 1:
             return self.name(letters)
-        self.tokens.insert(self.position, ("word", letters[1:]))  # TeX: nk is n·k
-        return self.name(letters[0])
+        parts = _split(letters, self.words | set(FUNCTIONS) | {"sum", "sqrt", "prod"}, self.tex)
+        if parts is None:
+            return self.name(letters)  # an unknown name, reported as one
+        self.notes.append(f"read {letters!r} as {'·'.join(parts)}")
+        self.tokens[self.position : self.position] = [("word", p) for p in parts[1:]]
+        return self.word(parts[0])
+
+    def call(self, name: str) -> str:
+        """A plain-syntax call with its arguments in brackets: ``binomial(n, k)``."""
+        self.expect("(")
+        arguments = [self.expression()]
+        while self.peek() == ("symbol", ","):
+            self.take()
+            arguments.append(self.expression())
+        self.expect(")")
+        if len(arguments) != CALLS[name]:
+            raise self.fail(f"{name} takes {CALLS[name]} argument(s)")
+        return f"{name}({', '.join(arguments)})"
 
     def name(self, name: str) -> str:
         if self.peek() == ("symbol", "_"):
@@ -217,17 +273,28 @@ class _Reader:
             subscript = self.subscript()
             if subscript == self.index:
                 subscript = "i"
-            name = f"{name}_{subscript}"
+            if subscript.lower() not in LABELS:
+                name = f"{name}_{subscript}"
         elif name == self.index:
             name = "i"
+        elif self.tokens[self.position : self.position + 3] == [
+            ("symbol", "["),
+            ("word", "i"),
+            ("symbol", "]"),
+        ]:
+            self.position += 3
+            name = f"{name}_i"
         return f"{name}{self.suffix}"
 
     def subscript(self) -> str:
         kind, value = self.take()
         if (kind, value) == ("symbol", "{"):
             parts = []
-            while self.peek() != ("symbol", "}"):
+            depth = 0  # groups inside, as in _{\text{MLE}}
+            while self.peek() != ("symbol", "}") or depth:
                 kind, value = self.take()
+                depth += (kind, value) == ("symbol", "{")
+                depth -= (kind, value) == ("symbol", "}")
                 if kind == "end":
                     raise self.fail("unclosed subscript")
                 if kind in ("word", "number"):
@@ -243,9 +310,10 @@ class _Reader:
                 self.tokens.insert(self.position, ("number", value[1:]))
             return value[0]
         if kind == "word":
-            if len(value) > 1:
+            if len(value) > 1 and self.tex and value.lower() not in LABELS | {"hat", "bar"}:
                 self.tokens.insert(self.position, ("word", value[1:]))
-            return value[0]
+                return value[0]
+            return value
         if kind == "command" and value[1:] in GREEK:
             return value[1:]
         raise self.fail(f"cannot read {value!r} as a subscript")
@@ -269,6 +337,11 @@ class _Reader:
             return f"sqrt({self.argument()})"
         if name in FUNCTIONS:
             return self.function(FUNCTIONS[name])
+        if name == "deriv":
+            self.expect("{")
+            variable = self.expression()
+            self.expect("}")
+            return f"diff({self.primary()}, {variable})"
         if name == "Gamma":
             return f"gamma{self.bracket()}"
         if name in ("sum", "prod"):
@@ -344,6 +417,20 @@ class _Reader:
         return inner
 
 
+def _split(letters: str, names: set[str] | frozenset[str], tex: bool) -> list[str] | None:
+    """``letters`` as a product of known names, longest names first (in TeX, single letters
+    too); None if there is no such product."""
+    if not letters:
+        return []
+    for end in range(len(letters), 0, -1):
+        head = letters[:end]
+        if head in names or (end == 1 and tex):
+            rest = _split(letters[end:], names, tex)
+            if rest is not None:
+                return [head, *rest]
+    return None
+
+
 def _wrap(text: str) -> str:
     return text if re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*|\d+(\.\d+)?", text) else f"({text})"
 
@@ -351,3 +438,9 @@ def _wrap(text: str) -> str:
 def to_plain(text: str, words: Iterable[str] = ()) -> str:
     """The LaTeX ``text`` in mlemap's plain syntax; ``words`` are multi-letter names to keep."""
     return _Reader(text, frozenset(words)).read()
+
+
+def reading(text: str, words: Iterable[str] = ()) -> tuple[str, tuple[str, ...]]:
+    """``text`` in plain syntax, and the notes on how it was read (names split)."""
+    reader = _Reader(text, frozenset(words))
+    return reader.read(), tuple(dict.fromkeys(reader.notes))

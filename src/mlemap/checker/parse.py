@@ -11,7 +11,16 @@ Names: the model's parameters, known constants and the prior's hyperparameters b
 names (``lam`` for ``lambda``; ``mu_0`` for ``mu0``; for a positive parameter named like
 ``sigma2``, ``sigma`` is its square root, so ``sigma^2`` is ``sigma2``); ``n``; the model's
 named statistics (bernoulli ``k`` = Σxᵢ); ``xbar`` = Σxᵢ/n; ``x_i`` or ``x[i]`` inside
-``sum(…)``; ``theta_hat`` for the estimate of ``theta``; ``pi`` and ``e``.
+``sum(…)``; ``theta_hat`` for the estimate of ``theta``; ``pi`` and ``e``; ``likelihood``
+(``L(θ)``), ``prior`` (``P(θ)``) and ``density`` (``P(xᵢ|θ)``, inside a sum or product);
+``const`` for an additive constant.
+
+One reader for a line, whatever its mix: handout notation is first brought to the reader's
+(:mod:`mlemap.checker.handout`); a line in plain ASCII goes through the plain lexer, and
+anything else (LaTeX, Unicode, bare ``log x``, ``d/dθ [f]``, names written together as
+``ktheta``) through :mod:`mlemap.checker.latex`, which writes the same plain syntax. A plain
+line the lexer refuses is tried once more by that reader; if both refuse, the lexer's
+message is the one given.
 """
 
 from __future__ import annotations
@@ -29,9 +38,21 @@ from ..catalog.symbols import hat, i, n
 from ..engine.limits import TimeLimitExceeded, time_limit
 from ..engine.problem import Problem
 from ..errors import MlemapError, ParseError, UnknownNameError
-from .latex import to_plain
+from .handout import CONSTANT_WORDS, derivative_operators, named_functions
+from .latex import reading
 
-__all__ = ["Vocabulary", "ascii_math", "is_latex", "parse_expression"]
+__all__ = [
+    "CONSTANT",
+    "Reading",
+    "Vocabulary",
+    "ascii_math",
+    "is_latex",
+    "parse_expression",
+    "read_expression",
+]
+
+#: What ``+ const`` stands for: a constant free of the parameters, dropped where allowed.
+CONSTANT = sp.Symbol("const")
 
 MAX_CHARACTERS = 2_000
 MAX_DEPTH = 100
@@ -47,8 +68,11 @@ GREEK = {
     "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
     "ω": "omega",
 }  # fmt: skip
-SIGNS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "²": "^2", "³": "^3", "ᵢ": "_i"}
-LATEX_SIGNS = {"Σ": r"\sum ", "∑": r"\sum ", "∏": r"\prod ", "ℓ": r"\ell ", "∂": r"\partial "}
+SIGNS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/"}
+LATEX_SIGNS = {
+    "Σ": r"\sum ", "∑": r"\sum ", "∏": r"\prod ", "ℓ": r"\ell ", "∂": r"\partial ",
+    "√": r"\sqrt ",
+}  # fmt: skip
 MARKS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar"}  # combining ^ and ¯
 
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
@@ -63,6 +87,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
     "sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),
     "Sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),
     "prod": (lambda body: sp.Product(body, (i, 1, n)), 1),
+    "diff": (sp.diff, 2),  # built by _Builder.derivative
 }
 BINARY = {
     ast.Add: operator.add,
@@ -77,17 +102,19 @@ TOKEN = re.compile(
 
 
 def is_latex(text: str) -> bool:
-    """Whether a line is LaTeX (or Unicode mathematics, read by the same conventions)."""
-    return any(c in text for c in "\\{}") or any(c in text for c in LATEX_SIGNS)
+    """Whether a line is LaTeX or Unicode mathematics (read by the same reader)."""
+    return any(c in text for c in "\\{}") or not text.isascii()
 
 
-def ascii_math(text: str, latex: bool) -> str:
-    """Unicode mathematics (θ̂, x̄, σ², Σ, −) spelled in ASCII, as LaTeX or plain syntax."""
+def ascii_math(text: str, latex: bool, keep_arguments: bool = False) -> str:
+    """Unicode mathematics (θ̂, x̄, σ², Σ, −) spelled in ASCII, as LaTeX or plain syntax;
+    named functions (``L(θ)``) as words, with their arguments if ``keep_arguments``."""
     for mark, word in MARKS.items():
         pattern = rf"([A-Za-z]|[{''.join(GREEK)}]){mark}"
         text = re.sub(pattern, (rf"\\{word}{{\1}}" if latex else rf"\1_{word}"), text)
     if not latex:
         text = text.replace("_bar", "bar")
+    text = named_functions(text, keep_arguments)
     for sign, word in (LATEX_SIGNS if latex else {}).items():
         text = text.replace(sign, word)
     for sign, word in SIGNS.items():
@@ -135,6 +162,13 @@ class Vocabulary:
         for symbol in problem.declarations:  # aliases never shadow a declared name
             for alias, value in _aliases(symbol):
                 names.setdefault(alias, value)
+        density = problem.model.observation_density()
+        names.setdefault("likelihood", sp.Product(density, (i, 1, n)))
+        names.setdefault("density", density)
+        if problem.is_map:
+            names.setdefault("prior", sp.Mul(*(b.density() for b in problem.priors.values())))
+        for word in CONSTANT_WORDS:
+            names.setdefault(word, CONSTANT)
         mean = sp.Sum(problem.x[i], (i, 1, n)) / n
         for alias, value in (("xbar", mean), ("x_bar", mean), ("pi", sp.pi), ("e", sp.E)):
             names.setdefault(alias, value)
@@ -160,6 +194,13 @@ class Vocabulary:
             )
         if name in FUNCTIONS:
             raise ParseError(f"write {name}(...): a function takes its argument in brackets")
+        if name in ("posterior", "evidence"):
+            raise ParseError(
+                "P(θ|D) and P(D) are known only up to a factor: write the posterior on the left "
+                "of ∝ (P(θ|D) ∝ L(θ) × P(θ)), or its log with + const"
+            )
+        if name == "prior":
+            raise ParseError("P(θ) is the prior's density: give a prior (--prior in the CLI)")
         raise UnknownNameError("name", name, self.known(), f"in model {self.model!r}")
 
 
@@ -237,6 +278,7 @@ class _Builder:
     def __init__(self, names: list[str], vocabulary: Vocabulary) -> None:
         self.names = names
         self.vocabulary = vocabulary
+        self.notes: list[str] = []
 
     def name(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name) and re.fullmatch(r"_\d+", node.id):
@@ -283,6 +325,8 @@ class _Builder:
         function, arity = FUNCTIONS[name]
         if node.keywords or len(node.args) != arity:
             raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}")
+        if name == "diff":
+            return self.derivative(self.build(node.args[0], in_sum), self.build(node.args[1]))
         inner = in_sum or name in ("sum", "Sum", "prod")
         arguments = [self.build(a, inner) for a in node.args]
         if name in ("factorial", "gamma", "binomial", "binom"):
@@ -290,6 +334,21 @@ class _Builder:
                 if argument.is_Number and abs(argument) > MAX_ARGUMENT:
                     raise ParseError(f"{name} of a number above {MAX_ARGUMENT} is not supported")
         return function(*arguments)
+
+    def derivative(self, body: sp.Expr, variable: sp.Expr) -> sp.Expr:
+        """d(body)/d(variable); a variable such as σ where the symbol is σ² by the chain rule."""
+        symbols = variable.free_symbols & set(self.vocabulary.names.values())
+        if isinstance(variable, sp.Symbol) and variable in symbols:
+            return sp.diff(body, variable)
+        if len(symbols) != 1 or variable.is_constant():
+            raise ParseError(f"cannot differentiate by {variable}: name one parameter, as d/dθ")
+        (symbol,) = symbols
+        spelled = next((k for k, v in self.vocabulary.names.items() if v == variable), variable)
+        self.notes.append(
+            f"a derivative in {spelled}: by the chain rule, the derivative in {symbol} "
+            f"divided by d{spelled}/d{symbol}"
+        )
+        return sp.diff(body, symbol) / sp.diff(variable, symbol)
 
 
 def _describe(node: ast.AST) -> str:
@@ -311,24 +370,59 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     return base**exponent
 
 
+@dataclass(frozen=True)
+class Reading:
+    """An expression as read, and how: names split, derivatives taken by the chain rule."""
+
+    expr: sp.Expr
+    notes: tuple[str, ...] = ()
+
+
 def parse_expression(text: str, vocabulary: Vocabulary, latex: bool | None = None) -> sp.Expr:
     """One expression in plain syntax or LaTeX (``latex=None``: decide from the text)."""
+    return read_expression(text, vocabulary, latex).expr
+
+
+def _build(plain: str, text: str, vocabulary: Vocabulary) -> tuple[sp.Expr, list[str]]:
+    source, names = _lex(plain)
+    if not source.strip():
+        raise ParseError("an empty expression")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        raise ParseError(f"cannot read {text.strip()!r} as an expression") from None
+    builder = _Builder(names, vocabulary)
+    return builder.build(tree), builder.notes
+
+
+def _read(text: str, vocabulary: Vocabulary, latex: bool) -> Reading:
+    words = [*vocabulary.names, *FUNCTIONS, f"{vocabulary.data_name}_i"]
+    if not latex:
+        plain = ascii_math(text, False)
+        try:
+            expr, notes = _build(plain, text, vocabulary)
+            return Reading(expr, tuple(notes))
+        except (ParseError, UnknownNameError) as error:
+            try:  # bare log x, names written together (ktheta): the fuller reader
+                converted, split = reading(derivative_operators(plain), words)
+                expr, notes = _build(converted, text, vocabulary)
+                return Reading(expr, (*split, *notes))
+            except MlemapError:
+                raise error from None
+    converted, split = reading(derivative_operators(ascii_math(text, True)), words)
+    expr, notes = _build(converted, text, vocabulary)
+    return Reading(expr, (*split, *notes))
+
+
+def read_expression(text: str, vocabulary: Vocabulary, latex: bool | None = None) -> Reading:
+    """One expression, in any mix of plain syntax, Unicode and LaTeX, and notes on its reading."""
     if len(text) > MAX_CHARACTERS:
         raise ParseError(f"an expression longer than {MAX_CHARACTERS} characters")
     latex = is_latex(text) if latex is None else latex
     try:
         with time_limit(PARSE_SECONDS):
-            plain = ascii_math(text, latex)
-            if latex:
-                plain = to_plain(plain, [*vocabulary.names, *FUNCTIONS])
-            source, names = _lex(plain)
-            if not source.strip():
-                raise ParseError("an empty expression")
-            try:
-                tree = ast.parse(source, mode="eval")
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                raise ParseError(f"cannot read {text.strip()!r} as an expression") from None
-            expr = _Builder(names, vocabulary).build(tree)
+            read = _read(text, vocabulary, latex)
+            expr = read.expr
     except MlemapError:
         raise
     except TimeLimitExceeded:
@@ -337,4 +431,4 @@ def parse_expression(text: str, vocabulary: Vocabulary, latex: bool | None = Non
         raise ParseError(f"cannot read {text.strip()!r}: {error}") from None
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError(f"{text.strip()!r} is undefined (a division by zero or log 0)")
-    return expr
+    return read
