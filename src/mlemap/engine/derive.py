@@ -20,6 +20,7 @@ from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
+from .inference import bias_steps, information_step
 from .notation import to_text
 from .problem import BoundPrior, Problem
 from .solve import stationary_points
@@ -243,7 +244,23 @@ def derive_problem(problem: Problem) -> Derivation:
     result = steps_.result_step(
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng
     )
-    return replace(derivation, steps=(*derivation.steps, result))
+    derivation = replace(derivation, steps=(*derivation.steps, result))
+    if problem.is_map:
+        return derivation
+    return _with_inference(derivation, rng)
+
+
+def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:
+    """The MLE's Fisher information, standard errors and exact bias, as further steps."""
+    problem = derivation.problem
+    at_estimate = derivation.curvature.at_estimate if derivation.curvature else None
+    found = information_step(problem, at_estimate, rng)
+    steps, information = list(derivation.steps), None
+    if found is not None:
+        step, information = found
+        steps.append(step)
+    more, biases = bias_steps(problem, derivation.estimates, rng)
+    return replace(derivation, steps=(*steps, *more), information=information, biases=biases)
 
 
 def _assumptions(problem: Problem) -> tuple[str, ...]:

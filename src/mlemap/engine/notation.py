@@ -17,14 +17,20 @@ if TYPE_CHECKING:
     from sympy.printing.latex import LatexPrinter
 
 __all__ = [
+    "Bias",
     "Constant",
     "Density",
+    "Expectation",
     "Family",
+    "Information",
     "Likelihood",
     "LogLikelihood",
     "LogPosterior",
     "PosteriorDensity",
     "PriorDensity",
+    "SampleInformation",
+    "StandardError",
+    "Variance",
     "to_text",
 ]
 
@@ -70,6 +76,42 @@ class PosteriorDensity(_Named):
         return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
 
 
+class Expectation(_Named):
+    r"""E[X]: the expectation under the model, at the true parameter values."""
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{E}}\left[{printer._print(self.args[0])}\right]"
+
+
+class Variance(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{Var}}\left({printer._print(self.args[0])}\right)"
+
+
+class Bias(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{bias}}\left({printer._print(self.args[0])}\right)"
+
+
+class StandardError(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{SE}}\left({printer._print(self.args[0])}\right)"
+
+
+class Information(_Named):
+    """I(θ), the Fisher information of one observation."""
+
+    symbol = r"\mathcal{I}"
+
+
+class SampleInformation(_Named):
+    """I_n(θ), the Fisher information of n observations: the first argument is n."""
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        size, *rest = (printer._print(a) for a in self.args)
+        return rf"\mathcal{{I}}_{{{size}}}\left({', '.join(rest)}\right)"
+
+
 class Constant(sp.Symbol):
     """The additive constant of a log-density that does not depend on the parameters."""
 
@@ -111,6 +153,16 @@ class _Text(StrPrinter):
         right = ")" if expr.right_open else "]"
         inf, sup = ({sp.oo: "∞", -sp.oo: "-∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
         return f"{left}{inf}, {sup}{right}"
+
+    def _print_Expectation(self, expr: sp.Basic) -> str:
+        return f"E[{self._print(expr.args[0])}]"
+
+    def _print_Information(self, expr: sp.Basic) -> str:
+        return f"I({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_SampleInformation(self, expr: sp.Basic) -> str:
+        size, *rest = (self._print(a) for a in expr.args)
+        return f"I_{size}({', '.join(rest)})"
 
     def _print_Family(self, expr: sp.Basic) -> str:
         name, *args = expr.args
