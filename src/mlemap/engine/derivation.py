@@ -80,6 +80,11 @@ class Record:
         """The estimates as a fast, validated NumPy function (see :mod:`mlemap.estimators`)."""
         return hooks.call("estimator", self)
 
+    def fit(self, x: object, /, **known: object) -> Any:
+        """Estimates with standard errors, covariance, intervals and a summary table
+        (see :mod:`mlemap.estimators.fit`)."""
+        return hooks.call("fit", self, x, **known)
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
