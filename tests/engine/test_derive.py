@@ -355,7 +355,9 @@ def test_steps_are_ordered_explained_and_verified(pair):
         expected.append("no-closed-form")
     elif pair[1] is None:  # an MLE in closed form: its information, then each bias
         expected += ["information"] + ["bias"] * len(d.parameters)
-    assert [k for k in kinds if k not in ("posterior", "flat-prior")] == expected
+    assert [
+        k for k in kinds if k not in ("posterior", "posterior-summary", "flat-prior")
+    ] == expected
     for step in d.steps:
         assert len(step.explanation) > 20, step
         assert step.lines or step.explanation.startswith("Bias not derived"), step

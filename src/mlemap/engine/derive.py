@@ -22,6 +22,7 @@ from .curvature import second_order
 from .derivation import Derivation, Record
 from .inference import bias_steps, information_step
 from .notation import to_text
+from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
 from .solve import stationary_points
 from .sums import collect_parameters, normalize
@@ -224,6 +225,12 @@ def derive_problem(problem: Problem) -> Derivation:
         posterior = recognise(objective, problem, families)
         if posterior is not None:
             steps.append(steps_.posterior_step(posterior, problem))
+            summary = None
+            if solution.closed_form and posterior.parameter in solution.estimates:
+                estimate = solution.estimates[posterior.parameter]
+                summary = posterior_summary_step(posterior, estimate, problem, rng)
+            if summary is not None:
+                steps.append(summary)
         model = problem.model
         catalog = MODELS.get(model.name) if model.name in MODELS else None
         without_prior = (

@@ -27,6 +27,8 @@ __all__ = [
     "LogLikelihood",
     "LogPosterior",
     "PosteriorDensity",
+    "PosteriorMean",
+    "PosteriorVariance",
     "PriorDensity",
     "SampleInformation",
     "StandardError",
@@ -81,6 +83,16 @@ class Expectation(_Named):
 
     def _latex(self, printer: LatexPrinter) -> str:
         return rf"\operatorname{{E}}\left[{printer._print(self.args[0])}\right]"
+
+
+class PosteriorMean(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{E}}\left[{printer._print(self.args[0])} \mid x\right]"
+
+
+class PosteriorVariance(_Named):
+    def _latex(self, printer: LatexPrinter) -> str:
+        return rf"\operatorname{{Var}}\left({printer._print(self.args[0])} \mid x\right)"
 
 
 class Variance(_Named):
