@@ -56,7 +56,7 @@ def test_gamma_poisson_summary_against_simulated_posterior():
 
 def test_an_mle_has_no_summary_and_a_normal_mean_has_one():
     assert all(s.kind != "posterior-summary" for s in mlemap.derive("poisson").steps)
-    d, step = _summary("normal", {"mu": "normal"}, estimate=["mu"])
+    _, step = _summary("normal", {"mu": "normal"}, estimate=["mu"])
     mean, mode = step.lines[0].rhs, step.lines[1].rhs
     assert sp.simplify(mean - mode) == 0  # a normal posterior's mean is its mode
     assert step.check.method == "numeric"

@@ -23,10 +23,11 @@ from .notation import Information as InformationOf
 from .problem import Problem
 from .verify import DEFINITION, Check, equivalent
 
-__all__ = ["bias_steps", "information_step"]
+__all__ = ["bias_steps", "information_step", "weakest"]
 
 
-def _weakest(checks: list[Check]) -> Check:
+def weakest(checks: list[Check]) -> Check:
+    """A chain of checks is as strong as its weakest link: numeric if any is numeric."""
     return next((c for c in checks if c.method == "numeric"), checks[-1])
 
 
@@ -106,7 +107,7 @@ def information_step(
         "the Cramér–Rao lower bound on the variance of any unbiased estimator. The standard "
         "error evaluates it at the estimate."
     )
-    step = Step("information", "Fisher information", tuple(lines), tuple(words), _weakest(checks))
+    step = Step("information", "Fisher information", tuple(lines), tuple(words), weakest(checks))
     return step, information
 
 

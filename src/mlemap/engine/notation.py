@@ -78,36 +78,44 @@ class PosteriorDensity(_Named):
         return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
 
 
-class Expectation(_Named):
-    r"""E[X]: the expectation under the model, at the true parameter values."""
+class _Operator(_Named):
+    """An operator on one argument, E[θ̂] or Var(θ̂ ∣ x): its name, brackets, and whether
+    it is conditional on the data."""
+
+    operator = ""
+    square = False
+    given = False
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{E}}\left[{printer._print(self.args[0])}\right]"
+        inside = printer._print(self.args[0]) + (r" \mid x" if self.given else "")
+        left, right = ("[", "]") if self.square else ("(", ")")
+        return rf"\operatorname{{{self.operator}}}\left{left}{inside}\right{right}"
 
 
-class PosteriorMean(_Named):
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{E}}\left[{printer._print(self.args[0])} \mid x\right]"
+class Expectation(_Operator):
+    """E[X]: the expectation under the model, at the true parameter values."""
+
+    operator, square = "E", True
 
 
-class PosteriorVariance(_Named):
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{Var}}\left({printer._print(self.args[0])} \mid x\right)"
+class PosteriorMean(_Operator):
+    operator, square, given = "E", True, True
 
 
-class Variance(_Named):
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{Var}}\left({printer._print(self.args[0])}\right)"
+class PosteriorVariance(_Operator):
+    operator, given = "Var", True
 
 
-class Bias(_Named):
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{bias}}\left({printer._print(self.args[0])}\right)"
+class Variance(_Operator):
+    operator = "Var"
 
 
-class StandardError(_Named):
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\operatorname{{SE}}\left({printer._print(self.args[0])}\right)"
+class Bias(_Operator):
+    operator = "bias"
+
+
+class StandardError(_Operator):
+    operator = "SE"
 
 
 class Information(_Named):

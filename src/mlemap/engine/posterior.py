@@ -13,6 +13,7 @@ from scipy import stats
 from ..catalog.symbols import hat
 from .conjugacy import Posterior
 from .derivation import Step
+from .inference import weakest
 from .notation import PosteriorMean, PosteriorVariance
 from .problem import Problem
 from .sums import normalize
@@ -94,11 +95,7 @@ def posterior_summary_step(
         "over the posterior while the mode is its peak, so they differ by the last line; "
         "the gap shrinks as the data grow.",
     )
-    return Step("posterior-summary", "Posterior summary", lines, words, _weakest(checks))
-
-
-def _weakest(checks: list[Check]) -> Check:
-    return next((c for c in checks if c.method == "numeric"), checks[-1])
+    return Step("posterior-summary", "Posterior summary", lines, words, weakest(checks))
 
 
 def _against_scipy(summary, args, formulas, problem: Problem, rng: np.random.Generator) -> Check:
