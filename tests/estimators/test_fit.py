@@ -143,3 +143,33 @@ def test_bad_input_is_an_mlemap_error():
         d.fit([1, 2]).conf_int(1.5)
     with pytest.raises(mlemap.MlemapError, match="MLE derivations"):
         mlemap.derive("poisson", prior="gamma").fit([1, 2])
+
+
+def test_ols_se_and_intervals_equal_statsmodels():
+    rng = np.random.default_rng(21)
+    X = np.column_stack([np.ones(40), rng.normal(size=(40, 2))])
+    y = X @ np.array([1.0, -2.0, 0.5]) + rng.normal(0, 1.5, 40)
+    reference = sm.OLS(y, X).fit()
+    result = mlemap.derive("linear_regression").fit(X, y)
+    assert np.allclose(result.w, reference.params, rtol=1e-10)
+    assert np.allclose(result.se, reference.bse, rtol=1e-9)
+    assert np.allclose(result.conf_int(0.95), reference.conf_int(0.05), rtol=1e-9)
+    assert result.df_resid == 37 and result.nobs == 40
+    rss = float(reference.resid @ reference.resid)
+    assert result.params["sigma2"] == pytest.approx(rss / 40)  # the MLE, divided by n
+
+
+def test_ridge_posterior_covariance_is_the_bayesian_precision_inverted():
+    rng = np.random.default_rng(22)
+    X = rng.normal(size=(30, 3))
+    y = X @ np.array([0.5, 1.0, -1.0]) + rng.normal(0, 0.7, 30)
+    sigma2, tau2 = 0.49, 2.0
+    result = mlemap.derive("linear_regression", prior="normal").fit(X, y, sigma2=sigma2, tau2=tau2)
+    precision = X.T @ X / sigma2 + np.eye(3) / tau2
+    cov = np.linalg.inv(precision)
+    assert np.allclose(result.cov, cov, rtol=1e-10)
+    assert np.allclose(result.w, cov @ X.T @ y / sigma2, rtol=1e-10)
+    interval = result.conf_int(0.9)
+    assert np.allclose(interval[:, 1] - result.w, stats.norm.ppf(0.95) * np.sqrt(np.diag(cov)))
+    with pytest.raises(mlemap.MlemapError, match="needs sigma2"):
+        mlemap.derive("linear_regression", prior="normal").fit(X, y, lam=0.5)

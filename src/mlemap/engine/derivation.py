@@ -80,10 +80,10 @@ class Record:
         """The estimates as a fast, validated NumPy function (see :mod:`mlemap.estimators`)."""
         return hooks.call("estimator", self)
 
-    def fit(self, x: object, /, **known: object) -> Any:
-        """Estimates with standard errors, covariance, intervals and a summary table
-        (see :mod:`mlemap.estimators.fit`)."""
-        return hooks.call("fit", self, x, **known)
+    def fit(self, *data: object, **known: object) -> Any:
+        """Estimates with standard errors, covariance and intervals: ``d.fit(x, **known)``,
+        or ``d.fit(X, y, **known)`` for regression (see :mod:`mlemap.estimators.fit`)."""
+        return hooks.call("fit", self, *data, **known)
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

@@ -24,9 +24,11 @@ from scipy import optimize, stats
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
 from ..errors import MlemapError
+from ..regression.record import RegressionDerivation
 from .estimator import KEYWORD_SPELLINGS, Estimator
 from .lambdify import compile_function
 from .numeric import Transform
+from .regression import RegressionFit, regression_fit
 from .validation import Interval, check_keywords, check_observations
 
 if TYPE_CHECKING:
@@ -111,8 +113,18 @@ class Fitter:
         return FitResult(self, values, constants, theta, cov, loglik, information)
 
 
-def fit_of(derivation: Derivation, x: object, /, **known: object) -> FitResult:
-    """``d.fit(x, **known)``: the fitter is built once per derivation and cached."""
+def fit_of(
+    derivation: Derivation | RegressionDerivation, *data: object, **known: object
+) -> FitResult | RegressionFit:
+    """``d.fit(x, **known)`` (``d.fit(X, y, …)`` for regression); a derivation's fitter is
+    built once and cached."""
+    if isinstance(derivation, RegressionDerivation):
+        if len(data) != 2:
+            raise MlemapError("a regression fit takes the design X and the responses y")
+        return regression_fit(derivation.estimator_kind, *data, **known)
+    if len(data) != 1:
+        raise MlemapError(f"fit takes the observations x; got {len(data)} positional arguments")
+    (x,) = data
     fitter = _FITTERS.get(id(derivation))
     if fitter is None or fitter.derivation is not derivation:
         fitter = Fitter(derivation)
