@@ -102,11 +102,13 @@ def information_step(
             + ("equals" if observed_equal else "differs from")
             + " the expected information at the estimate."
         ]
-    words.append(
-        " For large n the MLE is approximately normal with variance I(θ)⁻¹/n; that is also "
-        "the Cramér–Rao lower bound on the variance of any unbiased estimator. The standard "
-        "error evaluates it at the estimate."
-    )
+    words += [
+        " For large n the MLE is approximately normal with variance ",
+        sp.Pow(SampleInformation(n, *parameters), -1),
+        " (the diagonal of the inverse matrix, for several parameters); that is also the "
+        "Cramér–Rao lower bound on the variance of any unbiased estimator. The standard "
+        "error evaluates it at the estimate.",
+    ]
     step = Step("information", "Fisher information", tuple(lines), tuple(words), weakest(checks))
     return step, information
 
