@@ -8,11 +8,18 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..catalog.symbols import i, n
+from ..catalog.symbols import hat, i, n
 from ..engine.derivation import Derivation
 from ..engine.derive import derive
 from ..engine.display import present
-from ..engine.notation import Density, Likelihood, LogLikelihood, PosteriorDensity, PriorDensity
+from ..engine.notation import (
+    Density,
+    Expectation,
+    Likelihood,
+    LogLikelihood,
+    PosteriorDensity,
+    PriorDensity,
+)
 from ..engine.verify import VerificationError
 from .printing import to_latex
 from .record import view_of
@@ -170,6 +177,20 @@ def _large_sample(beta: Derivation) -> str:
     return f"{latex(equation.lhs)} = {latex(equation.rhs)}"
 
 
+def _variance_bias(normal: Derivation) -> dict[str, str]:
+    """E[σ̂²] and the divisor of the unbiased version, from the engine's bias step: the MLE
+    divides its sum of squares by n, so its correction c divides it by n/c."""
+    (sigma2,) = [p for p in normal.parameters if p.name == "sigma2"]
+    bias = normal.biases.get(sigma2)
+    if bias is None or bias.correction is None:
+        raise VerificationError("the engine did not derive the bias of the normal variance")
+    latex = typesetter(normal)
+    return {
+        "variance_expectation": f"{latex(Expectation(hat(sigma2)))} = {latex(bias.expectation)}",
+        "unbiased_divisor": latex(sp.factor(n / bias.correction)),
+    }
+
+
 def seed_handout(progress: Progress | None = None) -> SeedHandout:
     """The handout the project started from, with every result derived by the engine."""
     say = progress or (lambda message: None)
@@ -194,6 +215,7 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
     numbers = {
         "seven_of_ten": seven.value,
         "large_sample": _large_sample(derived["beta_bernoulli"]),
+        **_variance_bias(derived["normal"]),
     }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",

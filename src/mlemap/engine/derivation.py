@@ -11,9 +11,11 @@ import sympy as sp
 from ..catalog.model import Model
 from ..catalog.symbols import hat
 from . import hooks
+from .bias import Bias
 from .conjugacy import Posterior
 from .curvature import Curvature
 from .display import present, statistic_definitions
+from .information import Information
 from .notation import to_text
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
@@ -78,6 +80,11 @@ class Record:
         """The estimates as a fast, validated NumPy function (see :mod:`mlemap.estimators`)."""
         return hooks.call("estimator", self)
 
+    def fit(self, *data: object, **known: object) -> Any:
+        """Estimates with standard errors, covariance and intervals: ``d.fit(x, **known)``,
+        or ``d.fit(X, y, **known)`` for regression (see :mod:`mlemap.estimators.fit`)."""
+        return hooks.call("fit", self, *data, **known)
+
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
@@ -98,6 +105,8 @@ class Derivation(Record):
     posterior: Posterior | None = None
     mle: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
     assumptions: tuple[str, ...] = ()
+    information: Information | None = None  # the MLE's Fisher information, where derived
+    biases: dict[sp.Symbol, Bias | None] = field(default_factory=dict)  # None: not derived
 
     # -- what the problem was -------------------------------------------------------------
     @property

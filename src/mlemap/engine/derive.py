@@ -20,7 +20,9 @@ from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
+from .inference import bias_steps, information_step
 from .notation import to_text
+from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
 from .scope import check_in_scope
 from .solve import stationary_points
@@ -225,6 +227,12 @@ def derive_problem(problem: Problem) -> Derivation:
         posterior = recognise(objective, problem, families)
         if posterior is not None:
             steps.append(steps_.posterior_step(posterior, problem))
+            summary = None
+            if solution.closed_form and posterior.parameter in solution.estimates:
+                estimate = solution.estimates[posterior.parameter]
+                summary = posterior_summary_step(posterior, estimate, problem, rng)
+            if summary is not None:
+                steps.append(summary)
         model = problem.model
         catalog = MODELS.get(model.name) if model.name in MODELS else None
         without_prior = (
@@ -245,7 +253,23 @@ def derive_problem(problem: Problem) -> Derivation:
     result = steps_.result_step(
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng
     )
-    return replace(derivation, steps=(*derivation.steps, result))
+    derivation = replace(derivation, steps=(*derivation.steps, result))
+    if problem.is_map:
+        return derivation
+    return _with_inference(derivation, rng)
+
+
+def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:
+    """The MLE's Fisher information, standard errors and exact bias, as further steps."""
+    problem = derivation.problem
+    at_estimate = derivation.curvature.at_estimate if derivation.curvature else None
+    found = information_step(problem, at_estimate, rng)
+    steps, information = list(derivation.steps), None
+    if found is not None:
+        step, information = found
+        steps.append(step)
+    more, biases = bias_steps(problem, derivation.estimates, rng)
+    return replace(derivation, steps=(*steps, *more), information=information, biases=biases)
 
 
 def _assumptions(problem: Problem) -> tuple[str, ...]:

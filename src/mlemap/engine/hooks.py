@@ -19,6 +19,7 @@ HOOKS = {
     "view": "mlemap.documents",
     "render": "mlemap.documents",
     "estimator": "mlemap.estimators",
+    "fit": "mlemap.estimators",
 }
 
 _provided: dict[str, Callable[..., Any]] = {}

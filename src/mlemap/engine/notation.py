@@ -17,14 +17,22 @@ if TYPE_CHECKING:
     from sympy.printing.latex import LatexPrinter
 
 __all__ = [
+    "Bias",
     "Constant",
     "Density",
+    "Expectation",
     "Family",
+    "Information",
     "Likelihood",
     "LogLikelihood",
     "LogPosterior",
     "PosteriorDensity",
+    "PosteriorMean",
+    "PosteriorVariance",
     "PriorDensity",
+    "SampleInformation",
+    "StandardError",
+    "Variance",
     "to_text",
 ]
 
@@ -70,6 +78,60 @@ class PosteriorDensity(_Named):
         return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
 
 
+class _Operator(_Named):
+    """An operator on one argument, E[θ̂] or Var(θ̂ ∣ x): its name, brackets, and whether
+    it is conditional on the data."""
+
+    operator = ""
+    square = False
+    given = False
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        inside = printer._print(self.args[0]) + (r" \mid x" if self.given else "")
+        left, right = ("[", "]") if self.square else ("(", ")")
+        return rf"\operatorname{{{self.operator}}}\left{left}{inside}\right{right}"
+
+
+class Expectation(_Operator):
+    """E[X]: the expectation under the model, at the true parameter values."""
+
+    operator, square = "E", True
+
+
+class PosteriorMean(_Operator):
+    operator, square, given = "E", True, True
+
+
+class PosteriorVariance(_Operator):
+    operator, given = "Var", True
+
+
+class Variance(_Operator):
+    operator = "Var"
+
+
+class Bias(_Operator):
+    operator = "bias"
+
+
+class StandardError(_Operator):
+    operator = "SE"
+
+
+class Information(_Named):
+    """I(θ), the Fisher information of one observation."""
+
+    symbol = r"\mathcal{I}"
+
+
+class SampleInformation(_Named):
+    """I_n(θ), the Fisher information of n observations: the first argument is n."""
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        size, *rest = (printer._print(a) for a in self.args)
+        return rf"\mathcal{{I}}_{{{size}}}\left({', '.join(rest)}\right)"
+
+
 class Constant(sp.Symbol):
     """The additive constant of a log-density that does not depend on the parameters."""
 
@@ -111,6 +173,16 @@ class _Text(StrPrinter):
         right = ")" if expr.right_open else "]"
         inf, sup = ({sp.oo: "∞", -sp.oo: "-∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
         return f"{left}{inf}, {sup}{right}"
+
+    def _print_Expectation(self, expr: sp.Basic) -> str:
+        return f"E[{self._print(expr.args[0])}]"
+
+    def _print_Information(self, expr: sp.Basic) -> str:
+        return f"I({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_SampleInformation(self, expr: sp.Basic) -> str:
+        size, *rest = (self._print(a) for a in expr.args)
+        return f"I_{size}({', '.join(rest)})"
 
     def _print_Family(self, expr: sp.Basic) -> str:
         name, *args = expr.args

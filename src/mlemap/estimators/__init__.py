@@ -4,6 +4,8 @@ Takes the engine's and regression's records; hands on ``f(data, **known) -> esti
 """
 
 from ..engine import hooks
+from .fit import fit_of
 from .record import estimator_of
 
 hooks.provide("estimator", estimator_of)
+hooks.provide("fit", fit_of)

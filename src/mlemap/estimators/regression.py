@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, stats
 
 from ..errors import ConvergenceWarning, DataError, DomainError, MlemapError
 from .validation import refuse_masked
@@ -315,3 +316,68 @@ def _lasso_gram(
                 coef[j] = new
         gap = _duality_gap(coef, gradient, correlation, yy, penalty)
     return {"w": coef, "iterations": iterations, "gap": gap, "threshold": threshold}
+
+
+# -- fitted results: standard errors and the ridge posterior ---------------------------------
+@dataclass(frozen=True)
+class RegressionFit:
+    """OLS with standard errors from s²(XᵀX)⁻¹, s² = RSS/(n − d) (the n − d correction makes
+    s² unbiased; the MLE σ̂² = RSS/n is ``params["sigma2"]``), or ridge with its Gaussian
+    posterior covariance σ²(XᵀX + λI)⁻¹, λ = σ²/τ²."""
+
+    kind: str
+    w: np.ndarray
+    cov: np.ndarray
+    nobs: int
+    df_resid: int | None  # n − d for OLS; None for the ridge posterior
+    sigma2: float
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"w": self.w, "sigma2": self.sigma2}
+
+    @property
+    def se(self) -> np.ndarray:
+        return np.sqrt(np.diagonal(self.cov))
+
+    def conf_int(self, level: float = 0.95) -> np.ndarray:
+        """(d, 2) bounds: Student t with n − d degrees of freedom for OLS (σ² estimated),
+        the normal posterior's equal-tailed credible interval for ridge."""
+        if not (isinstance(level, numbers.Real) and 0 < level < 1):
+            raise MlemapError(f"level must be a number strictly between 0 and 1; got {level!r}")
+        tail = 0.5 + level / 2
+        quantile = (
+            stats.t.ppf(tail, self.df_resid) if self.df_resid is not None else stats.norm.ppf(tail)
+        )
+        return np.column_stack([self.w - quantile * self.se, self.w + quantile * self.se])
+
+
+def regression_fit(kind: str, X: Any, y: Any, **known: Any) -> RegressionFit:
+    """``d.fit(X, y, **known)`` for the OLS and ridge derivations."""
+    design, response = _data(X, y)
+    rows, cols = design.shape
+    if kind == "ols":
+        if known:
+            raise MlemapError(f"the OLS fit takes no keywords; got {', '.join(sorted(known))}")
+        if rows <= cols:
+            raise DataError(
+                f"standard errors need more observations than features (n = {rows}, d = {cols}): "
+                "s² = RSS/(n − d) has no degrees of freedom left"
+            )
+        found = _ols(design, response)
+        s2 = found["sigma2"] * rows / (rows - cols)  # RSS/(n − d), from the overflow-safe σ̂²
+        cov = s2 * linalg.inv(design.T @ design)
+        return RegressionFit(kind, found["w"], cov, rows, rows - cols, found["sigma2"])
+    if kind == "ridge":
+        if set(known) != {"sigma2", "tau2"}:
+            raise MlemapError(
+                "the ridge posterior covariance σ²(XᵀX + λI)⁻¹ needs sigma2=… and tau2=… "
+                "(λ = σ²/τ²), and no other keyword"
+            )
+        sigma2 = _positive(known["sigma2"], "sigma2")
+        penalty = _penalty(kind, known)
+        w = _ridge(design, response, penalty)
+        gram = design.T @ design
+        gram.flat[:: cols + 1] += penalty
+        return RegressionFit(kind, w, sigma2 * linalg.inv(gram), rows, None, sigma2)
+    raise MlemapError(f"fit() is for the OLS and ridge derivations, not {kind}")

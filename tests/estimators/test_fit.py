@@ -1,0 +1,175 @@
+"""d.fit(x): standard errors and intervals against statsmodels, profile intervals against
+their definition, and the fit's statistics against scipy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from statsmodels.base.model import GenericLikelihoodModel
+
+import mlemap
+
+RNG = np.random.default_rng(11)
+
+# model, data, per-observation log-density for statsmodels (params in catalog order)
+CASES = {
+    "poisson": (RNG.poisson(2.7, 60), lambda p, x: stats.poisson.logpmf(x, p[0])),
+    "exponential": (
+        RNG.exponential(1 / 1.3, 45),
+        lambda p, x: stats.expon.logpdf(x, scale=1 / p[0]),
+    ),
+    "bernoulli": (RNG.binomial(1, 0.35, 80), lambda p, x: stats.bernoulli.logpmf(x, p[0])),
+    "normal": (
+        RNG.normal(1.5, 2.0, 50),
+        lambda p, x: stats.norm.logpdf(x, p[0], np.sqrt(p[1])),
+    ),
+}
+
+
+class _Model(GenericLikelihoodModel):
+    def __init__(self, endog, density, **kwargs):
+        self.density = density
+        super().__init__(endog, np.ones((len(endog), 1)), **kwargs)
+
+    def loglike(self, params):
+        return float(np.sum(self.density(params, self.endog)))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_se_and_wald_intervals_equal_statsmodels(name):
+    data, density = CASES[name]
+    result = mlemap.derive(name).fit(data)
+    start = np.array(list(result.params.values()))
+    names = list(result.params)
+    reference = _Model(data, density).fit(start_params=start, method="nm", maxiter=0, disp=False)
+    assert np.allclose(reference.params, start)
+    assert np.allclose(list(result.se.values()), reference.bse, rtol=1e-6)
+    assert result.loglik == pytest.approx(reference.llf, rel=1e-12)
+    wald = result.conf_int(0.95)
+    assert np.allclose([wald[k] for k in names], reference.conf_int(0.05), rtol=1e-6)
+    assert result.nobs == len(data)
+    k = len(names)
+    assert result.aic == pytest.approx(2 * k - 2 * reference.llf)
+    assert result.bic == pytest.approx(k * np.log(len(data)) - 2 * reference.llf)
+
+
+def test_poisson_se_equals_glm():
+    data = CASES["poisson"][0]
+    glm = sm.GLM(data, np.ones(len(data)), family=sm.families.Poisson(sm.families.links.Identity()))
+    reference = glm.fit()
+    result = mlemap.derive("poisson").fit(data)
+    assert result.params["lambda"] == pytest.approx(reference.params[0], rel=1e-9)
+    assert result.se["lambda"] == pytest.approx(reference.bse[0], rel=1e-6)
+
+
+def test_normal_mean_se_is_ols_with_the_n_minus_d_correction():
+    """OLS on a constant divides the residual sum of squares by n − 1, the MLE by n."""
+    data = CASES["normal"][0]
+    reference = sm.OLS(data, np.ones(len(data))).fit()
+    result = mlemap.derive("normal").fit(data)
+    size = len(data)
+    assert result.se["mu"] * np.sqrt(size / (size - 1)) == pytest.approx(reference.bse[0], rel=1e-9)
+
+
+@pytest.mark.parametrize("name", ["poisson", "exponential", "normal"])
+def test_profile_interval_ends_drop_the_profile_likelihood_by_the_chi2_quantile(name):
+    data, _ = CASES[name]
+    result = mlemap.derive(name).fit(data)
+    critical = stats.chi2.ppf(0.9, 1)
+    for j, (lower, upper) in enumerate(result.conf_int(0.9, method="profile").values()):
+        estimate = result.theta[j]
+        assert lower < estimate < upper
+        for end in (lower, upper):
+            drop = 2 * (result.loglik - result._profile(j, end))
+            assert drop == pytest.approx(critical, rel=1e-6)
+
+
+def test_exponential_profile_interval_against_a_grid():
+    """One parameter: the profile is ℓ itself; check the ends on a fine grid."""
+    data = CASES["exponential"][0]
+    result = mlemap.derive("exponential").fit(data)
+    lower, upper = result.conf_int(0.95, method="profile")["lambda"]
+    grid = np.linspace(0.5, 3.0, 200_001)
+    loglik = len(data) * np.log(grid) - grid * data.sum()
+    inside = grid[2 * (loglik.max() - loglik) <= stats.chi2.ppf(0.95, 1)]
+    assert lower == pytest.approx(inside[0], abs=2e-5)
+    assert upper == pytest.approx(inside[-1], abs=2e-5)
+
+
+@settings(max_examples=15, deadline=None)
+@given(rate=st.floats(0.2, 20.0), size=st.integers(5, 200), seed=st.integers(0, 2**32 - 1))
+def test_poisson_se_is_sqrt_lambda_over_n(rate, size, seed):
+    data = np.random.default_rng(seed).poisson(rate, size)
+    if data.sum() == 0:
+        return
+    result = mlemap.derive("poisson").fit(data)
+    assert result.se["lambda"] == pytest.approx(np.sqrt(data.mean() / size), rel=1e-10)
+    expected = mlemap.derive("poisson").fit(data, information="expected")
+    assert expected.se["lambda"] == pytest.approx(result.se["lambda"], rel=1e-10)
+
+
+def test_expected_information_at_the_mle():
+    """Normal: at the MLE the observed information equals n I(θ̂), and SE(σ̂²) = √(2σ̂⁴/n)."""
+    data = CASES["normal"][0]
+    observed = mlemap.derive("normal").fit(data)
+    expected = mlemap.derive("normal").fit(data, information="expected")
+    assert np.allclose(observed.cov, expected.cov, rtol=1e-9)
+    sigma2 = data.var()
+    assert expected.se["sigma2"] == pytest.approx(np.sqrt(2 * sigma2**2 / len(data)))
+
+
+def test_summary_in_every_format():
+    result = mlemap.derive("normal").fit(CASES["normal"][0])
+    text = result.summary()
+    assert "sigma2" in text and f"{result.se['mu']:.6g}" in text
+    assert result.summary("markdown").count("|") > 10
+    assert r"\begin{tabular}" in result.summary("latex")
+    assert result._repr_html_().startswith("<table>")
+    with pytest.raises(mlemap.MlemapError, match="fmt must be"):
+        result.summary("pdf")
+
+
+def test_bad_input_is_an_mlemap_error():
+    d = mlemap.derive("poisson")
+    with pytest.raises(mlemap.DataError):
+        d.fit([1.5, 2])
+    with pytest.raises(mlemap.MlemapError, match="method must be"):
+        d.fit([1, 2]).conf_int(method="bootstrap")
+    with pytest.raises(mlemap.MlemapError, match="level must be"):
+        d.fit([1, 2]).conf_int(1.5)
+    with pytest.raises(mlemap.MlemapError, match="MLE derivations"):
+        mlemap.derive("poisson", prior="gamma").fit([1, 2])
+
+
+def test_ols_se_and_intervals_equal_statsmodels():
+    rng = np.random.default_rng(21)
+    X = np.column_stack([np.ones(40), rng.normal(size=(40, 2))])
+    y = X @ np.array([1.0, -2.0, 0.5]) + rng.normal(0, 1.5, 40)
+    reference = sm.OLS(y, X).fit()
+    result = mlemap.derive("linear_regression").fit(X, y)
+    assert np.allclose(result.w, reference.params, rtol=1e-10)
+    assert np.allclose(result.se, reference.bse, rtol=1e-9)
+    assert np.allclose(result.conf_int(0.95), reference.conf_int(0.05), rtol=1e-9)
+    assert result.df_resid == 37 and result.nobs == 40
+    rss = float(reference.resid @ reference.resid)
+    assert result.params["sigma2"] == pytest.approx(rss / 40)  # the MLE, divided by n
+
+
+def test_ridge_posterior_covariance_is_the_bayesian_precision_inverted():
+    rng = np.random.default_rng(22)
+    X = rng.normal(size=(30, 3))
+    y = X @ np.array([0.5, 1.0, -1.0]) + rng.normal(0, 0.7, 30)
+    sigma2, tau2 = 0.49, 2.0
+    result = mlemap.derive("linear_regression", prior="normal").fit(X, y, sigma2=sigma2, tau2=tau2)
+    precision = X.T @ X / sigma2 + np.eye(3) / tau2
+    cov = np.linalg.inv(precision)
+    assert np.allclose(result.cov, cov, rtol=1e-10)
+    assert np.allclose(result.w, cov @ X.T @ y / sigma2, rtol=1e-10)
+    interval = result.conf_int(0.9)
+    assert np.allclose(interval[:, 1] - result.w, stats.norm.ppf(0.95) * np.sqrt(np.diag(cov)))
+    with pytest.raises(mlemap.MlemapError, match="needs sigma2"):
+        mlemap.derive("linear_regression", prior="normal").fit(X, y, lam=0.5)
