@@ -5,9 +5,13 @@ Run this file as a script to regenerate output/ (the same as ``mlemap handout --
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from mlemap.documents.render import FORMATS
+
+if __name__ == "__main__":  # run as a script: tests/ holds the shared outputs module
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from outputs import seed_documents
 
@@ -19,7 +23,7 @@ def test_committed_handout_is_a_fresh_regeneration():
         committed = (OUTPUT / f"handout.{fmt}").read_text()
         assert committed == text, (
             f"output/handout.{fmt} differs from a fresh run; regenerate it with "
-            "`mlemap handout` (or `python tests/test_output.py`) and commit it"
+            "`mlemap handout` (or `python tests/documents/test_output.py`) and commit it"
         )
 
 
