@@ -259,7 +259,7 @@ def _stationarity_step(
     joint = solution.method == "solving the equations jointly"
     value = solution.estimates.get(p) if joint else equation.value
     if value is None:
-        words += [" ", solution.note or f"SymPy finds no closed form for {p}."]
+        words += [" ", solution.note] if solution.note else [" No closed form for ", p, "."]
         return Step(
             "stationarity",
             "Stationarity",
