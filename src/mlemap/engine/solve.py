@@ -152,7 +152,7 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
             equations,
             closed_form=False,
             note=(
-                f"Each equation gives one parameter in terms of the others, and SymPy finds "
+                "Each equation gives one parameter in terms of the others, and SymPy finds "
                 "no closed-form solution of them together; the estimate is found numerically"
             ),
         )

@@ -93,7 +93,7 @@ def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> 
 
 
 def _prior_words(bound: BoundPrior) -> list[object]:
-    """": on (0, ∞), with shape α₀ and rate β.", from the bound prior's own (renamed) symbols."""
+    """ ": on (0, ∞), with shape α₀ and rate β.", from the bound prior's own (renamed) symbols."""
     words: list[object] = [": on ", bound.prior.domain.interval, ", with "]
     pairs = list(zip(bound.prior.hyperparameters, bound.symbols, strict=True))
     for number, (h, symbol) in enumerate(pairs):
