@@ -53,6 +53,17 @@ def test_sums_logs_roots_and_named_functions():
     ) * sp.polygamma(0, LAM)
 
 
+def test_digamma_prints_as_psi_and_reads_back():
+    names = latex_names(NORMAL.parameters)
+    assert to_latex(sp.polygamma(0, MU), names) == r"\psi\left(\mu\right)"
+    assert to_latex(sp.polygamma(1, MU) + sp.loggamma(MU), names) == (
+        r"\log \Gamma\left(\mu\right) + \psi^{(1)}\left(\mu\right)"
+    )
+    for expr in (sp.polygamma(0, MU), sp.polygamma(1, MU) ** 2, sp.loggamma(MU)):
+        back = read(to_latex(expr, names))
+        assert abs(sp.N((back - expr).subs(MU, sp.Rational(7, 3)), 30)) < 1e-25
+
+
 def test_derivatives_evaluation_bars_and_matrices():
     shown = (
         r"\left. \frac{d^{2}}{d \lambda^{2}} L\left(\lambda\right) \right|"

@@ -91,6 +91,17 @@ class _Latex(LatexPrinter):
             return rf"\log^{{{exp}}} {self._print(argument)}" if exp else tex
         return super()._print_log(expr, exp)
 
+    def _print_polygamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # ψ(α) and ψ⁽¹⁾(α), as a handout writes them, not \operatorname{polygamma}(0, α).
+        order, argument = expr.args
+        mark = r"\psi" if order == 0 else rf"\psi^{{({self._print(order)})}}"
+        tex = rf"{mark}\left({self._print(argument)}\right)"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_loggamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        tex = rf"\log \Gamma\left({self._print(expr.args[0])}\right)"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
         return f"{self._print(expr.lhs)} > {self._print(expr.rhs)}"
 

@@ -293,8 +293,14 @@ class _Reader:
             return self.big_operator(sp.Sum if name == r"\sum" else sp.Product)
         if name == r"\Gamma" and self.applied():
             return sp.gamma(*self.arguments())
-        if name == r"\psi" and self.applied():
-            return sp.polygamma(0, *self.arguments())
+        if name == r"\psi":  # ψ(α), or ψ^{(k)}(α) for the k-th derivative
+            order: sp.Expr = sp.Integer(0)
+            if self.peek() == "^":
+                self.next()
+                order = self.argument()
+            if not self.applied():
+                raise ReadError(f"ψ without its argument in {self.latex!r}")
+            return sp.polygamma(order, *self.arguments())
         if name == r"\operatorname":
             return self.operator(self.raw_group())
         if name == r"\text":
