@@ -3,12 +3,28 @@ its LaTeX and compared with its object; a printer that lies makes the document f
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from mlemap import MODELS, PRIORS, VerificationError
 from mlemap.documents import printing, view
 
 from conftest import derived
+
+#: What no document may say: SymPy's booleans and names, or a parameter's ASCII name in prose.
+UNTYPESET = re.compile(
+    r"(?<!\\)\b(False|True|polygamma|loggamma|d/d\w+|lambda|sigma2|theta|mu|alpha|beta|tau2|mu0|xbar)\b"
+)
+
+
+def _prose(text: str) -> str:
+    """``text`` without its maths: $$…$$, \\[…\\], $…$, \\(…\\) and aligned displays."""
+    text = re.sub(
+        r"\$\$.*?\$\$|\\\[.*?\\\]|\\begin\{aligned\}.*?\\end\{aligned\}", "", text, flags=re.S
+    )
+    return re.sub(r"\$[^$]*\$|\\\(.*?\\\)", "", text)
 
 
 def _pairs():
@@ -28,6 +44,13 @@ def test_every_catalog_derivation_reads_back(model, prior):
     for step in shown.steps:
         for row in step.rows:
             assert row.rhs in text  # what was read is what both formats print
+    assert UNTYPESET.findall(_prose(text)) == []
+
+
+def test_the_prose_check_finds_what_it_looks_for():
+    assert UNTYPESET.findall(_prose("With $\\alpha = 1$, False; d/dtheta of lambda")) == [
+        "False", "d/dtheta", "lambda"
+    ]  # fmt: skip
 
 
 def test_a_printer_that_drops_a_sign_is_caught(monkeypatch):
@@ -55,3 +78,12 @@ def test_a_wrong_name_in_prose_is_caught(monkeypatch):
     monkeypatch.setattr(view, "typesetter", swapped)
     with pytest.raises(VerificationError, match="read-back of step 2 \\(Prior\\)"):
         view.view(d)
+
+
+@pytest.mark.parametrize("prior", [None, "normal", "laplace"])
+def test_regression_documents_and_the_seed_handout_typeset_their_names(prior):
+    d = derived("linear_regression", prior)
+    assert UNTYPESET.findall(_prose(d.to_markdown() + d.to_latex())) == []
+    output = Path(__file__).resolve().parents[2] / "output"
+    seed = (output / "handout.md").read_text() + (output / "handout.tex").read_text()
+    assert UNTYPESET.findall(_prose(seed)) == []
