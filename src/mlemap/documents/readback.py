@@ -14,17 +14,8 @@ import numpy as np
 import sympy as sp
 
 from ..catalog.symbols import hat, i, n
+from ..engine import notation
 from ..engine.display import MEAN, statistic_definitions
-from ..engine.notation import (
-    Constant,
-    Density,
-    Family,
-    Likelihood,
-    LogLikelihood,
-    LogPosterior,
-    PosteriorDensity,
-    PriorDensity,
-)
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
 from .reading import ReadError, read_latex
@@ -34,10 +25,10 @@ __all__ = ["Shown", "read_back", "reading_names"]
 SEED = 20240601
 #: Names that stand for something the step defines elsewhere: fixed values on both sides.
 HESSIAN = sp.Symbol("H")
-_OPAQUE = {Constant(): sp.Rational(5, 11), HESSIAN: sp.Rational(7, 13)}
-_NAMED = (
-    Density, Family, Likelihood, LogLikelihood, LogPosterior, PosteriorDensity, PriorDensity
-)  # fmt: skip
+_OPAQUE = {notation.Constant(): sp.Rational(5, 11), HESSIAN: sp.Rational(7, 13)}
+_NAMED = tuple(
+    getattr(notation, name) for name in notation.__all__ if name not in ("Constant", "to_text")
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ def _stand_ins(expr: sp.Basic, data: sp.Symbol) -> dict[sp.Basic, sp.Expr]:
         # Not the family's name (Beta in Beta(…)) nor the data set x in p(x ∣ θ).
         arguments = [
             a
-            for a in application.args[isinstance(application, Family) :]
+            for a in application.args[isinstance(application, notation.Family) :]
             if getattr(a, "name", None) != data.name
         ]
         offset = sp.Rational(number + 2, 3) + sp.Rational(len(type(application).__name__), 7)
