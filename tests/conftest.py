@@ -74,6 +74,10 @@ LOG_DENSITY = {
     "rayleigh": lambda x, sigma2: stats.rayleigh.logpdf(x, scale=np.sqrt(sigma2)),
     "pareto": lambda x, alpha, x_m: stats.pareto.logpdf(x, b=alpha, scale=x_m),
     "weibull": lambda x, lam, k: stats.weibull_min.logpdf(x, c=k, scale=lam),
+    "cauchy": lambda x, mu: stats.cauchy.logpdf(x, mu),
+    "logistic": lambda x, mu: stats.logistic.logpdf(x, mu),
+    "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
+    "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
 }
 
 LOG_PRIOR = {
@@ -97,6 +101,10 @@ SAMPLE = {
     "rayleigh": lambda r, s, v: r.rayleigh(np.sqrt(v["sigma2"]), s),
     "pareto": lambda r, s, v: v["x_m"] * (1 + r.pareto(v["alpha"], s)),
     "weibull": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
+    "cauchy": lambda r, s, v: v["mu"] + r.standard_cauchy(s),
+    "logistic": lambda r, s, v: r.logistic(v["mu"], 1.0, s),
+    "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
+    "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
 }
 
 

@@ -28,7 +28,9 @@ from .errors import (
     DomainError,
     MlemapError,
     ModelDefinitionError,
+    MultipleMaximaWarning,
     UnknownNameError,
+    UnsupportedModelError,
 )
 from .estimators.estimator import Estimator
 from .regression import entry  # noqa: F401
@@ -49,11 +51,13 @@ __all__ = [
     "MlemapError",
     "Model",
     "ModelDefinitionError",
+    "MultipleMaximaWarning",
     "Parameter",
     "Prior",
     "Step",
     "Support",
     "UnknownNameError",
+    "UnsupportedModelError",
     "VerificationError",
     "check",
     "derive",

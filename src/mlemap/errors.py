@@ -11,8 +11,10 @@ __all__ = [
     "DomainError",
     "MlemapError",
     "ModelDefinitionError",
+    "MultipleMaximaWarning",
     "ParseError",
     "UnknownNameError",
+    "UnsupportedModelError",
 ]
 
 
@@ -50,6 +52,10 @@ class ParseError(MlemapError, ValueError):
     """Text (a claim, a step, a file of steps) that could not be read as mathematics."""
 
 
+class UnsupportedModelError(MlemapError, NotImplementedError):
+    """A well-posed model with a feature the engine cannot derive; the message names it."""
+
+
 class DataError(MlemapError, ValueError):
     """Data an estimator cannot use: empty, not finite, outside the model's support, of the
     wrong shape or type, or data for which the estimate does not exist."""
@@ -57,3 +63,7 @@ class DataError(MlemapError, ValueError):
 
 class ConvergenceWarning(UserWarning):
     """A numeric method stopped at its iteration cap before reaching its tolerance."""
+
+
+class MultipleMaximaWarning(UserWarning):
+    """The numeric method found more than one local maximum; it returned the highest."""

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 import mlemap
-from mlemap import POSITIVE, REAL, Model, Parameter, Support
+from mlemap import POSITIVE, REAL, Model, ModelDefinitionError, Parameter, Support
 from mlemap.catalog.symbols import n
 
 from conftest import sum_x
@@ -64,3 +64,32 @@ def test_inconsistent_declarations_are_refused(build, message):
 def test_with_known_rejects_an_unknown_name():
     with pytest.raises(mlemap.UnknownNameError, match="known parameters: mu, sigma2"):
         mlemap.models()["normal"].with_known(["tau"])
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [r"\sigma^{2}", r"x_{m}", r"\alpha_{0}", r"\hat{\theta}", r"\mathrm{df}", "k", r"\lambda'"],
+)
+def test_a_latex_name_of_maths_is_taken(latex):
+    assert Parameter("a", POSITIVE, latex).latex == latex
+
+
+@pytest.mark.parametrize(
+    ("latex", "named"),
+    [
+        (r"\input{/etc/passwd}", r"uses \\input"),
+        (r"\include{x}", r"uses \\include"),
+        (r"\immediate\write18{ls}", r"uses \\immediate"),
+        (r"\openin5=x", r"uses \\openin"),
+        (r"\catcode`\@=11", r"uses \\catcode"),
+        (r"\def\x{y}", r"uses \\def"),
+        (r"a\\b", r"uses \\\\"),
+        ("a%b", "uses '%'"),
+        ("a$b", r"uses '\$'"),
+        ("a}{", "unbalanced braces"),
+        ("{a", "unbalanced braces"),
+    ],
+)
+def test_a_latex_name_that_could_run_tex_is_refused(latex, named):
+    with pytest.raises(ModelDefinitionError, match=named):
+        Parameter("a", POSITIVE, latex)

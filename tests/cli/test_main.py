@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,8 +62,8 @@ def test_derive_with_known_parameter_and_named_prior(capsys):
     )
     out = capsys.readouterr().out
     assert out.splitlines()[0] == (
-        "<Derivation MAP of normal, prior mu: Normal(mu0, tau2): "
-        "mu_hat = (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)>"
+        "MAP of normal, prior mu ~ Normal(mu0, tau2): "
+        "mu_hat = (mu0*sigma2 + n*tau2*xbar)/(n*tau2 + sigma2)"
     )
     assert "[checked: " in out
 
@@ -97,7 +99,12 @@ def test_handout_writes_markdown_and_latex(tmp_path):
         (["derive", "bernoulli", "--prior", "normal"], "priors that fit: beta, uniform"),
         (["derive", "normal", "--prior", "=x"], "cannot read --prior '=x'"),
         (["handout", "poisson:"], "cannot read 'poisson:'"),
-        (["handout", "--title", "T"], "--title applies to a handout of listed derivations"),
+        (["handout", "-o", "-"], "a handout is a set of files"),
+        (["handout", "--prior", "beta"], "--prior and --estimate need a derivation listed"),
+        (["handout", "poisson", "exponential", "--prior", "gamma"], "apply to one listed"),
+        (["handout", "poisson:gamma", "--prior", "gamma"], "give them once"),
+        (["derive", "bernoulli", "-o", "x.tex", "--format", "md"], "--format md disagrees"),
+        (["derive", "bernoulli", "-o", "x.pdf"], "this command writes .md, .tex, .txt"),
         (["handout", "poisson", "--templates", "/no/such/folder"], "does not exist"),
     ],
 )
@@ -172,3 +179,152 @@ def test_version(capsys):
 def test_the_console_script_is_the_module():
     result = run("models")
     assert result.returncode == 0 and result.stdout.startswith("bernoulli:")
+
+
+def test_a_bug_of_ours_is_one_line_with_the_version_and_not_exit_1(monkeypatch, capsys):
+    from mlemap.cli import main as cli
+
+    def broken(arguments):
+        raise ValueError("something we did not expect")
+
+    monkeypatch.setattr(cli.models, "run", broken)
+    assert main(["models"]) == cli.INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("mlemap: internal error: ValueError: something we did not expect;")
+    assert "please report it" in err and "mlemap " in err
+
+
+def test_a_closed_pipe_ends_quietly():
+    command = f"{sys.executable} -m mlemap derive normal --format text -o - | head -c 20"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    assert len(done.stdout) == 20
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_output_encodes_to_what_the_terminal_takes():
+    environment = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    for arguments in (["models"], ["derive", "normal", "--format", "text", "-o", "-"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "mlemap", *arguments],
+            capture_output=True,
+            env=environment,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.isascii()
+        assert b"\\u03b8" in done.stdout or b"\\u03bc" in done.stdout
+
+
+@pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_handout_leaves_the_old_set_and_no_leftovers(tmp_path, which):
+    for name in ("handout.md", "handout.tex"):
+        (tmp_path / name).write_text("old\n")
+    # Signal once mlemap is imported (an interrupt during imports is Python's own), while the
+    # derivations run: the files are written at the very end.
+    script = (
+        "import sys; from mlemap.cli.main import main; print('ready', flush=True); "
+        f"sys.exit(main(['handout', '--no-pdf', '-o', {str(tmp_path)!r}]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"
+    time.sleep(0.5)
+    process.send_signal(which)
+    _, err = process.communicate(timeout=600)
+    assert process.returncode == {signal.SIGTERM: 143, signal.SIGINT: 130}[which], err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.md", "handout.tex"]
+    assert {(tmp_path / n).read_text() for n in ("handout.md", "handout.tex")} == {"old\n"}
+
+
+def test_the_format_follows_the_output_extension(tmp_path, capsys):
+    for name, start in [
+        ("a.tex", r"\documentclass"),
+        ("a.md", "# MLE"),
+        ("a.txt", "MLE of bernoulli: theta_hat = k/n"),
+    ]:
+        assert main(["derive", "bernoulli", "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_text().startswith(start)
+
+
+def test_default_names_say_what_was_derived_so_a_map_does_not_overwrite_the_mle(tmp_path, capsys):
+    for arguments in (
+        ["bernoulli"],
+        ["bernoulli", "--prior", "beta"],
+        ["normal", "--estimate", "mu", "--prior", "mu=normal", "--format", "tex"],
+    ):
+        assert main(["derive", *arguments, "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bernoulli-beta-map.md",
+        "bernoulli-mle.md",
+        "normal-mu-mu_normal-map.tex",
+    ]
+
+
+def test_o_is_a_file_or_a_folder_for_every_subcommand(tmp_path, capsys):
+    assert main(["derive", "poisson", "-o", str(tmp_path / "d")]) == 0
+    assert (tmp_path / "d" / "poisson-mle.md").is_file()
+    assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "h" / "week1.md")]) == 0
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["week1.md", "week1.tex"]
+    assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "f")]) == 0
+    assert (tmp_path / "f" / "custom-handout.md").is_file()
+
+
+def test_name_is_taken_without_its_extension(tmp_path, capsys):
+    assert main(["handout", "poisson", "--no-pdf", "--name", "week1.md", "-o", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.md", "week1.tex"]
+
+
+def test_handout_takes_prior_and_estimate_as_derive_does(tmp_path, capsys):
+    arguments = ["handout", "normal", "--estimate", "mu", "--prior", "normal", "--no-pdf"]
+    assert main([*arguments, "-o", str(tmp_path)]) == 0
+    markdown = (tmp_path / "custom-handout.md").read_text()
+    assert "MAP for the normal model with a Normal prior on $\\mu$" in markdown
+
+
+def test_the_seed_handout_takes_a_title(tmp_path, capsys):
+    assert main(["handout", "--title", "Week 1", "--no-pdf", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "handout.md").read_text().startswith("# Week 1\n")
+    assert r"\title{Week 1}" in (tmp_path / "handout.tex").read_text()
+
+
+def test_models_lists_everything_derive_accepts_also_as_json(capsys):
+    import json
+
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    assert "linear_regression: y = Xw + ε" in out and "    prior laplace: " in out
+    assert main(["models", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    names = [m["name"] for m in found["models"]] + [m["name"] for m in found["matrix_models"]]
+    import mlemap
+
+    assert names == [*mlemap.models(), "linear_regression"]
+    assert set(found["matrix_models"][0]["priors"]) == {"normal", "laplace"}
+    bernoulli = found["models"][0]["parameters"][0]
+    assert bernoulli == {"name": "theta", "domain": "(0, 1)", "priors": ["beta", "uniform"]}
+
+
+def test_a_missing_latex_is_said_in_one_line(tmp_path, monkeypatch, capsys):
+    from mlemap.cli import handout
+
+    monkeypatch.setattr(handout, "latex_available", lambda: False)
+    assert main(["handout", "poisson", "-o", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "
+        "(latexmk, texlive-latex-recommended) or use --no-pdf\n"
+    )
+
+
+def test_every_option_says_its_default(capsys):
+    from mlemap.cli.main import _parser
+
+    parser = _parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    for name in ("handout", "derive", "models"):
+        for action in commands.choices[name]._actions:
+            if action.option_strings and action.dest != "help":
+                assert "default" in (action.help or ""), (name, action.option_strings)

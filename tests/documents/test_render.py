@@ -67,3 +67,29 @@ def test_jupyter_displays():
         r"\hat{\theta} & = \frac{k}{n}" in d._repr_latex_()
     )  # the whole derivation: see test_notebook
     assert d.to_latex().startswith(r"\documentclass[11pt]{article}")
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ cycler.__init__.__globals__.os.system('true') }}", r"line 1: access to attribute"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
+        ("{{ 1 // 0 }}", r"derivation.md.jinja2, line 1: ZeroDivisionError"),
+        ("{% include 'derivation.md.jinja2' %}", "includes or extends itself without end"),
+        ("ok\n{{ d.nope }}", r"line 2: .* has no attribute 'nope'"),
+        ("{% for %}", r"line 1: Expected an expression"),
+    ],
+)
+def test_a_template_from_someone_else_runs_sandboxed_and_fails_in_one_line(
+    tmp_path, template, message
+):
+    (tmp_path / "derivation.md.jinja2").write_text(template + "\n")
+    with pytest.raises(mlemap.MlemapError, match=message) as raised:
+        derived("poisson").to_markdown(templates=tmp_path)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_template_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "derivation.md.jinja2").write_bytes(b"\xff\xfe{{ d.title }}")
+    with pytest.raises(mlemap.MlemapError, match=r"derivation\.md\.jinja2 .*is not UTF-8"):
+        derived("poisson").to_markdown(templates=tmp_path)

@@ -28,3 +28,49 @@ def test_nested_limits_restore_the_outer_one():
 def test_attempt_returns_none_when_the_call_gives_up():
     assert attempt(1, lambda: 1 / 0) is None
     assert attempt(1, lambda a, b: a + b, 2, b=3) == 5
+
+
+def _spin_until_limit() -> float:
+    start = time.perf_counter()
+    try:
+        while True:
+            pass
+    except TimeLimitExceeded:
+        return time.perf_counter() - start
+
+
+@pytest.mark.parametrize(("outer", "inner"), [(1.0, 0.6), (0.6, 1.5)])
+def test_nested_limits_count_the_outer_deadline_from_its_own_start(outer, inner):
+    start = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded), time_limit(outer):
+        with time_limit(inner):
+            pass  # returns at once: the outer limit must not be charged the inner's full time
+        while True:
+            pass
+    assert outer - 0.05 < time.perf_counter() - start < outer + 0.3
+
+
+def test_an_inner_limit_longer_than_the_outer_stops_at_the_outer_deadline():
+    start = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded), time_limit(0.4):
+        assert attempt(3.0, _spin_until_limit) is not None  # the inner block is cut at 0.4 s
+        while True:
+            pass
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_host_programs_own_alarm_keeps_its_time():
+    import signal
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(time.perf_counter()))
+    try:
+        start = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, 0.6)
+        assert attempt(0.2, lambda: 1) == 1
+        while not fired and time.perf_counter() - start < 3:
+            pass
+        assert fired and 0.55 < fired[0] - start < 0.9
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

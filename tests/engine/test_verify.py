@@ -50,3 +50,17 @@ def test_vanishes_refuses_a_non_root(bernoulli):
     theta = bernoulli.parameters[0]
     with pytest.raises(VerificationError):
         vanishes(theta - sp.Rational(1, 2), bernoulli, np.random.default_rng(0), "demo")
+
+
+def test_a_check_past_its_time_limit_is_an_unsupported_model(bernoulli, monkeypatch):
+    from mlemap.engine import verify
+
+    def forever(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(verify, "CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(verify, "compare", forever)
+    x = bernoulli.x
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"checking demo took over 0\.2 s"):
+        equivalent(x[i], x[i], bernoulli, np.random.default_rng(0), "demo")

@@ -329,11 +329,14 @@ def test_property_bernoulli_beta_matches_exact_sympy(flips, alpha, beta):
     }
 
 
-@PROPERTY
-@given(
-    st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False), min_size=1, max_size=50),
-    st.floats(-1e6, 1e6),
+#: Values whose squares do not underflow: σ̂² of [0, 1e-261] is 0.0 in float64.
+NOT_TINY = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False).filter(
+    lambda v: v == 0 or abs(v) > 1e-100
 )
+
+
+@PROPERTY
+@given(st.lists(NOT_TINY, min_size=1, max_size=50), st.floats(-1e6, 1e6))
 def test_property_normal_is_exact_and_shift_equivariant(values, shift):
     if len(set(values)) < 2:  # all equal: σ̂² = 0, no maximum (refused, tested below)
         with pytest.raises(DataError, match="on the boundary"):
@@ -346,6 +349,8 @@ def test_property_normal_is_exact_and_shift_equivariant(values, shift):
     got = estimator("normal")(x)
     assert got["mu"] == pytest.approx(float(mean), rel=1e-12, abs=1e-9)
     assert got["sigma2"] == pytest.approx(float(variance), rel=1e-9, abs=1e-9)
+    if len(set((x + shift).tolist())) < 2:  # the shift rounded every value to one float
+        return
     shifted = estimator("normal")(x + shift)
     assert shifted["sigma2"] == pytest.approx(got["sigma2"], rel=1e-6, abs=1e-6 * (1 + abs(shift)))
 
@@ -598,3 +603,28 @@ def test_a_continuous_model_refuses_a_boundary_estimate_a_discrete_one_keeps_it(
             normal(constant)
     assert estimator("poisson")([0, 0, 0]) == {"lambda": 0.0}
     assert estimator("bernoulli")([1, 1, 1]) == {"theta": 1.0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    model=st.sampled_from(["normal", "lognormal"]),
+    value=st.floats(1e-300, 1e300),
+    size=st.integers(1, 50),
+    sign=st.sampled_from([1.0, -1.0]),
+)
+def test_all_equal_observations_are_refused_exactly_not_by_a_threshold(model, value, size, sign):
+    value = sign * value if model == "normal" else value
+    with pytest.raises(DataError, match=r"all \d+ observations are equal.*of sigma2 is 0 exactly"):
+        derived(model).estimator()([value] * size)
+
+
+@pytest.mark.parametrize("data", [[0.1, 0.1, 0.1], [1e8 + 0.1] * 7, [2.0**-1074] * 2])
+def test_rounding_cannot_pass_for_a_variance(data):
+    with pytest.raises(DataError, match="observations are equal"):
+        derived("normal").estimator()(data)
+
+
+def test_nearly_equal_observations_still_estimate():
+    x = np.array([0.1, 0.1, np.nextafter(0.1, 1)])
+    assert derived("normal").estimator()(x)["sigma2"] == pytest.approx(np.var(x), rel=1e-6)
+    assert derived("exponential").estimator()([0.5] * 4) == {"lambda": 2.0}

@@ -3,6 +3,9 @@ scikit-learn's Ridge and Lasso, and a direct numeric minimisation of each object
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -234,3 +237,51 @@ def test_lasso_wide_designs_use_the_residual_and_check_x(lasso):
     X, y = _data(n=20, d=40, seed=10)
     with pytest.warns(mlemap.ConvergenceWarning, match="max_iter = 1"):
         assert lasso(X, y, lam=0.01, tol=1e-16, max_iter=1)["iterations"] == 1
+
+
+def _problem(rows: int = 40, cols: int = 5, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, cols))
+    return X, X @ rng.normal(size=cols) + rng.normal(size=rows)
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1e150, 1e154, 1e-300])
+def test_the_lasso_scales_with_y_instead_of_overflowing(scale):
+    X, y = _problem()
+    lasso = mlemap.derive("linear_regression", prior="laplace").estimator()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mlemap.ConvergenceWarning)
+        base = lasso(X, y, lam=2.0, tol=1e-10)
+        scaled = lasso(X, y * scale, lam=2.0 * scale, tol=1e-10)
+    assert np.isfinite(scaled["gap"]) and scaled["iterations"] > 0
+    np.testing.assert_allclose(scaled["w"] / scale, base["w"], rtol=1e-8, atol=1e-12)
+
+
+def test_ols_variance_is_finite_where_float64_holds_it():
+    X, y = _problem()
+    ols = mlemap.derive("linear_regression").estimator()
+    base = ols(X, y)["sigma2"]
+    big = ols(X, y * 1e154)["sigma2"]  # ‖r‖² overflows, ‖r‖²/n does not
+    assert math.isfinite(big) and big == pytest.approx(base * 1e308, rel=1e-10)
+    with pytest.raises(mlemap.DataError, match="overflows"):
+        ols(X, y * 1e160)
+
+
+def test_an_exact_fit_has_no_variance_estimate():
+    X, y = _problem(rows=5, cols=5)
+    with pytest.raises(mlemap.DataError, match=r"n = d = 5: the fit is exact"):
+        mlemap.derive("linear_regression").estimator()(X, y)
+
+
+@pytest.mark.parametrize("prior", [None, "normal", "laplace"])
+def test_masked_arrays_are_refused_as_the_scalar_estimators_refuse_them(prior):
+    X, y = _problem()
+    f = mlemap.derive("linear_regression", prior=prior).estimator()
+    known = {} if prior is None else {"lam": 1.0}
+    masked = np.ma.masked_array(y, mask=np.arange(y.size) == 0)
+    with pytest.raises(mlemap.DataError, match="y is a masked array; masked entries would be used"):
+        f(X, masked, **known)
+    with pytest.raises(mlemap.DataError, match="X is a masked array"):
+        f(np.ma.masked_array(X), y, **known)
+    with pytest.raises(mlemap.DataError, match="x is a masked array; masked entries would be used"):
+        mlemap.derive("normal").estimator()(masked)

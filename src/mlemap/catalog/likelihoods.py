@@ -149,3 +149,51 @@ register_model(
         label="Weibull",
     )
 )
+
+register_model(
+    Model(
+        "cauchy",
+        (Parameter("mu", REAL, r"\mu", "location (median)"),),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu: 1 / (sp.pi * (1 + (x - mu) ** 2)),
+        description="Cauchy with location μ and unit scale; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 16",
+        label="Cauchy",
+    )
+)
+
+register_model(
+    Model(
+        "logistic",
+        (Parameter("mu", REAL, r"\mu", "location (mean)"),),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu: sp.exp(-(x - mu)) / (1 + sp.exp(-(x - mu))) ** 2,
+        description="logistic with location μ and unit scale; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 2, ch. 23",
+    )
+)
+
+register_model(
+    Model(
+        "half_normal",
+        (Parameter("sigma2", POSITIVE, r"\sigma^{2}", "variance of the underlying normal"),),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, sigma2: sp.sqrt(2 / (sp.pi * sigma2)) * sp.exp(-(x**2) / (2 * sigma2)),
+        description="|Z| for Z normal with mean 0 and variance σ²",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 13",
+        label="half-normal",
+    )
+)
+
+register_model(
+    Model(
+        "negative_binomial",
+        (THETA,),
+        Support(0, sp.oo, integer=True),
+        lambda x, theta, r: sp.binomial(x + r - 1, x) * theta**r * (1 - theta) ** x,
+        constants=(Parameter("r", POSITIVE_INTEGER, "r", "number of successes to wait for"),),
+        description="failures x before the r-th success, each trial a success with probability θ",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Section 3.2",
+        label="negative binomial",
+    )
+)

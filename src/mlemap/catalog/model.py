@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -14,6 +15,39 @@ from .domains import Domain, Support
 from .symbols import data_symbol, i
 
 __all__ = ["Model", "Parameter", "Prior"]
+
+
+#: The LaTeX commands a parameter's name may use: it is copied into every .tex document, so
+#: anything that reads or writes files, defines macros or changes catcodes must not pass.
+_COMMANDS = """
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+    pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+    Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell hat bar tilde dot ddot check breve vec mathrm
+    mathbf mathit mathsf mathcal mathbb boldsymbol operatorname prime star ast circ dagger infty
+"""
+LATEX_COMMANDS = frozenset(_COMMANDS.split())
+_LATEX_TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|([A-Za-z0-9{}^_,.'()+\-* ])|(.)", re.S)
+
+
+def check_latex_name(name: str, latex: str) -> None:
+    """Refuse a LaTeX name with a command outside :data:`LATEX_COMMANDS`, a character that is
+    not a letter, digit or simple punctuation, or unbalanced braces."""
+    depth = 0
+    for command, symbol, plain, other in _LATEX_TOKEN.findall(latex):
+        bad = (command and command not in LATEX_COMMANDS and f"\\{command}") or (
+            symbol and f"\\{symbol}"
+        )
+        bad = bad or (other and repr(other))
+        if bad:
+            raise ModelDefinitionError(
+                f"the LaTeX name {latex!r} of {name!r} uses {bad}; a name may use letters, digits, "
+                "{ } ^ _ and the commands \\" + ", \\".join(sorted(LATEX_COMMANDS, key=str.lower))
+            )
+        depth += {"{": 1, "}": -1}.get(plain, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise ModelDefinitionError(f"the LaTeX name {latex!r} of {name!r} has unbalanced braces")
 
 
 @dataclass(frozen=True)
@@ -32,6 +66,7 @@ class Parameter:
             )
         if not self.latex:
             object.__setattr__(self, "latex", sp.latex(sp.Symbol(self.name)))
+        check_latex_name(self.name, self.latex)
 
     @property
     def symbol(self) -> sp.Symbol:

@@ -1,4 +1,4 @@
-"""LaTeX to mlemap's plain syntax, so that both go through one allow-list in :mod:`mlemap.checker.parse`.
+"""LaTeX to mlemap's plain syntax, so both go through one allow-list (:mod:`.parse`).
 
 A small recursive-descent reader for the LaTeX a handout uses: ``\\frac``, ``\\sum_{i=1}^{n}``,
 ``\\log``, ``\\exp``, ``\\sqrt``, ``\\hat``, ``\\bar``, Greek letters, sub- and superscripts and

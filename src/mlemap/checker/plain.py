@@ -11,6 +11,9 @@ from ..engine.display import present
 
 __all__ = ["plain", "to_claim"]
 
+#: How a claim writes the derivatives of the log-likelihood (dl/dθ) and log-posterior (dlogp/dθ).
+_SCORED = {"LogLikelihood": "l", "LogPosterior": "logp"}
+
 
 class _Claim(StrPrinter):
     """SymPy's str form, with sums over the data as ``sum(…)`` and ``x[i]`` as ``x_i``: the
@@ -38,6 +41,62 @@ class _Claim(StrPrinter):
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
         return f"{expr.base.label}_{self._print(expr.indices[0])}"
+
+    # -- the notation of a derivation's left-hand sides, as a claim writes them ------------
+    def _print_Equality(self, expr: sp.Eq) -> str:
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _arguments(self, expr: sp.Basic) -> str:
+        return ", ".join(self._print(a) for a in expr.args)
+
+    def _print_Likelihood(self, expr: sp.Basic) -> str:
+        return f"L({self._arguments(expr)})"
+
+    def _print_LogLikelihood(self, expr: sp.Basic) -> str:
+        return f"l({self._arguments(expr)})"
+
+    def _print_LogPosterior(self, expr: sp.Basic) -> str:
+        return f"logp({self._arguments(expr)})"
+
+    def _print_Density(self, expr: sp.Basic) -> str:
+        first, *rest = (self._print(a) for a in expr.args)
+        return f"p({first} | {', '.join(rest)})"
+
+    def _print_PriorDensity(self, expr: sp.Basic) -> str:
+        return f"p({self._arguments(expr)})"
+
+    def _print_PosteriorDensity(self, expr: sp.Basic) -> str:
+        return f"p({self._arguments(expr)} | x)"
+
+    def _print_Family(self, expr: sp.Basic) -> str:
+        name, *args = expr.args
+        return f"{name}({', '.join(self._print(a) for a in args)})"
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        """dl/dtheta and d2l/dtheta2 for the log-likelihood, as a claim writes a score."""
+        ((variable, order),) = (
+            expr.variable_count if len(expr.variable_count) == 1 else ((None, 0),)
+        )
+        if isinstance(expr.expr, sp.Function) and type(expr.expr).__name__ in _SCORED and variable:
+            name = _SCORED[type(expr.expr).__name__]
+            power = "" if order == 1 else str(order)
+            return f"d{power}{name}/d{self._print(variable)}{power}"
+        return super()._print_Derivative(expr)
+
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:
+        rows = ", ".join(
+            "[" + ", ".join(self._print(e) for e in expr.row(r)) + "]" for r in range(expr.rows)
+        )
+        return f"[{rows}]"
+
+    _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
+
+    def _print_Subs(self, expr: sp.Subs) -> str:
+        at = ", ".join(
+            f"{self._print(v)} = {self._print(p)}"
+            for v, p in zip(expr.variables, expr.point, strict=True)
+        )
+        return f"{self._print(expr.expr)} at {at}"
 
 
 def to_claim(expr: sp.Basic) -> str:

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+import sympy as sp
+
+from ..checker.plain import plain, to_claim
 from ..documents.files import write_atomic
 from ..documents.render import FORMATS
+from ..engine.derivation import Record
 from ..engine.derive import derive
+from ..engine.display import present
+from ..engine.notation import to_text
 from .options import estimate_option, prior_option
+from .output import OUTPUT_HELP, derivation_stem, target
 
-__all__ = ["configure", "run"]
+__all__ = ["WRITES", "configure", "run"]
+
+#: The formats derive writes, the default first.
+WRITES = (*FORMATS, "text")
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
@@ -27,31 +36,67 @@ def configure(commands: argparse._SubParsersAction) -> None:
         action="append",
         metavar="PRIOR|PARAM=PRIOR",
         help="a prior for the single estimated parameter, or PARAM=PRIOR "
-        "(repeatable); omit for the MLE",
+        "(repeatable) (default: none, the MLE)",
     )
     one.add_argument(
         "--estimate",
         action="append",
         metavar="PARAM[,PARAM]",
-        help="parameters to estimate, repeated or comma-separated; the others are known",
+        help="parameters to estimate, repeated or comma-separated; the others are known "
+        "(default: all)",
     )
-    one.add_argument("--format", choices=(*FORMATS, "text"), default="md")
+    one.add_argument(
+        "--format",
+        choices=WRITES,
+        help="md (Markdown with $…$ maths), tex (a LaTeX document) or text (plain text); "
+        "default: from -o's extension, else md",
+    )
     one.add_argument(
         "-o",
         "--output",
         metavar="PATH",
-        help="file to write, or - for standard output (default: output/MODEL.FORMAT)",
+        help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
     )
     one.add_argument(
-        "--templates", metavar="DIR", help="folder of templates that override the shipped ones"
+        "--templates",
+        metavar="DIR",
+        help="folder of templates that override the shipped ones (default: none)",
     )
 
 
-def _text(d) -> str:
-    lines = [repr(d), ""]
+def _line(line: sp.Basic, d: Record) -> str:
+    """One displayed line in the syntax ``mlemap check`` reads (k/n, sum(x_i), dl/dtheta)."""
+    model = getattr(d, "model", None)
+    if model is None:  # a matrix derivation: SymPy's own plain form
+        return to_text(line)
+    if isinstance(line, sp.Eq):
+        rhs = present(line.rhs, model)
+        if rhs == line.lhs:  # a definition, xbar = sum(x_i)/n: keep its sum
+            return f"{to_claim(line.lhs)} = {to_claim(line.rhs)}"
+        return f"{plain(line.lhs, model)} = {to_claim(rhs)}"
+    return plain(line, model)
+
+
+def _words(obj: object, d: Record) -> str:
+    """A SymPy object in a step's explanation, as the lines write it; a support as text."""
+    if isinstance(obj, sp.Basic) and getattr(d, "model", None) is not None:
+        return _line(obj, d)
+    return to_text(obj)
+
+
+def _text(d: Record) -> str:
+    found = "; ".join(_line(r, d) for r in d.results) or "no closed form"
+    problem = getattr(d, "problem", None)
+    if problem is None:  # a matrix derivation
+        what = f"{d.method} of {d.name}"
+    else:
+        priors = ", ".join(f"{p} ~ {b.family_text()}" for p, b in problem.priors.items())
+        what = f"{d.method} of {problem.model.name}" + (f", prior {priors}" if priors else "")
+    lines = [f"{what}: {found}", ""]
     for number, step in enumerate(d.steps, 1):
-        lines.append(f"{number}. {step.heading}: {step.explanation}")
-        lines += [f"     {line}" for line in map(str, step.lines)]
+        words = "".join(w if isinstance(w, str) else _words(w, d) for w in step.words)
+        lines.append(f"{number}. {step.heading}: {words}")
+        lines += [f"     {_line(line, d)}" for line in step.lines]
         lines.append(f"     [checked: {step.check}]")
     return "\n".join(lines) + "\n"
 
@@ -59,14 +104,15 @@ def _text(d) -> str:
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write (or print) one derivation; the exit status."""
     estimate = estimate_option(arguments.estimate)
-    d = derive(arguments.model, prior=prior_option(arguments.prior), estimate=estimate)
-    fmt = arguments.format
+    prior = prior_option(arguments.prior)
+    stem = derivation_stem(arguments.model, prior, estimate)
+    where = target(arguments.output, stem, arguments.format, WRITES)
+    d = derive(arguments.model, prior=prior, estimate=estimate)
+    fmt = where.format
     content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
-    if arguments.output == "-":
+    if where.path is None:
         sys.stdout.write(content)
         return 0
-    suffix = "txt" if fmt == "text" else fmt
-    target = Path(arguments.output or f"output/{arguments.model}.{suffix}")
-    write_atomic(target, content)
-    print(target)
+    write_atomic(where.path, content)
+    print(where.path)
     return 0

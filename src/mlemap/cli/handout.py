@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 from pathlib import Path
 
-from ..documents.files import write_atomic
+from ..documents.files import write_together
 from ..documents.handout import custom_handout, seed_handout
 from ..documents.pdf import compile_pdf, latex_available
 from ..documents.render import FORMATS, Renderer
 from ..errors import MlemapError
-from .options import SPEC_HELP, parse_spec
+from .options import SPEC_HELP, estimate_option, parse_spec, prior_option
+from .output import target
 from .progress import Progress
 
 __all__ = ["configure", "run"]
@@ -25,52 +28,109 @@ def configure(commands: argparse._SubParsersAction) -> None:
         "comparison). With derivations listed, a handout of those.",
     )
     handout.add_argument("derivations", nargs="*", metavar="SPEC", help=SPEC_HELP)
-    handout.add_argument("--title", help="title of a handout of listed derivations")
+    handout.add_argument(
+        "--prior",
+        action="append",
+        metavar="PRIOR|PARAM=PRIOR",
+        help="a prior for the one listed derivation, as for derive (default: none, the MLE)",
+    )
+    handout.add_argument(
+        "--estimate",
+        action="append",
+        metavar="PARAM[,PARAM]",
+        help="parameters to estimate in the one listed derivation (default: all)",
+    )
+    handout.add_argument(
+        "--title",
+        help="the handout's title (default: the seed handout's own, or 'Derivations: …')",
+    )
     handout.add_argument(
         "-o",
         "--output",
-        default="output",
-        metavar="DIR",
-        help="folder to write to (default: output)",
+        metavar="PATH",
+        help="a folder, or a file whose name the set takes (handout.md beside handout.tex "
+        "and handout.pdf) (default: the folder output)",
     )
     handout.add_argument(
         "--name",
-        help="file name without extension (default: handout for the seed handout, "
+        help="file name, without extension (default: handout for the seed handout, "
         "custom-handout for listed derivations)",
     )
     handout.add_argument(
-        "--templates", metavar="DIR", help="folder of templates that override the shipped ones"
+        "--templates",
+        metavar="DIR",
+        help="folder of templates that override the shipped ones (default: none)",
     )
-    handout.add_argument("--no-pdf", action="store_true", help="do not compile the PDF")
+    handout.add_argument(
+        "--no-pdf", action="store_true", help="do not compile the PDF (default: compile it)"
+    )
+
+
+def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] | None]]:
+    """The listed derivations, with --prior/--estimate applied to the one listed."""
+    specs = [parse_spec(s) for s in arguments.derivations]
+    if arguments.prior is None and arguments.estimate is None:
+        return specs
+    if len(specs) != 1:
+        raise MlemapError(
+            "--prior and --estimate apply to one listed derivation; for several, write each "
+            "as MODEL:PRIOR or MODEL[PARAM]:PRIOR"
+        )
+    ((model, prior, estimate),) = specs
+    if (prior is not None and arguments.prior) or (estimate is not None and arguments.estimate):
+        raise MlemapError(
+            f"{arguments.derivations[0]} already names its prior or parameters; "
+            "give them once, in the spec or as options"
+        )
+    return [
+        (
+            model,
+            prior if prior is not None else prior_option(arguments.prior),
+            estimate if estimate is not None else estimate_option(arguments.estimate),
+        )
+    ]
 
 
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write a handout (and its PDF); the exit status."""
-    name = arguments.name or ("custom-handout" if arguments.derivations else "handout")
-    if not name or Path(name).name != name or name in (".", ".."):
-        raise MlemapError(f"--name {name!r} must be a plain file name, without folders")
+    if arguments.output == "-":
+        raise MlemapError("a handout is a set of files; give -o a folder or a file name")
+    if not arguments.derivations and (arguments.prior or arguments.estimate):
+        raise MlemapError(
+            "--prior and --estimate need a derivation listed, e.g. poisson --prior gamma"
+        )
+    stem = "custom-handout" if arguments.derivations else "handout"
+    where = target(arguments.output, stem, None, (*FORMATS, "pdf"), arguments.name)
     progress = Progress()
     renderer = Renderer(arguments.templates)
-    folder = Path(arguments.output)
     try:
         if arguments.derivations:
-            specs = [parse_spec(s) for s in arguments.derivations]
-            views = custom_handout(specs, progress)
+            views = custom_handout(_specs(arguments), progress)
             title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
             documents = {
                 fmt: renderer.render("collection", fmt, title=title, derivations=views)
                 for fmt in FORMATS
             }
         else:
-            if arguments.title:
-                raise MlemapError("--title applies to a handout of listed derivations")
             handout = seed_handout(progress)
+            if arguments.title:
+                handout = replace(handout, title=arguments.title)
             documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
-        written = [write_atomic(folder / f"{name}.{fmt}", text) for fmt, text in documents.items()]
+        files: dict[Path, str | bytes] = {
+            where.sibling(fmt): text for fmt, text in documents.items()
+        }
         if not arguments.no_pdf and latex_available():
             progress("compiling the PDF")
-            tex = folder / f"{name}.tex"
-            written.append(compile_pdf(tex, tex.with_suffix(".pdf")))
+            pdf = where.sibling("pdf")
+            files[pdf] = compile_pdf(documents["tex"], pdf)
+        elif not arguments.no_pdf:
+            progress.done()
+            print(
+                "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "
+                "(latexmk, texlive-latex-recommended) or use --no-pdf",
+                file=sys.stderr,
+            )
+        written = write_together(files)  # the set replaced together: never half new
     finally:
         progress.done()
     for path in written:

@@ -4,7 +4,10 @@ Thin over the library; every error a user can cause is one line on stderr and ex
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from importlib import metadata
 
@@ -40,20 +43,57 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit statuses besides 0, 1 (a wrong claim) and 2 (bad input).
+INTERNAL_ERROR, BROKEN_PIPE, INTERRUPTED, TERMINATED = 70, 141, 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that temporary files are cleaned up."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _tolerant_streams() -> None:
+    """Write what a terminal's encoding cannot show as escapes, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["check"]:
-        return check.main_check(argv[1:])
-    arguments = _parser().parse_args(argv)
+    _tolerant_streams()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
+        if argv[:1] == ["check"]:
+            return check.main_check(argv[1:])
+        arguments = _parser().parse_args(argv)
         return COMMANDS[arguments.command].run(arguments)
     except MlemapError as error:
         print(f"mlemap: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mlemap: interrupted; files already written are complete", file=sys.stderr)
-        return 130
+        return INTERRUPTED
+    except Terminated:
+        print("mlemap: terminated; files already written are complete", file=sys.stderr)
+        return TERMINATED
+    except BrokenPipeError:
+        # The reader left (mlemap models | head): say nothing, and let Python's own flush at
+        # exit find a closed stream rather than print a second traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except Exception as error:  # a bug of ours: one line, never a traceback
+        print(
+            f"mlemap: internal error: {type(error).__name__}: {error}; please report it "
+            f"with this command line and mlemap {_version()}",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

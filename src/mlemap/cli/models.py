@@ -1,35 +1,85 @@
-"""``mlemap models``: the catalog, with domains and the priors that fit each parameter."""
+"""``mlemap models [--json]``: every model and prior ``derive`` accepts, with domains and the
+priors that fit each parameter."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
-from ..catalog import MODELS, PRIORS
+from ..catalog import MATRIX_MODELS, MODELS, PRIORS
 
-__all__ = ["configure", "run"]
+__all__ = ["catalog", "configure", "run"]
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
     """Add the ``models`` subcommand to ``commands``."""
-    commands.add_parser("models", help="list the catalog: models, parameters, domains, priors")
+    models = commands.add_parser(
+        "models", help="list the catalog: models, parameters, domains, priors"
+    )
+    models.add_argument(
+        "--json", action="store_true", help="print it as JSON (default: readable text)"
+    )
+
+
+def catalog() -> dict[str, Any]:
+    """The catalog as plain data: what ``derive`` and ``check`` accept."""
+    models = [
+        {
+            "name": model.name,
+            "description": model.description,
+            "data": model.support.describe(),
+            "parameters": [
+                {
+                    "name": p.name,
+                    "domain": p.domain.describe(),
+                    "priors": [prior.name for prior in PRIORS if prior.fits(p)],
+                }
+                for p in model.parameters
+            ],
+            "known": [p.name for p in model.constants],
+        }
+        for model in MODELS
+    ]
+    matrix = [
+        {"name": m.name, "description": m.description, "priors": dict(m.priors)}
+        for m in MATRIX_MODELS
+    ]
+    priors = [
+        {
+            "name": prior.name,
+            "description": prior.description,
+            "hyperparameters": {h.name: h.domain.describe() for h in prior.hyperparameters},
+        }
+        for prior in PRIORS
+    ]
+    return {"models": models, "matrix_models": matrix, "priors": priors}
 
 
 def run(arguments: argparse.Namespace) -> int:
     """Print the catalog; the exit status."""
-    for model in MODELS:
-        parameters = ", ".join(f"{p.name} in {p.domain.describe()}" for p in model.parameters)
-        constants = ", ".join(p.name for p in model.constants)
-        print(f"{model.name}: {model.description}")
+    found = catalog()
+    if arguments.json:
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
+    for model in found["models"]:
+        parameters = ", ".join(f"{p['name']} in {p['domain']}" for p in model["parameters"])
+        known = ", ".join(model["known"])
+        print(f"{model['name']}: {model['description']}")
         print(
-            f"    data in {model.support.describe()}; parameters: {parameters}"
-            + (f"; known: {constants}" if constants else "")
+            f"    data in {model['data']}; parameters: {parameters}"
+            + (f"; known: {known}" if known else "")
         )
-        for p in model.parameters:
-            fitting = ", ".join(prior.name for prior in PRIORS if prior.fits(p))
-            print(f"    priors for {p.name}: {fitting}")
+        for p in model["parameters"]:
+            print(f"    priors for {p['name']}: {', '.join(p['priors'])}")
+    for model in found["matrix_models"]:
+        print(f"{model['name']}: {model['description']}")
+        print("    no prior: the MLE (OLS)")
+        for name, what in model["priors"].items():
+            print(f"    prior {name}: {what}")
     print()
     print("priors:")
-    for prior in PRIORS:
-        hypers = ", ".join(f"{h.name} in {h.domain.describe()}" for h in prior.hyperparameters)
-        print(f"  {prior.name}: {prior.description}" + (f" ({hypers})" if hypers else ""))
+    for prior in found["priors"]:
+        hypers = ", ".join(f"{h} in {d}" for h, d in prior["hyperparameters"].items())
+        print(f"  {prior['name']}: {prior['description']}" + (f" ({hypers})" if hypers else ""))
     return 0

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..errors import MlemapError
 from .view import Math
@@ -134,7 +135,7 @@ class Renderer:
                 comment_start_string="<#",
                 comment_end_string="#>",
             )
-        environment = jinja2.Environment(
+        environment = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -160,5 +161,30 @@ class Renderer:
         except jinja2.TemplateSyntaxError as error:  # a user's template, most likely
             where = error.filename or error.name or name
             raise MlemapError(f"template {where}, line {error.lineno}: {error.message}") from None
+        except SecurityError as error:
+            raise MlemapError(
+                f"template {_where(error, name)}: {error} (templates run sandboxed: they lay out "
+                "what mlemap computed and cannot reach Python's internals)"
+            ) from None
         except jinja2.TemplateError as error:
-            raise MlemapError(f"template {name} (or one it uses): {error}") from None
+            raise MlemapError(f"template {_where(error, name)}: {error}") from None
+        except UnicodeDecodeError as error:
+            raise MlemapError(f"template {name} (or one it uses) is not UTF-8: {error}") from None
+        except RecursionError:
+            raise MlemapError(f"template {name} includes or extends itself without end") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+            raise MlemapError(
+                f"template {_where(error, name)}: {type(error).__name__}: {error}"
+            ) from None
+
+
+def _where(error: BaseException, name: str) -> str:
+    """The template file and line an error was raised in, from Jinja's rewritten traceback."""
+    frame = error.__traceback__
+    found = f"{name} (or one it uses)"
+    while frame is not None:
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja2"):
+            found = f"{filename}, line {frame.tb_lineno}"
+        frame = frame.tb_next
+    return found

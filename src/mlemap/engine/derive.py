@@ -22,6 +22,7 @@ from .curvature import second_order
 from .derivation import Derivation, Record
 from .notation import to_text
 from .problem import BoundPrior, Problem
+from .scope import check_in_scope
 from .solve import stationary_points
 from .sums import collect_parameters, normalize
 
@@ -182,6 +183,7 @@ def _derive_matrix(model: str, prior: object, estimate: object) -> Record:
 # -- the pipeline ----------------------------------------------------------------------------
 def derive_problem(problem: Problem) -> Derivation:
     """Run the whole pipeline on an assembled problem."""
+    check_in_scope(problem)
     rng = np.random.default_rng(SEED)
     parameters = problem.parameters
     density = problem.model.observation_density()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -31,14 +32,20 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise TimeLimitExceeded(f"gave up after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
+    # An enclosing timer (ours or the host program's) keeps its deadline: this block gets
+    # the shorter of its own time and what the enclosing one has left.
     remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if remaining and remaining < seconds:
+        signal.setitimer(signal.ITIMER_REAL, remaining)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if remaining:  # an enclosing limit was running: give it back what is left
-            signal.setitimer(signal.ITIMER_REAL, max(remaining - seconds, 1e-3))
+        if remaining:  # give the enclosing timer back what is left of its own time
+            left = remaining - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 def attempt(

@@ -12,6 +12,10 @@ import sympy as sp
 from ..catalog.domains import Domain
 from ..catalog.model import Model, Parameter, Prior
 from ..catalog.symbols import i, n
+from .limits import attempt
+
+#: Time allowed to prove a prior's log-density constant in its parameter.
+PROOF_SECONDS = 3.0
 
 __all__ = ["BoundPrior", "Point", "Problem"]
 
@@ -35,6 +39,14 @@ class BoundPrior:
         """The density as declared, unevaluated, for display."""
         with sp.evaluate(False):
             return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
+
+    @cached_property
+    def is_flat(self) -> bool:
+        """True when the log-density is provably constant in the parameter: a prior without
+        hyperparameters (Jeffreys' 1/θ, Beta(½, ½)) is not flat for want of them."""
+        theta = self.parameter.symbol
+        slope = sp.diff(sp.expand_log(sp.log(self.density()), force=True), theta)
+        return slope == 0 or attempt(PROOF_SECONDS, sp.simplify, slope) == 0
 
     def flat_values(self) -> dict[sp.Symbol, sp.Expr]:
         """Hyperparameter values (or limits) at which this prior is flat."""

@@ -90,8 +90,10 @@ def _solve_one(
     score_expr: sp.Expr, parameter: sp.Symbol, problem: Problem, rng: np.random.Generator
 ) -> StationaryEquation:
     expanded = normalize(score_expr, expand=(parameter,))
-    frozen, table = freeze(expanded)
-    if any(isinstance(a, sp.Sum) and a.has(parameter) for a in frozen.atoms(sp.Sum)):
+    # Only sums free of this parameter are constants of its equation; one that holds it
+    # (Σ 2(xᵢ − μ)/(1 + (xᵢ − μ)²) for the Cauchy) leaves no closed-form root to find.
+    frozen, table = freeze(expanded, keep=(parameter,))
+    if frozen.has(sp.Sum):
         return StationaryEquation(parameter, score_expr)
     numerator, denominator = sp.fraction(sp.together(frozen))
     cleared = (sp.powsimp(numerator), sp.collect(sp.powsimp(sp.expand(numerator)), parameter))
@@ -171,7 +173,9 @@ def _solve_jointly(
 ) -> Solution | None:
     parameters = problem.parameters
     system = sp.Tuple(*(normalize(e.score, expand=parameters) for e in equations))
-    frozen, table = freeze(system)
+    frozen, table = freeze(system, keep=parameters)
+    if frozen.has(sp.Sum):
+        return None
     plain = {p: sp.Dummy(p.name) for p in parameters}
     solutions = attempt(
         JOINT_SOLVE_SECONDS,

@@ -111,6 +111,11 @@ def prior_step(problem: Problem) -> Step:
         if bound.hyperparameters:
             family = Family(sp.Symbol(bound.prior.family), *bound.symbols)
             words += [parameter, " ∼ ", family, *_prior_words(bound)]
+        elif not bound.is_flat:
+            words += [
+                parameter,
+                f" has a prior without hyperparameters: {bound.prior.description}.",
+            ]
         else:
             words += [
                 "A flat prior on ",
@@ -362,7 +367,7 @@ def flat_prior_step(
     lines, words, checks = [], [], []
     for p, bound in problem.priors.items():
         values = bound.flat_values()
-        if bound.hyperparameters and not values:
+        if (bound.hyperparameters and not values) or not (bound.hyperparameters or bound.is_flat):
             continue
         estimate = solution.estimates[p]
         for symbol, value in values.items():

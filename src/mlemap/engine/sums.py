@@ -157,7 +157,10 @@ def _combine_logs(constant: sp.Expr) -> sp.Expr:
     become the log of their product (the Σ-rules split them apart)."""
     merged: dict[sp.Expr, list[sp.Expr]] = defaultdict(list)
     rest = sp.Integer(0)
-    for term in sp.Add.make_args(sp.expand(constant)):
+    # Sums are frozen first: expanding Σ(xᵢ − μ)² (μ known) into Σxᵢ² − 2μΣxᵢ + nμ² would
+    # lose every digit to cancellation when the data lie far from 0.
+    frozen, table = freeze(constant)
+    for term in sp.Add.make_args(thaw(sp.expand(frozen), table)):
         coefficient, factor = term.as_independent(sp.log, as_Add=False)
         if isinstance(factor, sp.log) and not factor.free_symbols:
             merged[coefficient].append(factor.args[0])

@@ -50,6 +50,7 @@ import sympy as sp
 
 from ..catalog.symbols import hat, n
 from ..errors import DataError
+from .degenerate import degenerate_when_equal
 from .lambdify import CompiledFunction, Reductions, compile_function, hoist_sums
 from .validation import (
     Interval,
@@ -242,6 +243,7 @@ class _ClosedForm:
         arguments = [plan.data, n, *estimator.known_symbols]
         self.function = compile_function(arguments, plan, f"{derivation!r}")
         self.conditions = _conditions(estimator, arguments)
+        self.degenerate = degenerate_when_equal(derivation)
         self.source = self.function.source + (self.conditions.source if self.conditions else "")
 
     def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, object], object]:
@@ -256,9 +258,23 @@ class _ClosedForm:
         if data.lazy:
             return dict(zip(names, values, strict=False)), witness
         result = {k: float(v) for k, v in zip(names, values, strict=False)}
+        if self.degenerate and data.size and _all_equal(data.values):
+            self._refuse_equal(data, result)
         if held is not None and all(map(math.isfinite, result.values())):
             self._check_conditions(held, data.size, constants, result)
         return result, witness
+
+    def _refuse_equal(self, data: Observations, result: dict) -> None:
+        derivation = self.estimator.derivation
+        problem = derivation.problem
+        name, end = next(iter(self.degenerate.items()))
+        domain = problem.domain(next(p for p in problem.parameters if str(p) == name))
+        raise DataError(
+            f"all {data.size} observations are equal, so the {_estimate(derivation)} of {name} "
+            f"is {end} exactly (floating point gives {result[name]:.3g}), on the boundary of "
+            f"{domain.describe()}: the density grows without bound there, so the "
+            f"{_objective(derivation)} has no maximum; it needs at least two different values"
+        )
 
     def _check_conditions(self, held: list, size: int, constants: tuple, result: dict) -> None:
         curvature = self.estimator.derivation.curvature
@@ -270,6 +286,11 @@ class _ClosedForm:
                     f"the stationary point {result} is not a maximum for these data "
                     f"(n = {size}{given}): it needs {condition}, which fails here"
                 )
+
+
+def _all_equal(values: object) -> bool:
+    flat = np.ravel(values)  # type: ignore[call-overload]
+    return bool(flat.size) and bool(np.all(flat == flat[0]))
 
 
 def _finiteness_witness(plan: Reductions) -> sp.Symbol | None:

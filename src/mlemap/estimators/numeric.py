@@ -7,14 +7,16 @@ each step of the optimiser, holds only the sums that depend on the parameters. E
 parameter is mapped to an unconstrained u (θ = exp u on (0, ∞), a logistic map on (0, 1),
 θ = u on the real line) and ``scipy.optimize.minimize`` runs a trust-region Newton method
 on −objective / n in u. The start is the MLE where it has a closed form (for a MAP
-estimate), else the image of u = 0.
+estimate), else the best few points of a grid from the data's quantiles and scale; when
+the runs end at different maxima the highest is returned with a MultipleMaximaWarning.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import sympy as sp
@@ -23,20 +25,37 @@ from scipy.special import expit
 
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
-from ..errors import DataError, MlemapError
-from .lambdify import compile_function
+from ..errors import DataError, MlemapError, MultipleMaximaWarning
+from .lambdify import Reductions, compile_function
 from .validation import Interval, Observations
 
 if TYPE_CHECKING:
     from scipy.optimize import OptimizeResult
 
     from ..engine.derivation import Derivation
-    from .estimator import Estimator  # import cycle: a type only; the Estimator builds this
 
 __all__ = ["NumericMaximum", "Transform"]
 
+
+class Host(Protocol):
+    """What the numeric method needs of the estimator that builds it (an :class:`Estimator`)."""
+
+    derivation: Derivation
+    parameters: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def known_symbols(self) -> tuple[sp.Symbol, ...]: ...
+
+    def spelled(self, symbol: sp.Symbol) -> sp.Symbol: ...
+
+    def reductions(self, exprs: list[sp.Expr]) -> Reductions: ...
+
+
 #: Relative size of the last Newton step in θ below which the maximum is accepted.
 STEP_TOLERANCE = 1e-6
+#: How many of the best grid points the optimiser starts from.
+GRID_STARTS = 4
 
 
 @dataclass(frozen=True)
@@ -86,7 +105,7 @@ class NumericMaximum:
     materialize = True
     witness = False
 
-    def __init__(self, estimator: Estimator) -> None:
+    def __init__(self, estimator: Host) -> None:
         derivation = estimator.derivation
         problem = derivation.problem
         self.estimator = estimator
@@ -153,19 +172,68 @@ class NumericMaximum:
                 cache[key] = in_u(np.asarray(u, dtype=float))
             return cache[key]
 
-        u0 = self._start(start)
-        result = minimize(
-            lambda u: at(u)[1],
-            u0,
-            jac=lambda u: at(u)[2],
-            hess=lambda u: at(u)[3],
-            method="trust-exact",
-            options={"gtol": 1e-10, "maxiter": 200},
-        )
-        theta = at(result.x)[0]
-        self._accept(theta, evaluate, result, data.size, constants)
+        maxima = []
+        for u0 in self._starts(start, x, in_u):
+            result = minimize(
+                lambda u: at(u)[1],
+                u0,
+                jac=lambda u: at(u)[2],
+                hess=lambda u: at(u)[3],
+                method="trust-exact",
+                options={"gtol": 1e-10, "maxiter": 200},
+            )
+            theta = at(result.x)[0]
+            if self._is_maximum(theta, evaluate):
+                maxima.append((at(result.x)[1], theta))
+            last = theta, result
+        if not maxima:
+            self._refuse(*last, data.size, constants)
+        maxima.sort(key=lambda m: m[0])
+        theta = maxima[0][1]
+        others = [t for _, t in maxima[1:] if not np.allclose(t, theta, rtol=1e-6, atol=1e-9)]
+        if others:
+            names = self.estimator.parameters
+            warnings.warn(
+                f"the {_name(self.estimator.derivation)} has more than one local maximum for "
+                f"these data; returned the highest, at {_at(names, theta)}; another is at "
+                f"{_at(names, others[0])}",
+                MultipleMaximaWarning,
+                stacklevel=4,
+            )
         names = self.estimator.parameters
         return {name: float(v) for name, v in zip(names, theta, strict=True)}, None
+
+    def _starts(self, start: list, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
+        """The MLE where it is known (for a MAP estimate); else the best points of a grid
+        built from the data's quantiles and scale, since a likelihood such as the Cauchy's
+        can have several maxima and a start at u = 0 may lie far from all of them."""
+        if start and self.has_start:
+            return [self._start(start)]
+        values = np.asarray(x, dtype=float)
+        quantiles = np.quantile(values, [0.1, 0.3, 0.5, 0.7, 0.9])
+        scale = float(np.mean(np.abs(values))) or 1.0
+        spread = float(np.std(values)) or 1.0
+        axes = []
+        for transform in self.transforms:
+            if np.isfinite(transform.lower) and np.isfinite(transform.upper):
+                points = transform.lower + (transform.upper - transform.lower) * np.array(
+                    [0.2, 0.5, 0.8]
+                )
+            elif np.isfinite(transform.lower) or np.isfinite(transform.upper):
+                side = transform.lower if np.isfinite(transform.lower) else transform.upper
+                sign = 1.0 if np.isfinite(transform.lower) else -1.0
+                points = side + sign * np.array([1.0, scale, spread, 1.0 / scale])
+            else:
+                points = np.concatenate([[0.0], quantiles])
+            with np.errstate(all="ignore"):
+                axes.append(np.unique([transform.inverse(float(p)) for p in points]))
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.size)
+        grid = grid[np.all(np.isfinite(grid), axis=1)]
+        heights = np.array([in_u(u)[1] for u in grid])
+        order = np.argsort(heights, kind="stable")
+        return [grid[j] for j in order[:GRID_STARTS] if np.isfinite(heights[j])] or [
+            np.zeros(self.size)
+        ]
 
     def _start(self, start: list) -> np.ndarray:
         u0 = np.zeros(self.size)
@@ -177,38 +245,39 @@ class NumericMaximum:
                     u0[j] = u
         return u0
 
-    def _accept(
-        self,
+    @staticmethod
+    def _is_maximum(
         theta: np.ndarray,
         evaluate: Callable[[np.ndarray], tuple[float, np.ndarray, np.ndarray]],
-        result: OptimizeResult,
-        size: int,
-        constants: tuple,
-    ) -> None:
+    ) -> bool:
         """A maximum inside the domain: the Hessian is negative definite there and the Newton
         step in θ is negligible (a run towards the boundary has neither)."""
         value, gradient, matrix = evaluate(theta)
-        ok = np.all(np.isfinite(theta)) and np.isfinite(value)
-        if ok:
-            try:
-                np.linalg.cholesky(-matrix)
-                step = np.linalg.solve(matrix, gradient)
-                ok = bool(np.all(np.abs(step) <= STEP_TOLERANCE * (np.abs(theta) + 1e-12)))
-            except np.linalg.LinAlgError:
-                ok = False
-        if not ok:
-            names = ", ".join(self.estimator.parameters)
-            at = ", ".join(
-                f"{k} = {v:.6g}" for k, v in zip(self.estimator.parameters, theta, strict=True)
-            )
-            given = "".join(
-                f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
-            )
-            raise DataError(
-                f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
-                f"found no maximum inside the domain for these data (n = {size}{given}); it "
-                f"stopped at {at} ({result.message})"
-            )
+        if not (np.all(np.isfinite(theta)) and np.isfinite(value)):
+            return False
+        try:
+            np.linalg.cholesky(-matrix)
+            step = np.linalg.solve(matrix, gradient)
+        except np.linalg.LinAlgError:
+            return False
+        return bool(np.all(np.abs(step) <= STEP_TOLERANCE * (np.abs(theta) + 1e-12)))
+
+    def _refuse(
+        self, theta: np.ndarray, result: OptimizeResult, size: int, constants: tuple
+    ) -> None:
+        names = ", ".join(self.estimator.parameters)
+        given = "".join(
+            f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
+        )
+        raise DataError(
+            f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
+            f"found no maximum inside the domain for these data (n = {size}{given}); it "
+            f"stopped at {_at(self.estimator.parameters, theta)} ({result.message})"
+        )
+
+
+def _at(names: tuple[str, ...], theta: np.ndarray) -> str:
+    return ", ".join(f"{k} = {v:.6g}" for k, v in zip(names, theta, strict=True))
 
 
 def _name(derivation: Derivation) -> str:

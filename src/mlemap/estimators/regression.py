@@ -26,6 +26,7 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import ConvergenceWarning, DataError, DomainError, MlemapError
+from .validation import refuse_masked
 
 __all__ = ["RegressionEstimator"]
 
@@ -75,6 +76,7 @@ class RegressionEstimator:
 
 # -- input -----------------------------------------------------------------------------------
 def _array(value: Any, name: str) -> np.ndarray:
+    refuse_masked(value, name, "Drop the observations (rows of X, entries of y) that are masked")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
@@ -174,9 +176,24 @@ def _ols(design: np.ndarray, response: np.ndarray) -> dict[str, Any]:
             "regression: mlemap.derive('linear_regression', prior='normal').estimator()"
             "(X, y, lam=…)"
         )
+    if rows == cols:
+        raise DataError(
+            f"n = d = {rows}: the fit is exact, so σ̂² = ‖y − Xŵ‖²/n is 0 and the likelihood has "
+            "no maximum in σ²; σ̂² needs more observations than features"
+        )
     coef = linalg.cho_solve(factor, correlation, check_finite=False)
-    residual = response - design @ coef
-    return {"w": coef, "sigma2": float(residual @ residual) / rows}
+    return {"w": coef, "sigma2": _mean_square(response - design @ coef)}
+
+
+def _mean_square(residual: np.ndarray) -> float:
+    """‖r‖²/n without overflow where the answer is a float: (s·‖r/s‖/√n)² with s = max |rᵢ|."""
+    scale = float(np.abs(residual).max())
+    if scale == 0.0:
+        return 0.0
+    root = scale * (float(np.linalg.norm(residual / scale)) / math.sqrt(residual.size))
+    if not math.isfinite(root * root):
+        raise DataError("σ̂² overflows float64 (the residuals are too large): rescale y")
+    return root * root
 
 
 def _ridge(design: np.ndarray, response: np.ndarray, penalty: float) -> np.ndarray:
@@ -210,9 +227,18 @@ def _duality_gap(
 def _lasso(
     design: np.ndarray, response: np.ndarray, penalty: float, tol: float, max_iter: int
 ) -> dict[str, Any]:
-    if design.shape[1] > design.shape[0]:
-        return _lasso_residual(design, response, penalty, tol, max_iter)
-    return _lasso_gram(design, response, penalty, tol, max_iter)
+    """The lasso solved for y/c and λ/c, c = max |yᵢ|, then scaled back: the minimiser scales
+    with c and the duality-gap test is scale-free, so this changes nothing but the range in
+    which ‖y‖² and the gap stay finite (y near 1e154 would overflow to w = 0, gap = nan)."""
+    scale = float(np.abs(response).max())
+    if scale == 0.0:
+        return {"w": np.zeros(design.shape[1]), "iterations": 0, "gap": 0.0}
+    solve = _lasso_residual if design.shape[1] > design.shape[0] else _lasso_gram
+    found = solve(design, response / scale, penalty / scale, tol, max_iter)
+    gap, threshold = (found.pop(k) * scale * scale for k in ("gap", "threshold"))
+    if not gap <= threshold:  # a NaN gap warns too
+        _warn_unconverged(max_iter, gap, threshold)
+    return {**found, "w": found["w"] * scale, "gap": gap}
 
 
 def _warn_unconverged(max_iter: int, gap: float, threshold: float) -> None:
@@ -254,9 +280,7 @@ def _lasso_residual(
                 residual -= (new - old) * column
                 coef[j] = new
         gap = _duality_gap(coef, columns.T @ residual, correlation, yy, penalty)
-    if gap > threshold:
-        _warn_unconverged(max_iter, gap, threshold)
-    return {"w": coef, "iterations": iterations, "gap": gap}
+    return {"w": coef, "iterations": iterations, "gap": gap, "threshold": threshold}
 
 
 def _soft_threshold(value: float, penalty: float) -> float:
@@ -290,6 +314,4 @@ def _lasso_gram(
                 gradient -= gram[j] * (new - old)
                 coef[j] = new
         gap = _duality_gap(coef, gradient, correlation, yy, penalty)
-    if gap > threshold:
-        _warn_unconverged(max_iter, gap, threshold)
-    return {"w": coef, "iterations": iterations, "gap": gap}
+    return {"w": coef, "iterations": iterations, "gap": gap, "threshold": threshold}

@@ -278,12 +278,17 @@ def check_observations(
     return Observations(values, int(size), lazy, raw)
 
 
-def _as_array(x: object, name: str) -> tuple[object, bool]:
+def refuse_masked(x: object, name: str, instead: str) -> None:
+    """Refuse a masked array, whose masked entries NumPy would read as data: one rule for the
+    scalar and the regression estimators."""
     if isinstance(x, np.ma.MaskedArray):
         raise DataError(
-            f"{name} is a masked array; masked entries would be used as data. "
-            "Pass x.compressed() (the unmasked observations) instead"
+            f"{name} is a masked array; masked entries would be used as data. {instead}"
         )
+
+
+def _as_array(x: object, name: str) -> tuple[object, bool]:
+    refuse_masked(x, name, "Pass x.compressed() (the unmasked observations) instead")
     if isinstance(x, np.ndarray):
         return x, False
     if hasattr(type(x), "__array_function__") and hasattr(x, "dtype") and hasattr(x, "shape"):

@@ -3,8 +3,8 @@ Gaussian prior, lasso as the MAP estimate under a Laplace prior.
 
 The model is y = Xw + ε with ε ~ N(0, σ²I), in ``MatrixSymbol``s (X: n×d, y: n×1, w: d×1).
 Gradients come from SymPy's matrix calculus (``sp.diff(expr, w)``), the stationarity
-equation is collected into ``A w = b`` by :func:`mlemap.regression.matrix.collect_linear`, and every
-displayed step is checked (:func:`mlemap.regression.matrix.matrix_equivalent`) before it is recorded.
+equation is collected into ``A w = b`` by :func:`.matrix.collect_linear`, and every displayed
+step is checked (:func:`.matrix.matrix_equivalent`) before it is recorded.
 Derivatives are also checked independently of SymPy's matrix rules: at concrete sizes the
 objective is written out entry by entry and differentiated entry by entry.
 """

@@ -1,0 +1,64 @@
+"""What the derivative test can reach: a model outside it is refused up front, by name.
+
+The pipeline maximises by setting a smooth score to zero. Two features of a model put the
+maximum where no score vanishes, and the engine says so before it starts rather than
+showing a wrong "no closed form" or failing in the numeric method:
+
+- a support that depends on an estimated parameter (uniform(0, θ)): the likelihood carries
+  an indicator, and its maximum lies on the boundary of the feasible set;
+- a density that is not differentiable in an estimated parameter (|xᵢ − μ| of the Laplace,
+  a Heaviside step, a Piecewise definition, a min or max).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..errors import UnsupportedModelError
+from .problem import Problem
+
+__all__ = ["NON_SMOOTH", "check_in_scope"]
+
+#: Functions with a kink or a jump: their derivative is not a score the solver can use.
+NON_SMOOTH: dict[type, str] = {
+    sp.Abs: "an absolute value |·|",
+    sp.sign: "a sign function",
+    sp.Heaviside: "a Heaviside step",
+    sp.Piecewise: "a Piecewise definition",
+    sp.Min: "a minimum",
+    sp.Max: "a maximum",
+    sp.floor: "a floor",
+    sp.ceiling: "a ceiling",
+    sp.DiracDelta: "a Dirac delta",
+}
+
+
+def check_in_scope(problem: Problem) -> None:
+    """Raise :class:`~mlemap.UnsupportedModelError` naming the first feature out of reach."""
+    model = problem.model
+    names = {str(p): p for p in problem.parameters}
+    support = model.support
+    bounds = {str(s) for bound in (support.lower, support.upper) for s in bound.free_symbols}
+    held = sorted(bounds & set(names))
+    if held:
+        raise UnsupportedModelError(
+            f"the support of model {model.name!r}, {support.describe()}, depends on the "
+            f"estimated parameter {held[0]}: the likelihood is then zero outside a set that "
+            f"the data fix ({held[0]} against the smallest or largest observation), its "
+            f"maximum lies on that set's boundary, and mlemap derives only maxima where the "
+            f"score vanishes; declare {held[0]} known (estimate= the others) to derive the rest"
+        )
+    for expr, what in (
+        (model.observation_density(), "density"),
+        *((b.density(), f"prior on {s}") for s, b in problem.priors.items()),
+    ):
+        for kind, words in NON_SMOOTH.items():
+            for found in sorted(expr.atoms(kind), key=sp.default_sort_key):
+                parameter = next((p for p in problem.parameters if found.has(p)), None)
+                if parameter is not None:
+                    raise UnsupportedModelError(
+                        f"the {what} of model {model.name!r} holds {words}, {found}, that is "
+                        f"not differentiable in {parameter}: the maximum can sit at a kink, "
+                        "where no score vanishes, and mlemap derives only maxima where a "
+                        "smooth score is zero"
+                    )

@@ -1,0 +1,51 @@
+"""``mlemap derive --format text``: readable plain text, in the syntax ``mlemap check`` reads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import mlemap
+from mlemap.cli.main import main
+
+#: Lines of a derivation's text that claim something the checker judges.
+CLAIMS = re.compile(r"^\s+((?:d2?(?:l|logp)/d\w+|(?:l|logp)\([\w, ]+\)|\w+_hat) = .*)$")
+
+
+@pytest.mark.parametrize(
+    ("model", "prior"),
+    [
+        ("bernoulli", None),
+        ("bernoulli", "beta"),
+        ("poisson", "gamma"),
+        ("exponential", None),
+        ("normal", None),
+        ("geometric", None),
+    ],
+)
+def test_every_claim_the_text_shows_is_one_the_checker_reads_and_accepts(model, prior, capsys):
+    arguments = ["derive", model, "--format", "text", "-o", "-"]
+    assert main([*arguments, *(["--prior", prior] if prior else [])]) == 0
+    text = capsys.readouterr().out
+    assert "Eq(" not in text and "Density(" not in text and "Sum(" not in text
+    # The flat-prior step shows the MAP's limit (the MLE's form), which is no claim of the MAP.
+    steps = re.split(r"^\d+\. ", text, flags=re.M)[1:]
+    shown = [
+        line for step in steps if not step.startswith("Flat prior") for line in step.split("\n")
+    ]
+    claims = [m[1] for line in shown if (m := CLAIMS.match(line))]
+    assert any(c.startswith(("dl/d", "dlogp/d")) for c in claims) and any(
+        "_hat = " in c for c in claims
+    )
+    for claim in claims:
+        if " at " in claim or "L(" in claim or "const" in claim:
+            continue  # the Hessian at θ̂, ℓ = log L and log p = ℓ + log p(θ) + const: definitions
+        report = mlemap.check(model, claim, prior)
+        assert report.verdict == "correct", (claim, str(report))
+
+
+def test_the_text_opens_with_the_results_in_claim_syntax(capsys):
+    assert main(["derive", "normal", "--format", "text", "-o", "-"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "MLE of normal: mu_hat = xbar; sigma2_hat = sum((x_i - mu_hat)**2)/n"

@@ -1,0 +1,83 @@
+"""A model outside the derivative test's reach is refused up front, naming the feature."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+import mlemap
+from mlemap import POSITIVE, REAL, Model, Parameter, Prior, Support
+
+THETA = Parameter("theta", POSITIVE)
+REAL_THETA = Parameter("theta", REAL)
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (
+            Model("uniform_0_theta", (THETA,), Support(0, THETA.symbol), lambda x, t: 1 / t),
+            r"support of model 'uniform_0_theta', \[0, theta\), depends on the estimated "
+            r"parameter theta.*maximum lies on that set's boundary",
+        ),
+        (
+            Model(
+                "shifted_exponential",
+                (REAL_THETA,),
+                Support(REAL_THETA.symbol, sp.oo),
+                lambda x, t: sp.exp(-(x - t)),
+            ),
+            r"depends on the estimated parameter theta",
+        ),
+        (
+            Model(
+                "laplace_location",
+                (Parameter("mu", REAL),),
+                Support(-sp.oo, sp.oo),
+                lambda x, mu: sp.exp(-sp.Abs(x - mu)) / 2,
+            ),
+            r"holds an absolute value \|·\|, Abs\(mu - x\[i\]\), that is not differentiable "
+            r"in mu",
+        ),
+        (
+            Model(
+                "uniform_heaviside",
+                (THETA,),
+                Support(0, sp.oo),
+                lambda x, t: sp.Heaviside(t - x) / t,
+            ),
+            r"holds a Heaviside step",
+        ),
+        (
+            Model(
+                "uniform_piecewise",
+                (THETA,),
+                Support(0, sp.oo),
+                lambda x, t: sp.Piecewise((1 / t, x <= t), (0, True)),
+            ),
+            r"holds a Piecewise definition",
+        ),
+    ],
+    ids=lambda v: v.name if isinstance(v, Model) else "",
+)
+def test_out_of_reach_is_an_unsupported_model_error(model, message):
+    with pytest.raises(mlemap.UnsupportedModelError, match=message):
+        mlemap.derive(model)
+
+
+def test_a_kink_in_a_prior_is_named_too():
+    laplace = Prior(
+        "laplace", "Laplace", (), None, lambda mu: sp.exp(-sp.Abs(mu)) / 2, description="Laplace"
+    )
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"the prior on mu .* absolute value"):
+        mlemap.derive("normal", prior={"mu": laplace}, estimate=["mu"])
+
+
+def test_a_support_that_holds_a_known_constant_is_fine():
+    d = mlemap.derive("pareto")  # x ≥ x_m, with x_m known
+    assert d.closed_form
+
+
+def test_the_error_is_an_mlemap_error_and_not_implemented():
+    assert issubclass(mlemap.UnsupportedModelError, mlemap.MlemapError)
+    assert issubclass(mlemap.UnsupportedModelError, NotImplementedError)

@@ -1,0 +1,51 @@
+"""Stationary points: only sums of data alone are constants of a score equation."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from mlemap import POSITIVE, REAL, Model, Parameter, Support
+from mlemap.catalog.symbols import i, n
+from mlemap.engine.problem import Problem
+from mlemap.engine.solve import score, stationary_points
+from mlemap.engine.sums import normalize
+
+CAUCHY = Model(
+    "cauchy_location",
+    (Parameter("mu", REAL),),
+    Support(-sp.oo, sp.oo),
+    lambda x, mu: 1 / (sp.pi * (1 + (x - mu) ** 2)),
+)
+WEIBULL = Model(
+    "weibull_shape_scale",
+    (Parameter("k", POSITIVE), Parameter("lam", POSITIVE)),
+    Support(0, sp.oo, lower_open=True),
+    lambda x, k, lam: k / lam * (x / lam) ** (k - 1) * sp.exp(-((x / lam) ** k)),
+)
+
+
+def _log_likelihood(problem: Problem) -> sp.Expr:
+    return normalize(sp.Sum(sp.log(problem.model.observation_density()), (i, 1, n)))
+
+
+def test_a_score_with_the_parameter_inside_a_sum_has_no_root():
+    problem = Problem(CAUCHY, {})
+    solution = stationary_points(_log_likelihood(problem), problem, np.random.default_rng(0))
+    (equation,) = solution.equations
+    assert not solution.closed_form and equation.roots == () and equation.value is None
+    assert "no closed-form solution for mu" in solution.note
+
+
+def test_a_root_is_never_a_sum_that_holds_a_parameter():
+    problem = Problem(WEIBULL, {})
+    objective = _log_likelihood(problem)
+    solution = stationary_points(objective, problem, np.random.default_rng(0))
+    assert not solution.closed_form
+    k, lam = problem.parameters
+    by_parameter = {e.parameter: e for e in solution.equations}
+    # λ given k is (Σ xᵢᵏ / n)^(1/k): the sum holds k, a parameter of another equation
+    assert by_parameter[lam].value is not None
+    # k's score holds k inside Σ xᵢᵏ log xᵢ: no root is offered at all
+    assert by_parameter[k].roots == () and by_parameter[k].value is None
+    assert any(s.has(k) for s in score(objective, k, problem).atoms(sp.Sum))
