@@ -109,11 +109,22 @@ def test_what_the_printer_writes_reads_back_as_the_same_value(expr):
     latex = to_latex(expr, names, {MU, SIGMA2})
     back = read_latex(latex, NAMES)
     rng = np.random.default_rng(0)
-    values = {MU: sp.Rational(int(rng.integers(-9, 9)), 7), SIGMA2: sp.Rational(5, 3), n: 3}
+    values = {
+        MU: sp.Rational(int(rng.integers(-9, 9)), 7),
+        SIGMA2: sp.Rational(5, 3),
+        n: sp.Integer(3),
+    }
     data = {X[j]: sp.Rational(j + 2, 5) for j in range(1, 4)}
 
     def at(e: sp.Expr) -> complex:
-        e = e.xreplace(values).doit().xreplace(data).subs(i, 1).xreplace(data)
+        e = (
+            sp.sympify(e, strict=True)
+            .xreplace(values)
+            .doit()
+            .xreplace(data)
+            .subs(i, 1)
+            .xreplace(data)
+        )
         return complex(e.evalf(30))
 
     left, right = at(expr), at(back)
