@@ -37,7 +37,22 @@ def test_sums_data_first_and_densities():
 
 def test_declared_density_prints_as_written():
     assert to_latex(NORMAL.declared_density(), NAMES) == (
-        r"\frac{e^{\frac{- \left(x_{i} - \mu\right)^{2}}{2 \sigma^{2}}}}{\sqrt{2 \pi \sigma^{2}}}"
+        r"\frac{e^{- \frac{\left(x_{i} - \mu\right)^{2}}{2 \sigma^{2}}}}{\sqrt{2 \pi \sigma^{2}}}"
+    )
+
+
+def test_a_negative_factor_signs_the_whole_product():
+    lam = sp.Symbol("lambda", positive=True)
+    inner = sp.Mul(sp.Mul(-1, lam, evaluate=False), X[i], evaluate=False)  # (−λ)·xᵢ
+    assert to_latex(lam * sp.exp(inner, evaluate=False), {}, {lam}) == (
+        r"\lambda e^{- x_{i} \lambda}"
+    )
+    assert to_latex(sp.Mul(X[i], sp.Mul(-2, lam, evaluate=False), evaluate=False), {}, {lam}) == (
+        r"- 2 x_{i} \lambda"
+    )
+    # Where a minus cannot lead, it is bracketed: never x − λ for x·(−λ).
+    assert to_latex(sp.Pow(sp.Mul(-1, MU, evaluate=False), 3, evaluate=False), NAMES) == (
+        r"\left(- \mu\right)^{3}"
     )
 
 

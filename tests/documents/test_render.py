@@ -63,7 +63,9 @@ def test_prose_is_escaped_for_each_format():
 def test_jupyter_displays():
     d = derived("bernoulli")
     assert d._repr_markdown_() == d.to_markdown()
-    assert d._repr_latex_() == r"$$\hat{\theta} = \frac{k}{n}$$"
+    assert (
+        r"\hat{\theta} & = \frac{k}{n}" in d._repr_latex_()
+    )  # the whole derivation: see test_notebook
     assert d.to_latex().startswith(r"\documentclass[11pt]{article}")
 
 

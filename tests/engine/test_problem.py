@@ -62,7 +62,9 @@ def test_jeffreys_map_is_the_numeric_maximum(flips):
     result = optimize.minimize_scalar(
         negative, bounds=(1e-12, 1 - 1e-12), method="bounded", options={"xatol": 1e-12}
     )
-    assert ours == pytest.approx(result.x, abs=1e-8)
+    # A bounded search pins a smooth maximum only to about √ε in θ; compare the objective.
+    assert ours == pytest.approx(result.x, abs=1e-6)
+    assert negative(ours) <= negative(result.x) + 1e-12
 
 
 def test_jeffreys_rate_prior_on_a_poisson_mean():

@@ -91,6 +91,17 @@ class _Latex(LatexPrinter):
             return rf"\log^{{{exp}}} {self._print(argument)}" if exp else tex
         return super()._print_log(expr, exp)
 
+    def _print_polygamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # ψ(α) and ψ⁽¹⁾(α), as a handout writes them, not \operatorname{polygamma}(0, α).
+        order, argument = expr.args
+        mark = r"\psi" if order == 0 else rf"\psi^{{({self._print(order)})}}"
+        tex = rf"{mark}\left({self._print(argument)}\right)"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_loggamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        tex = rf"\log \Gamma\left({self._print(expr.args[0])}\right)"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
         return f"{self._print(expr.lhs)} > {self._print(expr.rhs)}"
 
@@ -110,8 +121,12 @@ def _has_data(term: sp.Basic) -> bool:
 class _Negative(sp.Function):
     """−(…) of an unevaluated product, printed as a minus sign rather than (−1)·(…)."""
 
-    def _latex(self, printer: LatexPrinter) -> str:
-        return "- " + printer.parenthesize(self.args[0], PRECEDENCE["Add"] + 1)
+    # As a factor or a base it is bracketed like a sum: x (−λ), never "x − λ".
+    precedence = PRECEDENCE["Add"]
+
+    def _latex(self, printer: LatexPrinter, exp: str | None = None) -> str:
+        tex = "- " + printer.parenthesize(self.args[0], PRECEDENCE["Add"] + 1)
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
 
 def _arrange(expr: sp.Basic, last: frozenset[sp.Symbol], in_sum: bool = False) -> sp.Basic:
@@ -121,20 +136,41 @@ def _arrange(expr: sp.Basic, last: frozenset[sp.Symbol], in_sum: bool = False) -
         return sp.ImmutableMatrix(expr.rows, expr.cols, [_arrange(e, last) for e in expr])
     if not expr.args or isinstance(expr, sp.MatrixExpr):
         return expr  # matrix expressions print through _print_MatAdd as they are
-    args = [_arrange(a, last, expr.is_Add) for a in expr.args]
     if expr.is_Mul:
-        if not in_sum and args[0] == -1 and len(args) > 1:
-            return _Negative(_arrange(sp.Mul(*args[1:], evaluate=False), last))
-        if last:
-            args.sort(
-                key=lambda a: (not a.is_Number, bool(a.free_symbols & last), sp.default_sort_key(a))
-            )
-            return sp.Mul(*args, evaluate=False)
+        return _arrange_product(expr, last, in_sum)
+    args = [_arrange(a, last, expr.is_Add) for a in expr.args]
     if args == list(expr.args):
         return expr
-    if expr.is_Add or expr.is_Mul or expr.is_Pow:
+    if expr.is_Add or expr.is_Pow:
         return expr.func(*args, evaluate=False)
     return expr.func(*args)
+
+
+def _factors(expr: sp.Basic) -> list[sp.Basic]:
+    """The factors of a product, nested unevaluated products flattened: (−λ)·xᵢ is −1, λ, xᵢ."""
+    if not expr.is_Mul:
+        return [expr]
+    return [f for a in expr.args for f in _factors(a)]
+
+
+def _arrange_product(expr: sp.Mul, last: frozenset[sp.Symbol], in_sum: bool) -> sp.Basic:
+    """A product with its numbers gathered into one leading coefficient, so that its sign is
+    the product's sign (shown as a leading minus, or by the sum around it)."""
+    factors = _factors(expr)
+    coefficient = sp.Mul(*(f for f in factors if f.is_Number))
+    rest = [_arrange(f, last) for f in factors if not f.is_Number]
+    if last:
+        rest.sort(key=lambda a: (bool(a.free_symbols & last), sp.default_sort_key(a)))
+    if coefficient.is_negative and not in_sum:
+        return _Negative(_product(-coefficient, rest))
+    return _product(coefficient, rest)
+
+
+def _product(coefficient: sp.Basic, rest: list[sp.Basic]) -> sp.Basic:
+    factors = rest if coefficient == 1 else [coefficient, *rest]
+    if not factors:
+        return coefficient
+    return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
 
 
 def to_latex(

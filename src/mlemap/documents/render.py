@@ -38,7 +38,9 @@ _LATEX_SPECIAL = {
     "_": r"\_",
     "{": r"\{",
     "}": r"\}",
-    "~": r"\textasciitilde{}",
+    # In OT1 text, ~ is an accent and | an em dash: both are maths in prose (w ~ N(0, τ²I)).
+    "~": r"\(\sim\)",
+    "|": r"\(\vert\)",
     "^": r"\textasciicircum{}",
     # Unicode that pdflatex cannot set in text: write it as LaTeX.
     "θ": r"\(\theta\)",

@@ -13,6 +13,7 @@ from ..catalog.symbols import hat
 from ..engine.derivation import Derivation, Step
 from ..engine.display import present
 from .printing import latex_names, to_latex
+from .readback import Shown, read_back
 
 __all__ = ["DerivationView", "EquationRow", "StepView", "view"]
 
@@ -80,7 +81,10 @@ def _terms(expr: sp.Basic) -> list[sp.Basic] | None:
     return list(sp.Add.make_args(expr)) if isinstance(expr, sp.Add) else None
 
 
-def _rows(lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset) -> tuple[EquationRow, ...]:
+def _rows(
+    lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset, where: str, shown: list[Shown]
+) -> tuple[EquationRow, ...]:
+    """The aligned rows of ``lines``; each side's object and printed LaTeX go into ``shown``."""
     rows: list[EquationRow] = []
     previous = None
     definitions = set(d.statistics)
@@ -94,7 +98,13 @@ def _rows(lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset) -> tuple[E
         previous = lhs_latex
         # A statistic's definition (k = Σ xᵢ) shows the sum it names.
         shown_rhs = rhs if lhs in definitions else _shown(rhs, d)
-        rows += _broken(shown_lhs, relation, shown_rhs, names)
+        broken = _broken(shown_lhs, relation, shown_rhs, names)
+        if lhs is not None:
+            shown.append(Shown(where, _shown(lhs, d), lhs_latex))
+        # What the rows show, read as one: continuation rows start with \quad.
+        text = " ".join(r.rhs.removeprefix(r"\quad ") for r in broken)
+        shown.append(Shown(where, shown_rhs, text))
+        rows += broken
     return tuple(rows)
 
 
@@ -159,21 +169,34 @@ def _split_top_level(latex: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _words(step: Step, d: Derivation, names: Typeset) -> tuple[object, ...]:
+def _math(obj: object, names: Typeset, where: str, shown: list[Shown]) -> Math:
+    """Inline maths for ``obj``; an expression or equation goes into ``shown`` to be read back
+    (sets and supports are printed from the declarations' intervals, not read)."""
+    latex = names(obj)
+    if isinstance(obj, (sp.Expr, sp.Equality)):
+        shown.append(Shown(where, obj, latex))
+    return Math(latex)
+
+
+def _words(
+    step: Step, d: Derivation, names: Typeset, where: str, shown: list[Shown]
+) -> tuple[object, ...]:
     return tuple(
-        w if isinstance(w, str) else Math(names(_shown(w, d) if isinstance(w, sp.Basic) else w))
+        w
+        if isinstance(w, str)
+        else _math(_shown(w, d) if isinstance(w, sp.Basic) else w, names, where, shown)
         for w in step.words
     )
 
 
-def _title(d: Derivation, names: Typeset) -> tuple[object, ...]:
+def _title(d: Derivation, names: Typeset, shown: list[Shown]) -> tuple[object, ...]:
     words: list[object] = [f"{d.method} for the {d.model.label} model"]
     for number, (p, b) in enumerate(d.problem.priors.items()):
         family = f"{b.prior.family} prior" if b.hyperparameters else "flat prior"
         words += [
             " with a " if number == 0 else " and a ",
             f"{family} on ",
-            Math(names(p)),
+            _math(p, names, "the title", shown),
         ]
     return tuple(words)
 
@@ -181,18 +204,24 @@ def _title(d: Derivation, names: Typeset) -> tuple[object, ...]:
 def view(d: Derivation) -> DerivationView:
     """The format-independent view of a derivation."""
     names = typesetter(d)
-    steps = tuple(
-        StepView(
-            s.kind,
-            (s.title,) if s.subject is None else (s.title, " in ", Math(names(s.subject))),
-            _rows(s.lines, d, names),
-            _words(s, d, names),
-            str(s.check),
-            s.check.method,
+    shown: list[Shown] = []
+    steps = []
+    for number, s in enumerate(d.steps, 1):
+        where = f"step {number} ({s.title})"
+        title = (
+            (s.title,)
+            if s.subject is None
+            else (s.title, " in ", _math(s.subject, names, where, shown))
         )
-        for s in d.steps
-    )
-    results = _rows(tuple(d.results), d, names)
+        rows = _rows(s.lines, d, names, where, shown)
+        steps.append(
+            StepView(
+                s.kind, title, rows, _words(s, d, names, where, shown), str(s.check), s.check.method
+            )
+        )
+    results = _rows(tuple(d.results), d, names, "the results", shown)
+    title = _title(d, names, shown)
+    read_back(shown, d.problem)
     return DerivationView(
-        _title(d, names), d.method, d.model.name, steps, results, d.assumptions, d.closed_form
+        title, d.method, d.model.name, tuple(steps), results, d.assumptions, d.closed_form
     )

@@ -74,7 +74,8 @@ def recognise(objective: sp.Expr, problem: Problem, families: Iterable[Prior]) -
         if values is not None:
             check = Check(
                 "symbolic",
-                f"d/d{parameter}[log posterior − log {prior.family} density] simplifies to 0",
+                f"the derivative of log posterior − log {prior.family} density in the "
+                "parameter simplifies to 0",
             )
             return Posterior(parameter, prior, values, check)
     return None

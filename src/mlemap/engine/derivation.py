@@ -89,8 +89,8 @@ class Record:
         return self.to_markdown()
 
     def _repr_latex_(self) -> str:
-        rows = self.view().results
-        return "$$" + r" \\ ".join(f"{r.lhs} {r.relation} {r.rhs}" for r in rows) + "$$"
+        """The whole derivation, each step's equations aligned, for Jupyter."""
+        return hooks.call("display", self)
 
 
 @dataclass(frozen=True)

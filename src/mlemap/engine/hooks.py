@@ -18,6 +18,7 @@ __all__ = ["HOOKS", "call", "provide"]
 HOOKS = {
     "view": "mlemap.documents",
     "render": "mlemap.documents",
+    "display": "mlemap.documents",
     "estimator": "mlemap.estimators",
     "fit": "mlemap.estimators",
 }

@@ -146,23 +146,24 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
         joint = _solve_jointly(equations, problem, rng)
         if joint is not None:
             return joint
-    unsolved = [str(e.parameter) for e in equations if e.value is None]
+    # The notes are prose of a document, which names no parameter in ASCII: the step they
+    # explain shows the equations.
+    unsolved = [e.parameter for e in equations if e.value is None]
     if not unsolved:  # each equation solved alone, but each root needs the others
         return Solution(
             equations,
             closed_form=False,
             note=(
-                f"Each equation gives one parameter in terms of the others, and SymPy finds "
-                f"no closed-form solution of them together for {', '.join(map(str, parameters))}"
-                "; the estimate is found numerically"
+                "Each equation gives one parameter in terms of the others, and SymPy finds "
+                "no closed-form solution of them together; the estimate is found numerically"
             ),
         )
     return Solution(
         equations,
         closed_form=False,
         note=(
-            f"SymPy finds no closed-form solution for {', '.join(unsolved)}; "
-            "the estimate is found numerically"
+            f"SymPy finds no closed-form solution of the stationary equation"
+            f"{'s' if len(unsolved) > 1 else ''}; the estimate is found numerically"
         ),
     )
 

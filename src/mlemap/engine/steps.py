@@ -27,7 +27,7 @@ from .notation import (
     PosteriorDensity,
     PriorDensity,
 )
-from .problem import Problem
+from .problem import BoundPrior, Problem
 from .solve import Solution, StationaryEquation, denominator_sign
 from .sums import normalize
 from .verify import DEFINITION, SIMPLIFY_SECONDS, Check, equivalent, vanishes
@@ -92,6 +92,16 @@ def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> 
     return Step("model", "Model", (line,), tuple(words), check)
 
 
+def _prior_words(bound: BoundPrior) -> list[object]:
+    """ ": on (0, ∞), with shape α₀ and rate β.", from the bound prior's own (renamed) symbols."""
+    words: list[object] = [": on ", bound.prior.domain.interval, ", with "]
+    pairs = list(zip(bound.prior.hyperparameters, bound.symbols, strict=True))
+    for number, (h, symbol) in enumerate(pairs):
+        joint = "" if number == 0 else " and " if number == len(pairs) - 1 else ", "
+        words += [joint, f"{h.description} ", symbol]
+    return [*words, "."]
+
+
 def prior_step(problem: Problem) -> Step:
     lines, words = [], []
     for parameter, bound in problem.priors.items():
@@ -100,7 +110,7 @@ def prior_step(problem: Problem) -> Step:
             words.append(" ")
         if bound.hyperparameters:
             family = Family(sp.Symbol(bound.prior.family), *bound.symbols)
-            words += [parameter, " ∼ ", family, f": {bound.prior.description}."]
+            words += [parameter, " ∼ ", family, *_prior_words(bound)]
         elif not bound.is_flat:
             words += [
                 parameter,
@@ -254,7 +264,7 @@ def _stationarity_step(
     joint = solution.method == "solving the equations jointly"
     value = solution.estimates.get(p) if joint else equation.value
     if value is None:
-        words += [" ", solution.note or f"SymPy finds no closed form for {p}."]
+        words += [" ", solution.note] if solution.note else [" No closed form for ", p, "."]
         return Step(
             "stationarity",
             "Stationarity",
@@ -406,7 +416,11 @@ class _Tends(sp.Function):
 
 
 def _tends(symbol: sp.Symbol, value: sp.Expr) -> sp.Basic:
-    return sp.Eq(symbol, value) if value.is_finite else _Tends(symbol, value)
+    """α = 1 where the value is in the hyperparameter's domain, else the limit β → 0."""
+    equal = sp.Eq(symbol, value)  # False where the symbol's assumptions exclude the value
+    if value.is_finite and not isinstance(equal, sp.logic.boolalg.BooleanAtom):
+        return equal
+    return _Tends(symbol, value)
 
 
 def no_closed_form_step(solution: Solution) -> Step:

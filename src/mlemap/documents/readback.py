@@ -1,0 +1,144 @@
+"""Read-back: every equation a document shows is read from its LaTeX and compared with the
+object it was printed from, before the document is written.
+
+The reader (:mod:`mlemap.documents.reading`) shares no code with the printer; the comparison
+is the engine's own (:func:`mlemap.engine.verify.compare`), at random data sets and
+parameter values. A mismatch is a printer bug and raises :class:`VerificationError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..catalog.symbols import hat, i, n
+from ..engine import notation
+from ..engine.display import MEAN, statistic_definitions
+from ..engine.problem import Problem
+from ..engine.verify import VerificationError, compare
+from .reading import ReadError, read_latex
+
+__all__ = ["Shown", "read_back", "reading_names"]
+
+SEED = 20240601
+#: Names that stand for something the step defines elsewhere: fixed values on both sides.
+HESSIAN = sp.Symbol("H")
+_OPAQUE = {notation.Constant(): sp.Rational(5, 11), HESSIAN: sp.Rational(7, 13)}
+_NAMED = tuple(
+    getattr(notation, name) for name in notation.__all__ if name not in ("Constant", "to_text")
+)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One piece of maths a document shows: where, the object, and the LaTeX printed for it."""
+
+    where: str
+    source: sp.Basic
+    latex: str
+
+
+def _latex_name(symbol: sp.Symbol) -> str:
+    """A symbol's LaTeX by the handout's convention: a letter as itself, a Greek name as \\name."""
+    return symbol.name if len(symbol.name) == 1 else f"\\{symbol.name}"
+
+
+def reading_names(problem: Problem) -> dict[str, sp.Basic]:
+    """The LaTeX of every name a derivation's documents may use, from the declarations."""
+    model = problem.model
+    names: dict[str, sp.Basic] = {"n": n, "i": i, "x_{i}": model.x[i], r"\bar{x}": MEAN}
+    names["H"] = HESSIAN
+    names["x"] = model.x.label
+    for symbol in model.statistic_sums():
+        names[_latex_name(symbol)] = symbol
+    for symbol, declared in problem.declarations.items():
+        names[declared.latex] = symbol
+    return names
+
+
+def _stand_ins(expr: sp.Basic, data: sp.Symbol) -> dict[sp.Basic, sp.Expr]:
+    """Each named function (L(θ), p(xᵢ ∣ θ), Beta(…)) as a fixed linear function of its
+    arguments, so that both sides can be evaluated and a wrong argument still shows."""
+    found = {}
+    applications = sorted(expr.atoms(*_NAMED), key=sp.default_sort_key)
+    for number, application in enumerate(applications):
+        # Not the family's name (Beta in Beta(…)) nor the data set x in p(x ∣ θ).
+        arguments = [
+            a
+            for a in application.args[isinstance(application, notation.Family) :]
+            if getattr(a, "name", None) != data.name
+        ]
+        offset = sp.Rational(number + 2, 3) + sp.Rational(len(type(application).__name__), 7)
+        found[application] = offset + sum(
+            sp.Rational(k + 2, k + 5) * a for k, a in enumerate(arguments)
+        )
+    return found
+
+
+def _comparable(expr: sp.Basic, problem: Problem) -> sp.Expr:
+    """``expr`` in terms the engine can evaluate: statistics as their sums, estimates as
+    their parameters, the observation xᵢ as the first, named functions as stand-ins."""
+    expr = sp.sympify(expr, strict=True)
+    definitions = statistic_definitions([expr], problem.model)
+    definitions.update({MEAN: sp.Sum(problem.model.x[i], (i, 1, n)) / n})
+    expr = expr.xreplace(definitions)
+    expr = expr.xreplace({hat(p): p for p in problem.declarations})
+    expr = expr.xreplace(_OPAQUE)
+    expr = expr.xreplace(_stand_ins(expr, problem.model.x.label))
+    if i in expr.free_symbols:
+        expr = expr.subs(i, 1)
+    return expr
+
+
+def _identical(difference: sp.Expr) -> str | None:
+    return "the two sides are identical" if difference == 0 else None
+
+
+def _differ(shown: Shown, read: sp.Basic, problem: Problem, rng: np.random.Generator) -> bool:
+    sides = [(shown.source, read)]
+    if isinstance(read, sp.Tuple) and len(shown.source.args) == len(read):
+        sides = list(zip(shown.source.args, read, strict=True))
+    elif isinstance(shown.source, sp.Equality) and isinstance(read, sp.Equality):
+        sides = [(shown.source.lhs, read.lhs), (shown.source.rhs, read.rhs)]
+    elif isinstance(shown.source, sp.Equality) or isinstance(read, sp.Equality):
+        return True
+    for source, back in sides:
+        if isinstance(source, sp.MatrixBase) or isinstance(back, sp.MatrixBase):
+            if getattr(source, "shape", None) != getattr(back, "shape", ()):
+                return True
+            if any(
+                _differ(Shown("", a, ""), b, problem, rng)
+                for a, b in zip(source, back, strict=True)
+            ):
+                return True
+            continue
+        if source == back:  # identical objects (∞ included, which numbers cannot compare)
+            continue
+        left, right = _comparable(source, problem), _comparable(back, problem)
+        result = compare(left, right, problem, rng, symbolic=_identical, exact=False)
+        if not result.equal:
+            return True
+    return False
+
+
+def read_back(shown: list[Shown], problem: Problem) -> None:
+    """Read every piece of ``shown`` back from its LaTeX; raise on the first that differs."""
+    rng = np.random.default_rng(SEED)
+    names = reading_names(problem)
+    for piece in shown:
+        try:
+            read = read_latex(piece.latex, names)
+        except ReadError as error:
+            raise VerificationError(
+                f"read-back of {piece.where}: the document shows {piece.latex!r}, which cannot "
+                f"be read back ({error}); the object is {piece.source}. This is a bug in "
+                "mlemap; please report it."
+            ) from None
+        if _differ(piece, read, problem, rng):
+            raise VerificationError(
+                f"read-back of {piece.where}: the document shows {piece.latex!r}, which reads "
+                f"as {read}, but the object printed is {piece.source}. This is a bug in "
+                "mlemap's printer; please report it."
+            )
