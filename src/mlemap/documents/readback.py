@@ -100,10 +100,12 @@ def _differ(shown: Shown, read: sp.Basic, problem: Problem, rng: np.random.Gener
     sides = [(shown.source, read)]
     if isinstance(read, sp.Tuple) and len(shown.source.args) == len(read):
         sides = list(zip(shown.source.args, read, strict=True))
-    elif isinstance(shown.source, sp.Equality) and isinstance(read, sp.Equality):
+    elif isinstance(shown.source, sp.core.relational.Relational) or isinstance(
+        read, sp.core.relational.Relational
+    ):
+        if type(shown.source) is not type(read):  # = for ≥, or a relation for a value
+            return True
         sides = [(shown.source.lhs, read.lhs), (shown.source.rhs, read.rhs)]
-    elif isinstance(shown.source, sp.Equality) or isinstance(read, sp.Equality):
-        return True
     for source, back in sides:
         if isinstance(source, sp.MatrixBase) or isinstance(back, sp.MatrixBase):
             if getattr(source, "shape", None) != getattr(back, "shape", ()):

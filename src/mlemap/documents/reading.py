@@ -21,14 +21,22 @@ import sympy as sp
 from ..catalog.symbols import hat
 from ..engine.display import MEAN
 from ..engine.notation import (
+    Bias,
     Constant,
     Density,
+    Expectation,
     Family,
+    Information,
     Likelihood,
     LogLikelihood,
     LogPosterior,
     PosteriorDensity,
+    PosteriorMean,
+    PosteriorVariance,
     PriorDensity,
+    SampleInformation,
+    StandardError,
+    Variance,
 )
 from ..errors import MlemapError
 
@@ -44,14 +52,27 @@ _TOKEN = re.compile(
     r"|(?P<command>\\[A-Za-z]+|\\[{}|.\\])"
     r"|(?P<number>\d+(?:\.\d+)?)"
     r"|(?P<letter>[A-Za-z])"
-    r"|(?P<symbol>[\^_{}()\[\]+\-=,|/!.&])"
+    r"|(?P<symbol>[\^_{}()\[\]+\-=,|/!.&<>])"
 )
 #: Tokens that end a product: what follows belongs to the sum, relation or bracket around it.
 _STOP = {
     "+", "-", "=", ")", "}", "]", ",", "|", "&", "\\\\",
-    r"\right", r"\mid", r"\to", r"\in", r"\end", None,
+    r"\right", r"\mid", r"\to", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
 }  # fmt: skip
 _FUNCTIONS = {"L": Likelihood, r"\ell": LogLikelihood}
+_RELATIONS = {
+    r"\geq": sp.GreaterThan,
+    r"\leq": sp.LessThan,
+    ">": sp.StrictGreaterThan,
+    "<": sp.StrictLessThan,
+}
+#: Operators on one argument, without and with the condition on the data (… ∣ x).
+_OPERATORS = {
+    "E": (Expectation, PosteriorMean),
+    "Var": (Variance, PosteriorVariance),
+    "bias": (Bias, None),
+    "SE": (StandardError, None),
+}
 
 
 class _Token:
@@ -116,6 +137,9 @@ class _Reader:
         if self.peek() == "=":
             self.next()
             return sp.Eq(left, self.sum(), evaluate=False)
+        if self.peek() in _RELATIONS:
+            relation = _RELATIONS[self.next()]
+            return relation(left, self.sum(), evaluate=False)
         if self.peek() == r"\to":  # the limit β → 0, as the pair (β, 0)
             self.next()
             return sp.Tuple(left, self.sum())
@@ -303,6 +327,8 @@ class _Reader:
             return sp.polygamma(order, *self.arguments())
         if name == r"\operatorname":
             return self.operator(self.raw_group())
+        if name == r"\mathcal":
+            return self.information()
         if name == r"\text":
             word = self.raw_group()
             if word != "const":
@@ -386,12 +412,39 @@ class _Reader:
         return kind(sign * self.product(), (index, lower, upper))
 
     def operator(self, name: str) -> sp.Expr:
+        if name in _OPERATORS:
+            return self.moment(name)
         arguments = self.arguments()
         if None in arguments:
             raise ReadError(f"unexpected \\mid in {self.latex!r}")
         if name == "B":
             return sp.beta(*arguments)
         return Family(sp.Symbol(name), *arguments)
+
+    def moment(self, name: str) -> sp.Expr:
+        r"""\operatorname{E}\left[X\right], \operatorname{Var}\left(X \mid x\right), bias, SE."""
+        square = name == "E"
+        self.expect(r"\left")
+        self.expect("[" if square else "(")
+        inside = self.sum()
+        given = self.peek() == r"\mid"
+        if given:
+            self.next()
+            if self._known("x") != self.sum():
+                raise ReadError(f"a condition other than the data in {self.latex!r}")
+        self.expect(r"\right")
+        self.expect("]" if square else ")")
+        return _OPERATORS[name][given](inside)
+
+    def information(self) -> sp.Expr:
+        r"""\mathcal{I}\left(θ\right), or \mathcal{I}_{n}\left(θ\right) for n observations."""
+        if self.raw_group() != "I":
+            raise ReadError(f"only \\mathcal{{I}} is known in {self.latex!r}")
+        if self.peek() == "_":
+            self.next()
+            size = self.argument()
+            return SampleInformation(size, *self.arguments())
+        return Information(*self.arguments())
 
     def estimate(self) -> sp.Expr:
         inner = self.raw_group()
