@@ -15,6 +15,7 @@ import sympy as sp
 
 from ..catalog.symbols import hat, i, n
 from ..engine import notation
+from ..engine.bias import TRANSFORM
 from ..engine.display import MEAN, statistic_definitions
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
@@ -51,6 +52,7 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     names: dict[str, sp.Basic] = {"n": n, "i": i, "x_{i}": model.x[i], r"\bar{x}": MEAN}
     names["H"] = HESSIAN
     names["x"] = model.x.label
+    names["t"] = TRANSFORM  # the bias step's Laplace transform
     for symbol in model.statistic_sums():
         names[_latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():

@@ -35,6 +35,9 @@ from .verify import Check, VerificationError
 
 __all__ = ["Bias", "exact_bias"]
 
+#: The variable of a Laplace transform E[e^(−t g(x))], shown in the bias step.
+TRANSFORM = sp.Symbol("t", positive=True)
+
 LAPLACE_SECONDS = 4.0
 
 
@@ -117,7 +120,7 @@ def _gamma_terms(g: sp.Expr, problem: Problem) -> tuple[sp.Expr, sp.Expr] | None
     """(a, β) where E[e^(−t g(x))] = (β/(β + t))^a, else None."""
     model = problem.model
     x = observation_symbol(model)
-    t = sp.Symbol("t", positive=True)
+    t = TRANSFORM
     transform = sp.exp(-t * g)
     got = moments(model, {transform})
     if got is None or g.free_symbols - {x} - set(problem.declarations):
@@ -179,7 +182,7 @@ def exact_bias(
             return None
         expectation, family, g = gamma
         route = "gamma sum"
-        t = sp.Symbol("t", positive=True)
+        t = TRANSFORM
         a, beta = family
         checked = {sp.exp(-t * g): (beta / (beta + t)) ** a}
     check = _check_moments(checked, problem, one, rng)
@@ -193,7 +196,7 @@ def exact_bias(
 def _check_moments(used: dict, problem: Problem, x: sp.Symbol, rng: np.random.Generator) -> Check:
     """Each moment the expectation rests on, against numeric quadrature at random values
     (a Laplace transform at t = 1/2, 1 and 2)."""
-    t = sp.Symbol("t", positive=True)
+    t = TRANSFORM
     for _ in range(QUADRATURE_TRIALS):
         values = random_values(problem, rng)
         for g, value in used.items():

@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from ..catalog.symbols import hat, n
-from .bias import Bias, exact_bias
+from .bias import TRANSFORM, Bias, exact_bias
 from .derivation import Step
 from .information import Information, fisher_information
 from .notation import Bias as BiasOf
@@ -149,7 +149,7 @@ def _bias_step(p: sp.Symbol, result: Bias | None) -> Step:
         a, beta = result.family
         words = [
             "Each term of the sum in the denominator has Laplace transform ",
-            (beta / (beta + sp.Symbol("t"))) ** a,
+            (beta / (beta + TRANSFORM)) ** a,
             ", so the sum is ",
             Family(sp.Symbol("Gamma"), n * a, beta),
             " and the expectation of its reciprocal is ",
