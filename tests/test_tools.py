@@ -57,6 +57,11 @@ def test_latex_compiles_cleanly(name, tmp_path):
     overfull = re.findall(r"Overfull \\hbox \((\d+\.\d+)pt too wide\)[^\n]*", log)
     assert not overfull, f"overfull lines in {name}: {overfull}"
     assert (tmp_path / "document.pdf").stat().st_size > 1000
+    _need(shutil.which("pdffonts") is not None, "pdffonts (poppler-utils)")
+    fonts = subprocess.run(
+        ["pdffonts", "document.pdf"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert "Type 3" not in fonts, f"bitmap (Type 3) fonts in {name}:\n{fonts}"
 
 
 # -- Markdown maths --------------------------------------------------------------------------
@@ -121,7 +126,7 @@ def test_the_checker_refuses_bad_maths():
 
 @pytest.mark.parametrize("name", sorted(_documents("tex")))
 def test_latex_prose_has_no_bare_angle_brackets(name):
-    """In OT1 text, < and > print as ¡ and ¿: prose must use \\textless and \\textgreater."""
+    """In OT1 text, < and > print as ¡ and ¿: prose must set them in maths mode."""
     text = _documents("tex")[name]
     prose = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
     assert not re.search(r"[<>]", prose), re.findall(r".{30}[<>].{30}", prose)[:3]
