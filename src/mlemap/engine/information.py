@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import integrate
+from scipy import integrate, special
 
 from ..catalog.model import Model
 from .limits import attempt
@@ -164,9 +164,9 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
     lower, upper = model.support.bounds(floats)
     # Floats, not the exact rationals: x_m**alpha with a rational alpha is a huge integer.
     at = {s: sp.Float(v) for s, v in floats.items()}
-    integrand = sp.lambdify(
-        x, (g * sp.exp(_log_density(model, x))).xreplace(at), modules=["scipy", "numpy"]
-    )
+    log_density = _log_gamma_form(_log_density(model, x))
+    modules = [{"gammaln": special.gammaln}, "scipy", "numpy"]
+    integrand = sp.lambdify(x, (g * sp.exp(log_density)).xreplace(at), modules=modules)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         if model.support.integer:
@@ -174,6 +174,20 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
             points = np.arange(lower, top + 1, dtype=float)
             return float(np.sum(np.nan_to_num(np.asarray(integrand(points), dtype=float))))
         return float(integrate.quad(integrand, lower, upper, limit=200, epsabs=0)[0])
+
+
+def _log_gamma_form(log_density: sp.Expr) -> sp.Expr:
+    """Binomials, factorials and gammas as log Γ (scipy's gammaln): Γ(x + 8)/Γ(x + 1)
+    overflows past x ≈ 170 in floats, giving nan terms; its log Γ difference does not.
+    (SymPy's own loggamma of an integer argument turns back into log Γ, hence a name.)"""
+    rewritten = sp.expand_log(log_density.rewrite(sp.gamma), force=True)
+    return rewritten.replace(
+        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+        lambda e: _GAMMALN(e.args[0].args[0]),
+    )
+
+
+_GAMMALN = sp.Function("gammaln")
 
 
 def random_values(problem: Problem, rng: np.random.Generator) -> dict[sp.Symbol, sp.Expr]:
