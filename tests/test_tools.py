@@ -126,7 +126,7 @@ def test_the_checker_refuses_bad_maths():
 
 @pytest.mark.parametrize("name", sorted(_documents("tex")))
 def test_latex_prose_has_no_bare_angle_brackets(name):
-    """In OT1 text, < and > print as ¡ and ¿: prose must set them in maths mode."""
+    """In OT1 text, < and > print as ¡ and ¿: prose must use \\textless and \\textgreater."""
     text = _documents("tex")[name]
     prose = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text, flags=re.S)
     assert not re.search(r"[<>]", prose), re.findall(r".{30}[<>].{30}", prose)[:3]

@@ -57,7 +57,7 @@ def test_prose_is_escaped_for_each_format():
     assert escape_latex("50% & θ ∈ (0, 1) — a_b {x} ∼ b − 1") == (
         r"50\% \& \(\theta\) \(\in\) (0, 1) --- a\_b \{x\} \(\sim\) b \(-\) 1"
     )
-    assert escape_latex("λ > 0, n < d") == r"\(\lambda\) \(>\) 0, n \(<\) d"
+    assert escape_latex("λ > 0, n < d") == r"\(\lambda\) \textgreater{} 0, n \textless{} d"
 
 
 def test_jupyter_displays():

@@ -56,10 +56,9 @@ _LATEX_SPECIAL = {
     "₀": r"\(_0\)",
     "ᵢ": r"\(_i\)",
     "×": r"\(\times\)",
-    # In OT1 text, < and > print as ¡ and ¿, and \textless takes a bitmap (Type 3) T1 font:
-    # maths mode sets them from the Type 1 maths fonts.
-    "<": r"\(<\)",
-    ">": r"\(>\)",
+    # In OT1 text, < and > print as ¡ and ¿.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
     "−": r"\(-\)",
     "∼": r"\(\sim\)",
     "∞": r"\(\infty\)",
