@@ -82,3 +82,19 @@ def test_quick_inner_limits_charge_the_outer_one_only_the_time_they_took():
         for _ in range(5):
             assert attempt(1, lambda: 1) == 1
         time.sleep(0.5)  # would be interrupted if the inner limits had used up 5 s
+
+
+def test_a_limit_swallowed_by_a_broad_except_comes_again():
+    def stubborn():  # as SymPy's checksol does: catch everything, carry on
+        for _ in range(3):
+            try:
+                while True:
+                    pass
+            except Exception:
+                continue
+        while True:
+            pass
+
+    start = time.perf_counter()
+    assert attempt(0.2, stubborn) is None
+    assert time.perf_counter() - start < 2

@@ -13,6 +13,9 @@ __all__ = ["TimeLimitExceeded", "attempt", "time_limit"]
 
 T = TypeVar("T")
 
+#: Seconds between repeats of an expired limit, until the block has stopped.
+REPEAT = 0.05
+
 
 class TimeLimitExceeded(Exception):
     """A SymPy call ran past its time limit; callers fall back to another method."""
@@ -35,9 +38,11 @@ def time_limit(seconds: float) -> Iterator[None]:
     started = time.monotonic()
     # An enclosing timer (ours or the host program's) keeps its deadline: this block gets
     # the shorter of its own time and what the enclosing one has left.
-    remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats after it expires: SymPy catches broad exceptions in places (solve's
+    # checksol), and a limit raised there once would be swallowed and never come again.
+    remaining, interval = signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     if remaining and remaining < seconds:
-        signal.setitimer(signal.ITIMER_REAL, remaining)
+        signal.setitimer(signal.ITIMER_REAL, remaining, REPEAT)
     try:
         yield
     finally:
@@ -45,7 +50,7 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if remaining:  # give the enclosing timer back what is left of its own time
             left = remaining - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), interval)
 
 
 def attempt(
