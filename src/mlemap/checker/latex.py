@@ -73,7 +73,22 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return found
 
 
-class _Reader:
+class TokenCursor:
+    """A position in a list of (kind, text) tokens, for the checker's small readers."""
+
+    tokens: list[tuple[str, str]]
+    position: int
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        self.position += 1
+        return token
+
+
+class _Reader(TokenCursor):
     """Reads one LaTeX expression and writes it in plain syntax."""
 
     def __init__(self, text: str, words: frozenset[str]) -> None:
@@ -88,14 +103,6 @@ class _Reader:
         self.depth = 0
 
     # -- tokens -----------------------------------------------------------------------------
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        self.position += 1
-        return token
-
     def expect(self, value: str) -> None:
         found = self.take()[1]
         if found != value:

@@ -17,6 +17,7 @@ import sympy as sp
 
 from ..errors import ParseError, UnknownNameError
 from .handout import scripts
+from .latex import TokenCursor
 from .parse import GREEK, MARKS
 
 __all__ = ["read_matrix"]
@@ -48,7 +49,7 @@ def _normal(text: str) -> str:
     return text.replace("−", "-").replace("·", "*").replace("×", "*").replace("⋅", "*")
 
 
-class _Reader:
+class _Reader(TokenCursor):
     def __init__(self, text: str, names: Mapping[str, sp.Basic]) -> None:
         self.text = text
         self.names = names
@@ -69,14 +70,6 @@ class _Reader:
             position = match.end()
         self.position = 0
         self.depth = 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.position] if self.position < len(self.tokens) else ("end", "")
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        self.position += 1
-        return token
 
     def read(self) -> sp.Basic:
         value = self.expression()
