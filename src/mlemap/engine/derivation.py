@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -20,6 +20,9 @@ from .notation import to_text
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .verify import Check
+
+if TYPE_CHECKING:
+    from .efficiency import Efficiency
 
 __all__ = ["Derivation", "Record", "Step"]
 
@@ -107,6 +110,7 @@ class Derivation(Record):
     assumptions: tuple[str, ...] = ()
     information: Information | None = None  # the MLE's Fisher information, where derived
     biases: dict[sp.Symbol, Bias | None] = field(default_factory=dict)  # None: not derived
+    efficiencies: dict[sp.Symbol, Efficiency | None] = field(default_factory=dict)
 
     # -- what the problem was -------------------------------------------------------------
     @property
