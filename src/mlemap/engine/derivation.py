@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sympy as sp
 
@@ -15,14 +15,12 @@ from .bias import Bias
 from .conjugacy import Posterior
 from .curvature import Curvature
 from .display import present, statistic_definitions
+from .efficiency import Efficiency
 from .information import Information
 from .notation import to_text
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .verify import Check
-
-if TYPE_CHECKING:
-    from .efficiency import Efficiency
 
 __all__ = ["Derivation", "Record", "Step"]
 

@@ -20,8 +20,7 @@ from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .efficiency import efficiency_steps
-from .inference import bias_steps, information_step
+from .inference import bias_steps, efficiency_steps, information_step
 from .notation import to_text
 from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem

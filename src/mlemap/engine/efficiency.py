@@ -4,8 +4,8 @@ bound [I(θ)⁻¹]ⱼⱼ/n, as a verified step for each estimated parameter.
 The corrected estimator c θ̂ is unbiased, so its variance is c² E[θ̂²] − θ², with E[θ̂²]
 from :func:`.expectation.expectation`. It attains the bound where the two are identical;
 otherwise the ratio Var/bound is proved above 1 for every n where the variance is finite
-(and its limit as n → ∞ is stated). Where any piece is out of reach, the step says
-"efficiency not derived" and why.
+(and its limit as n → ∞ is stated). Where any piece is out of reach, it says why
+(and the step, :func:`.inference.efficiency_steps`, says "efficiency not derived").
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ import sympy as sp
 
 from ..catalog.symbols import hat, n
 from .bias import Bias
-from .derivation import Step
 from .expectation import expectation
-from .inference import weakest
 from .information import Information, random_values
-from .notation import Variance
 from .problem import Problem
-from .verify import DEFINITION, Check, VerificationError
+from .verify import Check, VerificationError
 
-__all__ = ["Efficiency", "efficiency_steps"]
+__all__ = ["Efficiency", "efficiency"]
 
 #: The sample sizes 1…40 at which the bound is checked numerically (where finite).
 CHECKED_SIZES = 40
@@ -43,32 +40,23 @@ class Efficiency:
     exceeds: bool  # ratio > 1 proved for every n where the variance is finite
     from_size: sp.Expr  # the condition on n under which the variance is finite
     limit: sp.Expr  # the ratio as n → ∞
-    check: Check
+    checks: tuple[Check, ...]  # the moments, and the bound at numbers
 
     @property
     def attains(self) -> bool:
         return self.ratio == 1
 
 
-def efficiency_steps(
+def efficiency(
     problem: Problem,
-    estimates: dict[sp.Symbol, sp.Expr],
-    biases: dict[sp.Symbol, Bias | None],
+    index: int,
+    estimate: sp.Expr | None,
+    bias: Bias | None,
     information: Information | None,
     rng: np.random.Generator,
-) -> tuple[list[Step], dict[sp.Symbol, Efficiency | None]]:
-    """One step per estimated parameter: the efficiency, or why it is not derived."""
-    steps, found = [], {}
-    for index, p in enumerate(problem.parameters):
-        result, reason = _efficiency(
-            problem, index, estimates.get(p), biases.get(p), information, rng
-        )
-        found[p] = result
-        steps.append(_step(p, result, reason))
-    return steps, found
-
-
-def _efficiency(problem, index, estimate, bias, information, rng):
+) -> tuple[Efficiency | None, str | None]:
+    """The efficiency of parameter ``index``'s corrected estimator, or why it is not
+    derived."""
     p = problem.parameters[index]
     if information is None:
         return None, "the Fisher information, and so the Cramér–Rao bound, is not derived"
@@ -103,9 +91,7 @@ def _efficiency(problem, index, estimate, bias, information, rng):
     limit = sp.limit(ratio, n, sp.oo)
     checks = [_check_bound(problem, variance, bound, condition, rng), second.check]
     shown = hat(p) if c == 1 else sp.Mul(c, hat(p), evaluate=False)
-    result = Efficiency(
-        p, shown, variance, bound, ratio, exceeds, condition, limit, weakest(checks)
-    )
+    result = Efficiency(p, shown, variance, bound, ratio, exceeds, condition, limit, tuple(checks))
     return result, None
 
 
@@ -141,38 +127,3 @@ def _check_bound(problem, variance, bound, condition, rng) -> Check:
         "the moments equal numeric quadrature at random parameter values, and the variance "
         f"is at least the bound there at every n up to {CHECKED_SIZES}",
     )
-
-
-def _step(p: sp.Symbol, result: Efficiency | None, reason: str | None) -> Step:
-    if result is None:
-        words = (f"Efficiency not derived: {reason}.",)
-        return Step("efficiency", "Efficiency", (), words, DEFINITION, subject=p)
-    estimator, variance = result.estimator, result.variance
-    lines: list[sp.Basic] = [sp.Eq(Variance(estimator), variance, evaluate=False)]
-    words: list[object] = [
-        "The estimator ",
-        estimator,
-        " is unbiased, so the Cramér–Rao bound applies to it. Its exact variance is its "
-        "expected square, by the same route as its expectation, minus the square of ",
-        p,
-    ]
-    if result.from_size is not sp.true:
-        words += [" (finite for ", result.from_size, ")"]
-    words += [
-        "; the bound, from the Fisher information, is ",
-        result.bound,
-        ".",
-    ]
-    if result.attains:
-        words.append(" The variance equals the bound for every n: the estimator is efficient.")
-    else:
-        lines.append(sp.StrictGreaterThan(Variance(estimator), result.bound, evaluate=False))
-        words += [" The variance is ", result.ratio, " times the bound"]
-        if result.exceeds:
-            words.append(", larger for every n where it is finite, so the bound is not attained")
-        if result.limit == 1:
-            words.append(
-                "; the ratio tends to 1 as n grows: the estimator is asymptotically efficient"
-            )
-        words.append(".")
-    return Step("efficiency", "Efficiency", tuple(lines), tuple(words), result.check, subject=p)
