@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scipy import stats
+
 from mlemap.documents.handout import seed_handout
 
 from outputs import seed_documents
@@ -19,6 +21,16 @@ def test_coin_comparison_is_computed():
     ]
     assert handout.coin[4].formula == r"\frac{10 + 3 - 1}{10 + 10 + 3 - 2}"
     assert handout.numbers["large_sample"].endswith("= p")
+
+
+def test_coin_posterior_mean_versus_mode_is_computed():
+    """3 heads in 3 flips, Beta(2, 2) prior: Beta(5, 2), mode 4/5, mean 5/7 (by hand)."""
+    numbers = seed_handout().numbers
+    assert numbers["coin_posterior"] == r"\operatorname{Beta}\left(5, 2\right)"
+    assert (numbers["coin_mode"], numbers["coin_mean"]) == (r"\frac{4}{5}", r"\frac{5}{7}")
+    assert numbers["coin_mean_side"] == "below"
+    low, high = stats.beta(5, 2).ppf([0.025, 0.975])
+    assert numbers["coin_interval"] == f"({low:.3f}, {high:.3f})" == "(0.359, 0.957)"
 
 
 def test_the_handout_follows_the_seeds_arc():

@@ -357,14 +357,17 @@ def test_steps_are_ordered_explained_and_verified(pair):
     if not d.closed_form:
         expected = [k for k in expected if k not in ("second-order", "result")]
         expected.append("no-closed-form")
-    elif pair[1] is None:  # an MLE in closed form: its information, then each bias
+    elif pair[1] is None:  # an MLE in closed form: its information, each bias, each efficiency
         expected += ["information"] + ["bias"] * len(d.parameters)
+        expected += ["efficiency"] * len(d.parameters)
     assert [
         k for k in kinds if k not in ("posterior", "posterior-summary", "flat-prior")
     ] == expected
     for step in d.steps:
         assert len(step.explanation) > 20, step
-        assert step.lines or step.explanation.startswith("Bias not derived"), step
+        assert step.lines or step.explanation.startswith(
+            ("Bias not derived", "Efficiency not derived")
+        ), step
         assert step.check.method in ("definition", "symbolic", "numeric")
     verified = {s.kind: s.check.method for s in d.steps}
     assert verified["log-likelihood"] in ("symbolic", "numeric")

@@ -15,11 +15,13 @@ from ..engine.display import present
 from ..engine.notation import (
     Density,
     Expectation,
+    Family,
     Likelihood,
     LogLikelihood,
     PosteriorDensity,
     PriorDensity,
 )
+from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
 from .printing import to_latex
 from .record import view_of
@@ -106,15 +108,43 @@ def _general_formulas() -> dict[str, tuple[EquationRow, ...]]:
     }
 
 
+def _at_flips(expr: sp.Expr, d: Derivation, flips: list[int], hyper: dict) -> sp.Rational:
+    """``expr`` (in the data and hyperparameters) exactly, at the flips and ``hyper``."""
+    exact = expr.xreplace({n: len(flips)}).doit()
+    exact = exact.xreplace({d.model.x[j + 1]: v for j, v in enumerate(flips)})
+    values = {s: hyper[s.name] for s in exact.free_symbols if s.name in hyper}
+    return sp.nsimplify(exact.xreplace(values))
+
+
+def _coin_posterior(beta: Derivation) -> dict[str, str]:
+    """The posterior after 3 heads in 3 flips with a Beta(2, 2) prior, from the engine's
+    posterior and its summary step: the family at numbers, mode, mean and the equal-tailed
+    95 % credible interval (scipy.stats' quantiles)."""
+    flips, hyper = [1, 1, 1], {"alpha": 2, "beta": 2}
+    posterior = beta.posterior
+    step = next((s for s in beta.steps if s.kind == "posterior-summary"), None)
+    if posterior is None or step is None:
+        raise VerificationError("the engine did not summarise the Beta posterior of the coin")
+    arguments = [_at_flips(a, beta, flips, hyper) for a in posterior.hyperparameters]
+    mean, mode = (_at_flips(line.rhs, beta, flips, hyper) for line in step.lines[:2])
+    if mode != _at_flips(beta.estimates[posterior.parameter], beta, flips, hyper):
+        raise VerificationError("the coin's posterior mode is not its MAP estimate")
+    low, high = SUMMARIES[posterior.family].scipy(*map(float, arguments)).ppf([0.025, 0.975])
+    return {
+        "coin_posterior": to_latex(Family(sp.Symbol(posterior.family), *arguments)),
+        "coin_mode": to_latex(mode),
+        "coin_mean": to_latex(mean),
+        "coin_mean_decimal": f"{float(mean):.3f}",
+        "coin_mean_side": "below" if mean < mode else "above",
+        "coin_interval": f"({low:.3f}, {high:.3f})",
+    }
+
+
 def _flips(d: Derivation, flips: list[int], **hyper: int) -> tuple[str, sp.Rational]:
     """The estimate at a sequence of coin flips: its formula with the numbers put in, and
     its exact value, computed from the engine's expression (and checked to agree)."""
     (parameter,) = d.parameters
-    estimate = d.estimates[parameter]
-    exact = estimate.xreplace({n: len(flips)}).doit()
-    exact = exact.xreplace({d.model.x[j + 1]: v for j, v in enumerate(flips)})
-    values = {s: hyper[s.name] for s in exact.free_symbols if s.name in hyper}
-    exact = sp.nsimplify(exact.xreplace(values))
+    exact = _at_flips(d.estimates[parameter], d, flips, hyper)
     # The displayed formula with each symbol replaced by a stand-in printed as its value.
     shown = present(d.display_estimates[parameter], d.model)
     numbers = {
@@ -216,6 +246,7 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
         "seven_of_ten": seven.value,
         "large_sample": _large_sample(derived["beta_bernoulli"]),
         **_variance_bias(derived["normal"]),
+        **_coin_posterior(derived["beta_bernoulli"]),
     }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",

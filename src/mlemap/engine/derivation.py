@@ -15,6 +15,7 @@ from .bias import Bias
 from .conjugacy import Posterior
 from .curvature import Curvature
 from .display import present, statistic_definitions
+from .efficiency import Efficiency
 from .information import Information
 from .notation import to_text
 from .problem import BoundPrior, Problem
@@ -107,6 +108,7 @@ class Derivation(Record):
     assumptions: tuple[str, ...] = ()
     information: Information | None = None  # the MLE's Fisher information, where derived
     biases: dict[sp.Symbol, Bias | None] = field(default_factory=dict)  # None: not derived
+    efficiencies: dict[sp.Symbol, Efficiency | None] = field(default_factory=dict)
 
     # -- what the problem was -------------------------------------------------------------
     @property

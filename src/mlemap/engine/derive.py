@@ -20,7 +20,7 @@ from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .inference import bias_steps, information_step
+from .inference import bias_steps, efficiency_steps, information_step
 from .notation import to_text
 from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
@@ -260,7 +260,8 @@ def derive_problem(problem: Problem) -> Derivation:
 
 
 def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:
-    """The MLE's Fisher information, standard errors and exact bias, as further steps."""
+    """The MLE's Fisher information, standard errors, exact bias and efficiency, as further
+    steps."""
     problem = derivation.problem
     at_estimate = derivation.curvature.at_estimate if derivation.curvature else None
     found = information_step(problem, at_estimate, rng)
@@ -269,7 +270,14 @@ def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivat
         step, information = found
         steps.append(step)
     more, biases = bias_steps(problem, derivation.estimates, rng)
-    return replace(derivation, steps=(*steps, *more), information=information, biases=biases)
+    last, efficiencies = efficiency_steps(problem, derivation.estimates, biases, information, rng)
+    return replace(
+        derivation,
+        steps=(*steps, *more, *last),
+        information=information,
+        biases=biases,
+        efficiencies=efficiencies,
+    )
 
 
 def _assumptions(problem: Problem) -> tuple[str, ...]:

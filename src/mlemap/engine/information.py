@@ -121,11 +121,38 @@ def moments(
             }
     from_score = tuple(found)
     for g in sorted(wanted - set(found) - {sp.Integer(1)}, key=sp.default_sort_key):
-        value = _integral(g, model, x, log_density)
+        value = _by_differentiation(g, model, scores, found)
+        if value is None:
+            value = _integral(g, model, x, log_density)
         if value is None:
             return None
         found[g] = value
     return found, from_score
+
+
+def _by_differentiation(
+    g: sp.Expr, model: Model, scores: list[dict[sp.Expr, sp.Expr]], found: dict
+) -> sp.Expr | None:
+    """E[hᵏ] for a parameter whose score is a + b·h(x): differentiating E[hᵏ⁻¹] in it gives
+    E[hᵏ⁻¹ · score] = a E[hᵏ⁻¹] + b E[hᵏ] (the support does not depend on the parameter),
+    so E[hᵏ] = (∂E[hᵏ⁻¹] − a E[hᵏ⁻¹]) / b, from E[h] upwards. ``found`` gains each power."""
+    base, power = g.as_base_exp()
+    if not (power.is_Integer and power >= 2):
+        return None
+    for parameter, score in zip(model.parameters, scores, strict=True):
+        if set(score) - {sp.Integer(1)} != {base}:
+            continue
+        a, b = score.get(sp.Integer(1), sp.Integer(0)), score[base]
+        if base not in found:
+            continue
+        for k in range(2, int(power) + 1):
+            if base**k not in found:
+                below = found[base ** (k - 1)]
+                found[base**k] = sp.factor(
+                    sp.simplify((sp.diff(below, parameter.symbol) - a * below) / b)
+                )
+        return found[g]
+    return None
 
 
 def _tidy(matrix: sp.Matrix) -> sp.Matrix:

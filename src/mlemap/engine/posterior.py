@@ -93,7 +93,9 @@ def posterior_summary_step(
         f"The {posterior.family} posterior's mean, its mode (the MAP estimate) and its "
         f"variance, from the family's formulas ({summary.conditions}). The mean averages "
         "over the posterior while the mode is its peak, so they differ by the last line; "
-        "the gap shrinks as the data grow.",
+        "the gap shrinks as the data grow. An equal-tailed 95% credible interval runs from "
+        "the posterior's 2.5% quantile to its 97.5% quantile; fit() computes them, and the "
+        "summaries at the data, with scipy.stats at the posterior's numbers.",
     )
     return Step("posterior-summary", "Posterior summary", lines, words, weakest(checks))
 
