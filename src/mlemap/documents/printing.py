@@ -156,7 +156,7 @@ def _factors(expr: sp.Basic) -> list[sp.Basic]:
 def _arrange_product(expr: sp.Mul, last: frozenset[sp.Symbol], in_sum: bool) -> sp.Basic:
     """A product with its numbers gathered into one leading coefficient, so that its sign is
     the product's sign (shown as a leading minus, or by the sum around it)."""
-    factors = _factors(expr)
+    factors = _one_root(_factors(expr))
     coefficient = sp.Mul(*(f for f in factors if f.is_Number))
     rest = [_arrange(f, last) for f in factors if not f.is_Number]
     if last:
@@ -164,6 +164,18 @@ def _arrange_product(expr: sp.Mul, last: frozenset[sp.Symbol], in_sum: bool) -> 
     if coefficient.is_negative and not in_sum:
         return _Negative(_product(-coefficient, rest))
     return _product(coefficient, rest)
+
+
+def _one_root(factors: list[sp.Basic]) -> list[sp.Basic]:
+    """Square roots gathered under one radical: √(θ(1 − θ)/n), not √θ √(1 − θ)/√n."""
+    roots = [f for f in factors if f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half)]
+    if len(roots) < 2:
+        return factors
+    above = [f.base for f in roots if f.exp.is_positive]
+    below = [f.base for f in roots if f.exp.is_negative]
+    inside = [*above, sp.Pow(sp.Mul(*below), -1)] if below else above
+    radical = sp.Pow(sp.Mul(*inside, evaluate=False), sp.S.Half, evaluate=False)
+    return [f for f in factors if f not in roots] + [radical]
 
 
 def _product(coefficient: sp.Basic, rest: list[sp.Basic]) -> sp.Basic:

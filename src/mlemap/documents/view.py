@@ -61,6 +61,15 @@ class DerivationView:
 
 Typeset = Callable[[object], str]
 
+#: The relations a row is aligned at, and how each is typeset.
+RELATIONS = {
+    sp.Equality: "=",
+    sp.GreaterThan: r"\geq",
+    sp.LessThan: r"\leq",
+    sp.StrictGreaterThan: ">",
+    sp.StrictLessThan: "<",
+}
+
 
 def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
     """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
@@ -89,8 +98,8 @@ def _rows(
     previous = None
     definitions = set(d.statistics)
     for line in lines:
-        if isinstance(line, sp.Equality):
-            lhs, relation, rhs = line.lhs, "=", line.rhs
+        if type(line) in RELATIONS:
+            lhs, relation, rhs = line.lhs, RELATIONS[type(line)], line.rhs
         else:
             lhs, relation, rhs = None, "", line
         lhs_latex = names(_shown(lhs, d)) if lhs is not None else ""
