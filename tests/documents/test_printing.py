@@ -73,3 +73,10 @@ def test_plain_text():
     assert to_text(sp.Contains(MU, sp.Interval.open(0, sp.oo), evaluate=False)) == "mu ∈ (0, ∞)"
     assert to_text(sp.Eq(MU, 1)) == "mu = 1"
     assert to_text(models()["bernoulli"].support) == "{0, 1}"
+
+
+def test_square_roots_share_one_radical():
+    theta = sp.Symbol("theta", positive=True)
+    se = sp.sqrt(theta) * sp.sqrt(1 - theta) / sp.sqrt(n)  # SymPy splits √(θ(1 − θ)/n)
+    assert to_latex(se, {theta: r"\theta"}) == (r"\sqrt{\frac{\theta \left(1 - \theta\right)}{n}}")
+    assert to_latex(sp.sqrt(theta) / 2, {theta: r"\theta"}) == r"\frac{\sqrt{\theta}}{2}"
