@@ -15,16 +15,10 @@ from sympy.printing.precedence import PRECEDENCE
 
 from ..catalog.domains import Support
 from ..catalog.model import Parameter
-from ..catalog.symbols import hat
+from ..catalog.symbols import hat, hat_latex
 from ..engine.notation import Constant
 
 __all__ = ["latex_names", "to_latex"]
-
-
-def _hat(latex: str) -> str:
-    r"""\sigma^{2} → \hat{\sigma}^{2}; x_{m} → \hat{x}_{m}."""
-    cut = min((latex.find(c) for c in "^_" if c in latex), default=len(latex))
-    return rf"\hat{{{latex[:cut]}}}{latex[cut:]}"
 
 
 def latex_names(declarations: Iterable[Parameter]) -> dict[sp.Symbol, str]:
@@ -32,7 +26,7 @@ def latex_names(declarations: Iterable[Parameter]) -> dict[sp.Symbol, str]:
     found: dict[sp.Symbol, str] = {}
     for p in declarations:
         found[p.symbol] = p.latex
-        found[hat(p.symbol)] = _hat(p.latex)
+        found[hat(p.symbol)] = hat_latex(p.latex)
     return found
 
 

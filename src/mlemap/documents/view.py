@@ -4,18 +4,27 @@ maths segments for every explanation. Templates only lay this out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy as sp
 
+from ..catalog.model import Model
 from ..catalog.symbols import hat
 from ..engine.derivation import Derivation, Step
 from ..engine.display import present
+from ..engine.problem import Problem
 from .printing import latex_names, to_latex
 from .readback import Shown, read_back
 
-__all__ = ["DerivationView", "EquationRow", "StepView", "view"]
+__all__ = [
+    "DerivationView",
+    "EquationRow",
+    "StepView",
+    "equation_rows",
+    "problem_typesetter",
+    "view",
+]
 
 #: Display equations wider than this many shown characters (roughly) are broken before a
 #: + or − so that they fit a page and a notebook cell.
@@ -73,43 +82,64 @@ RELATIONS = {
 
 def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
     """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
-    names = {**latex_names(d.problem.declarations.values()), **(extra or {})}
+    return problem_typesetter(d.problem, extra)
+
+
+def problem_typesetter(problem: Problem, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
+    """LaTeX for the objects of one problem, with its symbols' names (and ``extra``)."""
+    names = {**latex_names(problem.declarations.values()), **(extra or {})}
     names[sp.Symbol("xbar", real=True)] = r"\bar{x}"
-    last = {*d.parameters, *(hat(p) for p in d.parameters)}
+    last = {*problem.parameters, *(hat(p) for p in problem.parameters)}
     return lambda obj: to_latex(obj, names, last)
 
 
-def _shown(expr: sp.Basic, d: Derivation) -> sp.Basic:
+def _shown(expr: sp.Basic, model: Model) -> sp.Basic:
     """The handout form: named statistics (k, x̄) in place of data sums."""
     if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(lambda e: present(e, d.model))
-    return present(expr, d.model)
+        return expr.applyfunc(lambda e: present(e, model))
+    return present(expr, model)
 
 
 def _terms(expr: sp.Basic) -> list[sp.Basic] | None:
     return list(sp.Add.make_args(expr)) if isinstance(expr, sp.Add) else None
 
 
+def equation_rows(
+    lines: tuple[sp.Basic, ...], problem: Problem, where: str, definitions: Iterable = ()
+) -> tuple[EquationRow, ...]:
+    """The aligned rows of ``lines`` of one problem, each side read back before it is given;
+    ``definitions`` are the statistics whose definitions (k = Σ xᵢ) show the sum."""
+    shown: list[Shown] = []
+    model = problem.model
+    rows = _rows(lines, model, set(definitions), problem_typesetter(problem), where, shown)
+    read_back(shown, problem)
+    return rows
+
+
 def _rows(
-    lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset, where: str, shown: list[Shown]
+    lines: tuple[sp.Basic, ...],
+    model: Model,
+    definitions: set,
+    names: Typeset,
+    where: str,
+    shown: list[Shown],
 ) -> tuple[EquationRow, ...]:
     """The aligned rows of ``lines``; each side's object and printed LaTeX go into ``shown``."""
     rows: list[EquationRow] = []
     previous = None
-    definitions = set(d.statistics)
     for line in lines:
         if type(line) in RELATIONS:
             lhs, relation, rhs = line.lhs, RELATIONS[type(line)], line.rhs
         else:
             lhs, relation, rhs = None, "", line
-        lhs_latex = names(_shown(lhs, d)) if lhs is not None else ""
+        lhs_latex = names(_shown(lhs, model)) if lhs is not None else ""
         shown_lhs = "" if lhs_latex == previous else lhs_latex
         previous = lhs_latex
         # A statistic's definition (k = Σ xᵢ) shows the sum it names.
-        shown_rhs = rhs if lhs in definitions else _shown(rhs, d)
+        shown_rhs = rhs if lhs in definitions else _shown(rhs, model)
         broken = _broken(shown_lhs, relation, shown_rhs, names)
         if lhs is not None:
-            shown.append(Shown(where, _shown(lhs, d), lhs_latex))
+            shown.append(Shown(where, _shown(lhs, model), lhs_latex))
         # What the rows show, read as one: continuation rows start with \quad.
         text = " ".join(r.rhs.removeprefix(r"\quad ") for r in broken)
         shown.append(Shown(where, shown_rhs, text))
@@ -193,7 +223,7 @@ def _words(
     return tuple(
         w
         if isinstance(w, str)
-        else _math(_shown(w, d) if isinstance(w, sp.Basic) else w, names, where, shown)
+        else _math(_shown(w, d.model) if isinstance(w, sp.Basic) else w, names, where, shown)
         for w in step.words
     )
 
@@ -222,13 +252,13 @@ def view(d: Derivation) -> DerivationView:
             if s.subject is None
             else (s.title, " in ", _math(s.subject, names, where, shown))
         )
-        rows = _rows(s.lines, d, names, where, shown)
+        rows = _rows(s.lines, d.model, set(d.statistics), names, where, shown)
         steps.append(
             StepView(
                 s.kind, title, rows, _words(s, d, names, where, shown), str(s.check), s.check.method
             )
         )
-    results = _rows(tuple(d.results), d, names, "the results", shown)
+    results = _rows(tuple(d.results), d.model, set(d.statistics), names, "the results", shown)
     title = _title(d, names, shown)
     read_back(shown, d.problem)
     return DerivationView(

@@ -310,6 +310,7 @@ def _presented(derivation: Derivation) -> Derivation:
             step,
             lines=tuple(rewritten(line) for line in step.lines),
             words=tuple(rewritten(w) for w in step.words),
+            problem=problem,
         )
         for step in derivation.steps
     )
