@@ -20,7 +20,7 @@ from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .display import signs_outside
+from .display import handout_form
 from .inference import bias_steps, information_step
 from .notation import to_text
 from .posterior import posterior_summary_step
@@ -302,7 +302,7 @@ def _presented(derivation: Derivation) -> Derivation:
     def rewritten(obj: object) -> object:
         if not isinstance(obj, sp.Basic):
             return obj
-        new = signs_outside(obj, proof)
+        new = handout_form(obj, proof)
         return new if new != obj and _same(new, obj) else obj
 
     steps = tuple(
