@@ -290,8 +290,9 @@ def _assumptions(problem: Problem) -> tuple[str, ...]:
 
 
 def _presented(derivation: Derivation) -> Derivation:
-    """Every step with its factors' signs outside (1/(θ(1 − θ)), not −1/(θ(θ − 1))), each
-    rewritten line kept only where it is exactly the line it replaces."""
+    """Every step in handout form (:func:`~mlemap.engine.display.handout_form`): 1/(θ(1 − θ)),
+    not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the line it replaces
+    and no longer."""
     problem = derivation.problem
     proof = {}
     for symbol in problem.declarations:
@@ -303,7 +304,9 @@ def _presented(derivation: Derivation) -> Derivation:
         if not isinstance(obj, sp.Basic):
             return obj
         new = handout_form(obj, proof)
-        return new if new != obj and _same(new, obj) else obj
+        # Never longer than the line it replaces: a density stays as it was declared.
+        shorter = sp.count_ops(new) <= sp.count_ops(obj)
+        return new if new != obj and shorter and _same(new, obj) else obj
 
     steps = tuple(
         replace(
