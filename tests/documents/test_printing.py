@@ -30,9 +30,9 @@ def test_sums_data_first_and_densities():
         r"\sum_{i=1}^{n} x_{i} - n \mu"
     )
     assert to_latex(Density(X[i], MU, SIGMA2), NAMES) == (
-        r"p\left(x_{i} \mid \mu, \sigma^{2}\right)"
+        r"p{\left(x_{i} \mid \mu, \sigma^{2}\right)}"
     )
-    assert to_latex(LogPosterior(MU), NAMES) == r"\log p\left(\mu \mid x\right)"
+    assert to_latex(LogPosterior(MU), NAMES) == r"\log p{\left(\mu \mid x\right)}"
 
 
 def test_declared_density_prints_as_written():
@@ -64,7 +64,7 @@ def test_supports_logs_constants_and_families():
     assert to_latex(Constant() + MU) == r"\mu + \text{const}"
     alpha, beta = sp.symbols("alpha beta", positive=True)
     assert to_latex(sp.beta(alpha, beta), {alpha: r"\alpha", beta: r"\beta"}) == (
-        r"\operatorname{B}\left(\alpha, \beta\right)"
+        r"\operatorname{B}{\left(\alpha, \beta\right)}"
     )
     assert to_text(Family(sp.Symbol("Beta"), alpha + 1, beta)) == "Beta(alpha + 1, beta)"
 

@@ -75,7 +75,7 @@ class _Latex(LatexPrinter):
         # SymPy's own version formats its arguments with str(), losing symbol names.
         inside = ", ".join(self._print(a) for a in expr.args)
         power = f"^{{{exp}}}" if exp is not None else ""
-        return rf"\operatorname{{B}}{power}\left({inside}\right)"
+        return rf"\operatorname{{B}}{power}{{\left({inside}\right)}}"
 
     def _print_log(self, expr: sp.Basic, exp: str | None = None) -> str:
         # \log\theta and \log p(θ), as a handout writes them; brackets only around sums.
@@ -89,11 +89,16 @@ class _Latex(LatexPrinter):
         # ψ(α) and ψ⁽¹⁾(α), as a handout writes them, not \operatorname{polygamma}(0, α).
         order, argument = expr.args
         mark = r"\psi" if order == 0 else rf"\psi^{{({self._print(order)})}}"
-        tex = rf"{mark}\left({self._print(argument)}\right)"
+        tex = rf"{mark}{{\left({self._print(argument)}\right)}}"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_gamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # Braced, so TeX sets Γ(α) with no gap before the bracket, as for every function.
+        tex = rf"\Gamma{{\left({self._print(expr.args[0])}\right)}}"
         return rf"{tex}^{{{exp}}}" if exp is not None else tex
 
     def _print_loggamma(self, expr: sp.Basic, exp: str | None = None) -> str:
-        tex = rf"\log \Gamma\left({self._print(expr.args[0])}\right)"
+        tex = rf"\log \Gamma{{\left({self._print(expr.args[0])}\right)}}"
         return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
