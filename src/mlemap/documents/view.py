@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..catalog.model import Model
-from ..catalog.symbols import hat
+from ..catalog.symbols import hat, n
 from ..engine.derivation import Derivation, Step
 from ..engine.display import present
 from ..engine.problem import Problem
 from .printing import latex_names, to_latex
+from .prose import maths_runs
 from .readback import Shown, read_back
 
 __all__ = [
@@ -217,15 +218,30 @@ def _math(obj: object, names: Typeset, where: str, shown: list[Shown]) -> Math:
     return Math(latex)
 
 
+def prose_symbols(problem: Problem) -> dict[str, sp.Basic]:
+    """The one-letter names a problem's prose may use as variables: n, x, k, m, p, …"""
+    model = problem.model
+    found: dict[str, sp.Basic] = {"n": n, str(model.x.label): model.x.label}
+    found.update({str(s): s for s in model.statistic_sums()})
+    found.update({str(s): s for s in problem.declarations})
+    return {name: s for name, s in found.items() if len(name) == 1}
+
+
 def _words(
     step: Step, d: Derivation, names: Typeset, where: str, shown: list[Shown]
 ) -> tuple[object, ...]:
-    return tuple(
-        w
-        if isinstance(w, str)
-        else _math(_shown(w, d.model) if isinstance(w, sp.Basic) else w, names, where, shown)
-        for w in step.words
-    )
+    symbols = prose_symbols(d.problem)
+    out: list[object] = []
+    for w in step.words:
+        if isinstance(w, str):
+            out += [
+                p if isinstance(p, str) else _math(p, names, where, shown)
+                for p in maths_runs(w, symbols)
+            ]
+        else:
+            shown_w = _shown(w, d.model) if isinstance(w, sp.Basic) else w
+            out.append(_math(shown_w, names, where, shown))
+    return tuple(out)
 
 
 def _title(d: Derivation, names: Typeset, shown: list[Shown]) -> tuple[object, ...]:

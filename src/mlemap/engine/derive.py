@@ -291,8 +291,8 @@ def _assumptions(problem: Problem) -> tuple[str, ...]:
 
 def _presented(derivation: Derivation) -> Derivation:
     """Every step in handout form (:func:`~mlemap.engine.display.handout_form`): 1/(θ(1 − θ)),
-    not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the line it replaces
-    and no longer."""
+    not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the line it replaces,
+    and the model's densities as they were declared."""
     problem = derivation.problem
     proof = {}
     for symbol in problem.declarations:
@@ -300,19 +300,21 @@ def _presented(derivation: Derivation) -> Derivation:
         proof[symbol] = domain.proof_form(symbol)[0]
         proof[hat(symbol)] = domain.proof_form(hat(symbol))[0]
 
+    declared = [problem.model.declared_density(), problem.model.observation_density()]
+    declared += [b.density() for b in problem.priors.values()]
+
     def rewritten(obj: object) -> object:
         if not isinstance(obj, sp.Basic):
             return obj
+        if any(obj.has(d) for d in declared):
+            return obj  # a density stays as it was declared
         new = handout_form(obj, proof)
-        # Never longer than the line it replaces: a density stays as it was declared.
-        shorter = sp.count_ops(new) <= sp.count_ops(obj)
-        return new if new != obj and shorter and _same(new, obj) else obj
+        return new if new != obj and _same(new, obj) else obj
 
     steps = tuple(
         replace(
             step,
             lines=tuple(rewritten(line) for line in step.lines),
-            words=tuple(rewritten(w) for w in step.words),
             problem=problem,
         )
         for step in derivation.steps
