@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 # Importing the stages above the engine registers what they lend to the record
 # (d.to_markdown(), d.estimator()) and linear regression's catalog entry.
 from . import documents, estimators  # noqa: F401
@@ -18,6 +16,7 @@ from .catalog.domains import (
     Support,
 )
 from .catalog.model import Model, Parameter, Prior
+from .catalog.registry import Catalog
 from .checker.judge import CheckReport, check
 from .engine.derivation import Derivation, Step
 from .engine.derive import derive
@@ -68,11 +67,11 @@ __all__ = [
 ]
 
 
-def models() -> MappingProxyType[str, Model]:
+def models() -> Catalog[Model]:
     """The catalog of observation models, by name (each shows its parameters and domains)."""
     return MODELS.view()
 
 
-def priors() -> MappingProxyType[str, Prior]:
+def priors() -> Catalog[Prior]:
     """The catalog of priors, by name (each shows its hyperparameters and support)."""
     return PRIORS.view()

@@ -47,8 +47,8 @@ def test_the_handout_follows_the_seeds_arc():
     for needle in (
         r"\hat{\sigma}^{2} & = \frac{\sum_{i=1}^{n} "
         r"\left(x_{i} - \hat{\mu}\right)^{2}}{n}",
-        r"p\left(\theta \mid x\right) & = \operatorname{Beta}\left(k + \alpha, "
-        r"\beta + n - k\right)",
+        r"p{\left(\theta \mid x\right)} & = \operatorname{Beta}{\left(k + \alpha, "
+        r"\beta + n - k\right)}",
         r"\hat{\theta} & = \frac{k}{n}",
     ):
         assert needle in markdown
@@ -77,6 +77,6 @@ def test_markdown_and_latex_say_the_same_words():
 def test_argmax_brackets_a_sum():
     markdown = seed_documents()["md"]
     assert (
-        r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell\left(\theta\right) + "
-        r"\log p\left(\theta\right)\right]"
+        r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell{\left(\theta\right)} + "
+        r"\log p{\left(\theta\right)}\right]"
     ) in markdown

@@ -454,3 +454,13 @@ def test_models_and_priors_list_the_catalog():
     assert repr(mlemap.priors()["beta"]) == (
         "Prior('beta': Beta(alpha ∈ (0, ∞), beta ∈ (0, ∞)) on (0, 1))"
     )
+
+
+def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
+    d = mlemap.derive("bernoulli")
+    theta = d.parameters[0]
+    assert isinstance(d.results, tuple) and isinstance(d.estimates, dict)
+    assert d.results == tuple(d.results) and d.estimates == dict(d.estimates)
+    assert d.estimates[theta] == d.solution.estimates[theta]
+    assert d.results._repr_latex_().startswith("$$\\begin{aligned}")
+    assert d.estimates._repr_latex_().startswith("$$\\begin{aligned}")

@@ -41,7 +41,7 @@ __all__ = ["TRANSFORM", "Expected", "expectation"]
 #: The variable of a Laplace transform E[e^(−t g(x))], shown in the bias step.
 TRANSFORM = sp.Symbol("t", positive=True)
 
-LAPLACE_SECONDS = 4.0
+LAPLACE_SECONDS = 12.0
 #: The highest degree in the data sums taken by linearity (E[σ̂⁴] needs 4).
 MAX_DEGREE = 4
 

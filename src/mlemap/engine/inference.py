@@ -24,7 +24,10 @@ from .notation import Information as InformationOf
 from .problem import Problem
 from .verify import DEFINITION, Check, equivalent
 
-__all__ = ["bias_steps", "efficiency_steps", "information_step", "weakest"]
+#: The terms g(xᵢ), h(xᵢ) of two sums, in the words of an expectation by linearity.
+TERMS = (sp.Symbol("g"), sp.Symbol("h"))
+
+__all__ = ["TERMS", "bias_steps", "efficiency_steps", "information_step", "weakest"]
 
 
 def weakest(checks: list[Check]) -> Check:
@@ -141,10 +144,17 @@ def _bias_step(p: sp.Symbol, result: Bias | None) -> Step:
         sp.Eq(BiasOf(estimate), result.bias, evaluate=False),
     ]
     if result.route == "linearity":
+        g, h = TERMS
         words: list[object] = [
             "By linearity of expectation and independence of the observations: the expectation "
             "of a sum over the data is n times the expectation of one term, and of a product "
-            "of two sums, n E[gh] + n(n − 1) E[g] E[h]."
+            "of two sums of terms ",
+            g,
+            " and ",
+            h,
+            ", ",
+            n * Expectation(g * h) + n * (n - 1) * Expectation(g) * Expectation(h),
+            ".",
         ]
     else:
         a, beta = result.family

@@ -32,8 +32,10 @@ __all__ = [
     "random_values",
 ]
 
-#: Time limit on each SymPy integral or sum over the support.
-MOMENT_SECONDS = 2.0
+#: Time limit on each SymPy integral or sum over the support: a guard against a hang, not a
+#: judge of what is derived, so it is far above a cold first integral on a loaded machine
+#: (over 4 s), else the documents would depend on the machine's speed.
+MOMENT_SECONDS = 12.0
 #: Parameter points at which the information is compared with numeric quadrature.
 QUADRATURE_TRIALS = 3
 QUADRATURE_TOLERANCE = 1e-7
