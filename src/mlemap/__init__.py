@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .catalog import register_model, register_prior
     from .catalog.domains import (
         NONNEGATIVE_INTEGER,
         POSITIVE,
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
         Support,
     )
     from .catalog.model import Model, Parameter, Prior
-    from .catalog.registry import register_model, register_prior
     from .checker.judge import CheckReport, check
     from .engine.derivation import Derivation, Step
     from .engine.derive import derive
@@ -53,7 +53,7 @@ _HOMES = {
         "catalog.domains",
     ),
     **dict.fromkeys(["Model", "Parameter", "Prior"], "catalog.model"),
-    **dict.fromkeys(["register_model", "register_prior"], "catalog.registry"),
+    **dict.fromkeys(["MODELS", "PRIORS", "register_model", "register_prior"], "catalog"),
     **dict.fromkeys(["CheckReport", "check"], "checker.judge"),
     **dict.fromkeys(["Derivation", "Step"], "engine.derivation"),
     "derive": "engine.derive",
@@ -107,7 +107,15 @@ __all__ = [
 ]
 
 
+#: The stages, loaded as ``mlemap.documents`` is first used.
+_STAGES = frozenset(
+    ["catalog", "engine", "regression", "documents", "estimators", "checker", "cli", "errors"]
+)
+
+
 def __getattr__(name: str) -> Any:
+    if name in _STAGES:
+        return importlib.import_module(f"{__name__}.{name}")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'mlemap' has no attribute {name!r}")
