@@ -23,6 +23,7 @@ from ..engine.notation import (
 )
 from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
+from .parallel import Task, run_all
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
@@ -221,49 +222,95 @@ def _variance_bias(normal: Derivation) -> dict[str, str]:
     }
 
 
-def seed_handout(progress: Progress | None = None) -> SeedHandout:
-    """The handout the project started from, with every result derived by the engine."""
+def _view_of(model: str, prior: object, estimate: object) -> DerivationView:
+    """A task: one derivation's view."""
+    return view_of(derive(model, prior=prior, estimate=estimate))
+
+
+def _normal_task() -> tuple[DerivationView, dict[str, str]]:
+    normal = derive("normal")
+    return view(normal), _variance_bias(normal)
+
+
+def _beta_bernoulli_task() -> tuple[DerivationView, tuple[CoinRow, ...], str, dict[str, str]]:
+    beta = derive("bernoulli", prior="beta")
+    coin = _coin_rows(derive("bernoulli"), beta)
+    return view(beta), coin, _large_sample(beta), _coin_posterior(beta)
+
+
+#: The seed handout's derivations: key, what the progress line says, and the task (a
+#: module-level function of catalog names, so that a worker process can run it).
+_SEED_TASKS: tuple[tuple[str, str, Task], ...] = (
+    ("normal", "normal", (_normal_task, ())),
+    ("beta_bernoulli", "bernoulli with a beta prior", (_beta_bernoulli_task, ())),
+    ("ols", "linear_regression", (_view_of, ("linear_regression", None, None))),
+    (
+        "ridge",
+        "linear_regression with a normal prior",
+        (_view_of, ("linear_regression", "normal", None)),
+    ),
+    (
+        "lasso",
+        "linear_regression with a laplace prior",
+        (_view_of, ("linear_regression", "laplace", None)),
+    ),
+    ("bernoulli", "bernoulli", (_view_of, ("bernoulli", None, None))),
+    ("uniform_poisson", "poisson with a uniform prior", (_view_of, ("poisson", "uniform", None))),
+)
+#: The order the derivations appear in the handout.
+_SEED_ORDER = ("bernoulli", "normal", "beta_bernoulli", "uniform_poisson", "ols", "ridge", "lasso")
+
+
+def _progress(say: Progress, names: list[str]) -> Callable[[int], None]:
+    """Tell ``say`` which derivations are done, as each one finishes."""
+    finished: list[int] = []
+    say(f"deriving {names[0]}" if len(names) == 1 else f"deriving {len(names)} derivations")
+
+    def done(index: int) -> None:
+        finished.append(index)
+        say(f"derived {names[index]} ({len(finished)} of {len(names)})")
+
+    return done
+
+
+def seed_handout(progress: Progress | None = None, workers: int | None = None) -> SeedHandout:
+    """The handout the project started from, with every result derived by the engine; the
+    derivations run in parallel on ``workers`` processes (default: one per core)."""
     say = progress or (lambda message: None)
-    plan = {
-        "bernoulli": ("bernoulli", None),
-        "normal": ("normal", None),
-        "beta_bernoulli": ("bernoulli", "beta"),
-        "uniform_poisson": ("poisson", "uniform"),
-    }
-    derived: dict[str, Derivation] = {}
-    for key, (model, prior) in plan.items():
-        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
-        derived[key] = derive(model, prior=prior)
-    regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
-    views = {key: view(d) for key, d in derived.items()}
-    for key, prior in regression.items():
-        say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
-        views[key] = view_of(derive("linear_regression", prior=prior))
-    say("computing the coin comparison")
-    coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
-    seven = coin[0]
+    names = [name for _, name, _ in _SEED_TASKS]
+    results = run_all([task for _, _, task in _SEED_TASKS], _progress(say, names), workers)
+    by_key = dict(zip((key for key, _, _ in _SEED_TASKS), results, strict=True))
+    (normal, bias), (beta, coin, large_sample, posterior) = (
+        by_key["normal"],
+        by_key["beta_bernoulli"],
+    )
+    by_key.update(normal=normal, beta_bernoulli=beta)
     numbers = {
-        "seven_of_ten": seven.value,
-        "large_sample": _large_sample(derived["beta_bernoulli"]),
-        **_variance_bias(derived["normal"]),
-        **_coin_posterior(derived["beta_bernoulli"]),
+        "seven_of_ten": coin[0].value,
+        "large_sample": large_sample,
+        **bias,
+        **posterior,
     }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
         _general_formulas(),
-        views,
+        {key: by_key[key] for key in _SEED_ORDER},
         coin,
         numbers,
     )
 
 
 def custom_handout(
-    specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
+    specs: Iterable[tuple[str, object, object]],
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[DerivationView]:
-    """Views of the derivations an instructor listed: (model, prior, estimate) each."""
+    """Views of the derivations an instructor listed: (model, prior, estimate) each, derived
+    in parallel on ``workers`` processes (default: one per core)."""
     say = progress or (lambda message: None)
-    views = []
-    for model, prior, estimate in specs:
-        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
-        views.append(view_of(derive(model, prior=prior, estimate=estimate)))
-    return views
+    specs = list(specs)
+    if not specs:
+        return []
+    names = [model + (f" with prior {prior}" if prior else "") for model, prior, _ in specs]
+    tasks: list[Task] = [(_view_of, tuple(spec)) for spec in specs]
+    return run_all(tasks, _progress(say, names), workers)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import integrate, special
 
 from ..catalog.model import Model
 from .limits import attempt
@@ -194,6 +193,8 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
     # Floats, not the exact rationals: x_m**alpha with a rational alpha is a huge integer.
     at = {s: sp.Float(v) for s, v in floats.items()}
     log_density = _log_gamma_form(_log_density(model, x))
+    from scipy import integrate, special  # loaded when first needed: slow to import
+
     modules = [{"gammaln": special.gammaln}, "scipy", "numpy"]
     integrand = sp.lambdify(x, (g * sp.exp(log_density)).xreplace(at), modules=modules)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
