@@ -26,7 +26,7 @@ def test_a_user_model_derives_like_a_catalog_entry():
     (estimate,) = d.estimates.values()
     assert sp.simplify(estimate - sum_x(d.model, lambda t: t**2) / n) == 0
     kinds = [s.kind for s in d.steps]
-    assert kinds[kinds.index("result") :] == ["result", "information", "bias"]
+    assert kinds[kinds.index("result") :] == ["result", "information", "bias", "efficiency"]
     assert d.curvature.proved
 
 
