@@ -42,6 +42,7 @@ from __future__ import annotations
 import keyword
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,9 @@ import sympy as sp
 
 from ..catalog.symbols import hat, n
 from ..errors import DataError
+from .arrays import Namespace, deferred, rebind
 from .degenerate import degenerate_when_equal
+from .fused import fuse
 from .lambdify import CompiledFunction, Reductions, compile_function, hoist_sums
 from .validation import (
     Interval,
@@ -149,6 +152,7 @@ class Estimator:
     ) -> dict[str, object]:
         plan = self._plan
         constants = check_keywords(values, self._keywords, self._where, KEYWORD_SPELLINGS)
+        fused = getattr(plan, "fused", None) is not None
         witnessed = check_values and plan.witness
         data = check_observations(
             x,
@@ -158,14 +162,35 @@ class Estimator:
             check_values=check_values,
             witnessed=witnessed,
             materialize=plan.materialize,
+            deferred=fused,
         )
-        estimates, witness = plan.estimate(data, constants)
-        if data.lazy:
-            return estimates
+        if data.xp is not None:
+            return self._estimate_array(data, constants)
+        if fused:
+            estimates, witness = plan.estimate_fused(data, constants, check_values)
+        else:
+            estimates, witness = plan.estimate(data, constants)
         if witnessed and np.dtype(data.raw.dtype).kind == "f":  # type: ignore[attr-defined]
             self._support.confirm_finite(witness, data.raw, constants, "x")
         self._refuse_outside(estimates, data.size, constants)
         return estimates
+
+    def _estimate_array(self, data: Observations, constants: tuple) -> dict[str, object]:
+        """Estimates of an array of another library, as 0-d arrays of it (see :mod:`.arrays`);
+        the estimates' checks run now, or, for Dask, when the result is computed."""
+        values, extras = self._plan.estimate_array(data, constants)
+        names = self.parameters
+
+        def check(numbers: list[float], concrete: list[object]) -> None:
+            result = dict(zip(names, numbers, strict=False))
+            self._plan.refuse(result, data, constants, *concrete)
+            self._refuse_outside(result, data.size, constants)
+
+        if data.lazy:
+            values = deferred(values, extras, check)
+        else:
+            check([float(v) for v in values], extras)
+        return dict(zip(names, values, strict=False))
 
     def _refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
         """Refuse estimates that are not finite or outside the closed domain, and, for a
@@ -245,23 +270,95 @@ class _ClosedForm:
         self.conditions = _conditions(estimator, arguments)
         self.degenerate = degenerate_when_equal(derivation)
         self.source = self.function.source + (self.conditions.source if self.conditions else "")
+        self.what = derivation.model.name
+        self._rebinds: dict[tuple[str, int], object] = {}
+        self.fused = fuse(
+            plan, estimator.known_symbols, derivation.model.support, bool(self.degenerate)
+        )
+        self.rest: CompiledFunction | None = None
+        self.rest_reads_data = False
+        if self.fused is not None:
+            rest = self.fused.rest
+            self.rest = compile_function(
+                [*arguments, *self.fused.statistics], rest, "after the fused pass"
+            )
+            self.rest_reads_data = any(
+                e.has(plan.data) for e in (*(v for _, v in rest.locals), *rest.outputs)
+            )
 
     def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, object], object]:
-        names = self.estimator.parameters
         size = float(data.size)
         with np.errstate(all="ignore"):
             values = self.function(data.values, size, *constants)
-            held = None
-            if self.conditions is not None and not data.lazy:
-                held = self.conditions(data.values, size, *constants, *values[: len(names)])
-        witness = values[len(names)] if self.witness else None
-        if data.lazy:
-            return dict(zip(names, values, strict=False)), witness
-        result = {k: float(v) for k, v in zip(names, values, strict=False)}
-        if self.degenerate and data.size and _all_equal(data.values):
+        equal = bool(self.degenerate) and _all_equal(data.values)
+        return self._finish(values, data, constants, equal)
+
+    def estimate_fused(
+        self, data: Observations, constants: tuple, check_values: bool
+    ) -> tuple[dict[str, object], object]:
+        """As :meth:`estimate`, with the checks of each observation and the sums of the data
+        alone made in one compiled pass (see :mod:`.fused`)."""
+        fused = self.fused
+        assert fused is not None and self.rest is not None
+        support = self.estimator._support
+        lower, upper = support.bounds(constants)
+        bad, differs, *sums = fused(data.values, lower, upper, constants)  # type: ignore[arg-type]
+        if check_values and bad:
+            support.refuse(data.values, constants, "x")  # type: ignore[arg-type]
+        x = data.values
+        reads = self.rest_reads_data or self.conditions is not None
+        if reads and x.dtype != np.float64:  # type: ignore[attr-defined]
+            data = replace(data, values=x.astype(np.float64))  # type: ignore[attr-defined]
+        with np.errstate(all="ignore"):
+            # NumPy floats, so that n/Σxᵢ with Σxᵢ = 0 is inf (refused below), not an exception
+            values = self.rest(data.values, float(data.size), *constants, *map(np.float64, sums))
+        return self._finish(values, data, constants, bool(self.degenerate) and differs == 0)
+
+    def estimate_array(self, data: Observations, constants: tuple) -> tuple[list, list]:
+        """The estimates of an array of another library, as 0-d arrays of it, and what
+        :meth:`refuse` needs: whether all observations are equal, and the conditions."""
+        xp = data.xp
+        assert xp is not None
+        names = self.estimator.parameters
+        size = float(data.size)
+        function = self._rebound(self.function, xp)
+        values = list(function(data.values, size, *constants))[: len(names)]
+        x = data.values
+        equal = xp.all(x == x[0]) if self.degenerate else False  # type: ignore[index]
+        held = []
+        if self.conditions is not None:
+            held = list(self._rebound(self.conditions, xp)(x, size, *constants, *values))
+        return values, [equal, held]
+
+    def _rebound(self, function: CompiledFunction, xp: Namespace):
+        key = (function.source, id(xp))
+        if key not in self._rebinds:
+            self._rebinds[key] = rebind(function.source, xp, f"the estimator of {self.what}")
+        return self._rebinds[key]
+
+    def refuse(
+        self, result: dict[str, float], data: Observations, constants: tuple, equal, held
+    ) -> None:
+        """Refuse all-equal data where they are degenerate, and a stationary point where
+        the second-order conditions fail (the estimates are the floats of ``result``)."""
+        if bool(equal):
             self._refuse_equal(data, result)
-        if held is not None and all(map(math.isfinite, result.values())):
+        if self.conditions is not None and all(map(math.isfinite, result.values())):
             self._check_conditions(held, data.size, constants, result)
+
+    def _finish(
+        self, values: tuple, data: Observations, constants: tuple, equal: bool
+    ) -> tuple[dict[str, object], object]:
+        names = self.estimator.parameters
+        held = None
+        if self.conditions is not None:
+            with np.errstate(all="ignore"):
+                held = self.conditions(
+                    data.values, float(data.size), *constants, *values[: len(names)]
+                )
+        witness = values[len(names)] if self.witness else None
+        result = {k: float(v) for k, v in zip(names, values, strict=False)}
+        self.refuse(result, data, constants, equal, held)
         return result, witness
 
     def _refuse_equal(self, data: Observations, result: dict) -> None:
