@@ -155,7 +155,7 @@ def run(size: int, repeat: int, small: int) -> list[dict[str, object]]:
         fit = None
         if case.scipy_fit is not None:
             fit = best(lambda x=x, case=case: case.scipy_fit(x), max(2, repeat // 2))
-        small = interleaved(
+        at_small = interleaved(
             {
                 "ours": lambda t=tiny, f=f, known=known: f(t, **known),
                 "hand": lambda t=tiny, case=case: case.hand(t),
@@ -163,7 +163,7 @@ def run(size: int, repeat: int, small: int) -> list[dict[str, object]]:
             repeat,
             number=2000,
         )
-        overhead, hand_small = small["ours"], small["hand"]
+        overhead, hand_small = at_small["ours"], at_small["hand"]
         rows.append(
             {
                 "case": f"{case.model} ({case.dtype})",

@@ -19,19 +19,20 @@ What data work:
 
 * lists, tuples and NumPy arrays of any real dtype (bool, int8 … uint64, float16 …
   float64): checked in full (one-dimensional, not empty, finite, inside the support);
-* arrays of other libraries that follow the NumPy protocol (``__array_function__``;
-  e.g. Dask): the sums dispatch through ``numpy.sum``, so the result is lazy (a dict of
-  0-d arrays of that library). Their dtype, shape and length are checked; their values
-  are not, since that would compute them: pass ``numpy.asarray(x)`` for a checked call.
-  The numeric method (no closed form) needs concrete values and computes such arrays.
+* arrays of other libraries with an array-API namespace (Dask, JAX, CuPy, PyTorch; see
+  :mod:`.arrays`): the same generated code runs against their namespace, so the result is
+  a dict of 0-d arrays of that library, and their values are checked as NumPy's are
+  (eagerly, or for Dask inside its graph, raising when it is computed). The numeric
+  method (no closed form) needs concrete values and computes such arrays to NumPy.
 
 Bad input raises :class:`mlemap.DataError` (the data: empty, NaN or ±inf, outside the
 support, wrong shape or dtype; or data whose estimate is not finite or lies outside the
 parameter's closed domain), :class:`mlemap.DomainError` (a known value outside its domain,
 α ≤ 0) or :class:`mlemap.UnknownNameError` / :class:`mlemap.MlemapError` (an unknown or
-missing keyword). Each check of the observations is a whole-array pass (``min``, ``max``,
-and ``rint`` for float data of an integer support); ``f.unchecked(x, …)`` skips those for
-data already checked, and keeps every other check.
+missing keyword). With numba installed the checks of the observations and the sums of the
+data alone are one compiled pass (:mod:`.fused`); without it each check is a whole-array
+pass (``min``, ``max``, and ``rint`` for float data of an integer support), which
+``f.unchecked(x, …)`` skips for data already checked, keeping every other check.
 
 Building an estimator generates and compiles code (a few tenths of a second): build it
 once and call it many times.

@@ -8,12 +8,13 @@ five times; here one compiled loop reads each value once and does all of it:
 * ``bad`` counts the values that fail a check (NaN, ±inf, outside a bound, not an integer);
 * ``differs`` counts the values unequal to the first, where all-equal data are degenerate
   (0 otherwise);
-* each sum of a function of the observations alone (Σxᵢ, Σ log xᵢ, Σ xᵢᵏ) is accumulated
+* each sum of a polynomial in the observations alone (Σxᵢ, Σxᵢ²) is accumulated
   in blocks of :data:`BLOCK` values, vectorised within a block and added up across blocks
   with Neumaier's compensation, so it is as accurate as NumPy's pairwise sum.
 
-Sums that need an earlier sum (Σ(xᵢ − x̄)²), and summands with functions numba does not
-compile on scalars (log Γ), stay in the NumPy code that follows. numba is optional
+Sums that need an earlier sum (Σ(xᵢ − x̄)²), and sums of log xᵢ, xᵢᵏ and other functions
+(NumPy's vectorised ufuncs compute them faster than numba's scalar calls), stay in the
+NumPy code that follows; the pass then makes only the checks. numba is optional
 (``pip install mlemap[fast]``): without it :func:`fuse` returns ``None`` and the estimator
 makes the separate passes. The kernel of one generated source is compiled once per process
 and dtype, on its first call (about 0.5 s; numba's import, 0.36 s, comes with the first).
@@ -40,8 +41,6 @@ BLOCK = 2048
 #: dtypes read by the kernel as they are; others are converted to float64 first (each dtype
 #: compiles the kernel again, so the rare ones share the float64 one).
 KERNEL_DTYPES = frozenset(np.dtype(t) for t in (np.float64, np.float32, np.int64, np.bool_))
-#: Functions a summand may use: numba compiles these on scalars (log Γ and the like it does not).
-_SCALAR_FUNCTIONS = (sp.log, sp.exp, sp.sqrt, sp.Abs, sp.sin, sp.cos, sp.tanh)
 
 
 def available() -> bool:
@@ -79,7 +78,7 @@ def fuse(
         if not isinstance(value, Total):
             continue
         summand = _inline(value.args[0], arrays)
-        if summand.free_symbols <= allowed and _compilable(summand):
+        if summand.free_symbols <= allowed and _polynomial(summand, plan.data):
             fused.append((symbol, summand))
     source = _kernel_source(plan.data, fused, known, support, equality)
     names = {s for s, _ in fused}
@@ -94,11 +93,11 @@ def _inline(expr: sp.Expr, arrays: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
     return expr
 
 
-def _compilable(expr: sp.Expr) -> bool:
-    functions = expr.atoms(sp.Function)
-    return all(isinstance(f, _SCALAR_FUNCTIONS) for f in functions) and not expr.has(
-        sp.Piecewise, sp.Sum, sp.Indexed
-    )
+def _polynomial(expr: sp.Expr, data: sp.Symbol) -> bool:
+    """Whether a summand is a polynomial in the data: a few multiplications a value, which
+    cost nothing beside reading it. log, exp and xᵏ are left to NumPy, whose vectorised
+    ufuncs are faster than the scalar libm calls numba makes."""
+    return not expr.atoms(sp.Function) and bool(expr.is_polynomial(data))
 
 
 def _used(
