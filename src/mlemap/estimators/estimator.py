@@ -387,8 +387,10 @@ class _ClosedForm:
 
 
 def _all_equal(values: object) -> bool:
+    """Whether every observation equals one finite value (all ±inf are refused as infinite,
+    as the fused pass refuses them)."""
     flat = np.ravel(values)  # type: ignore[call-overload]
-    return bool(flat.size) and bool(np.all(flat == flat[0]))
+    return bool(flat.size) and bool(np.isfinite(flat[0])) and bool(np.all(flat == flat[0]))
 
 
 def _finiteness_witness(plan: Reductions) -> sp.Symbol | None:

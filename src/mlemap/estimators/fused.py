@@ -178,6 +178,8 @@ def _kernel_source(
 def _neumaier(total: float, compensation: float, term: float) -> tuple[float, float]:
     """Add ``term`` to a compensated sum (Neumaier's variant of Kahan's)."""
     t = total + term
+    if not abs(t) <= 1.7976931348623157e308:
+        return t, compensation  # overflowed (or NaN): inf − inf would make the sum NaN
     if abs(total) >= abs(term):
         compensation += (total - t) + term
     else:

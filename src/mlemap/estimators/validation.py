@@ -310,7 +310,7 @@ def check_observations(
             f"{name} must be one-dimensional, one observation per entry; got shape {shape}{hint}"
         )
     size = shape[0]
-    if not isinstance(size, numbers.Integral):
+    if not isinstance(size, int | numbers.Integral):  # int first: the common case, fast
         raise DataError(
             f"{name} has unknown length {size}; give it known chunk sizes "
             "(for Dask: x.compute_chunk_sizes())"
