@@ -19,19 +19,20 @@ What data work:
 
 * lists, tuples and NumPy arrays of any real dtype (bool, int8 … uint64, float16 …
   float64): checked in full (one-dimensional, not empty, finite, inside the support);
-* arrays of other libraries that follow the NumPy protocol (``__array_function__``;
-  e.g. Dask): the sums dispatch through ``numpy.sum``, so the result is lazy (a dict of
-  0-d arrays of that library). Their dtype, shape and length are checked; their values
-  are not, since that would compute them: pass ``numpy.asarray(x)`` for a checked call.
-  The numeric method (no closed form) needs concrete values and computes such arrays.
+* arrays of other libraries with an array-API namespace (Dask, JAX, CuPy, PyTorch; see
+  :mod:`.arrays`): the same generated code runs against their namespace, so the result is
+  a dict of 0-d arrays of that library, and their values are checked as NumPy's are
+  (eagerly, or for Dask inside its graph, raising when it is computed). The numeric
+  method (no closed form) needs concrete values and computes such arrays to NumPy.
 
 Bad input raises :class:`mlemap.DataError` (the data: empty, NaN or ±inf, outside the
 support, wrong shape or dtype; or data whose estimate is not finite or lies outside the
 parameter's closed domain), :class:`mlemap.DomainError` (a known value outside its domain,
 α ≤ 0) or :class:`mlemap.UnknownNameError` / :class:`mlemap.MlemapError` (an unknown or
-missing keyword). Each check of the observations is a whole-array pass (``min``, ``max``,
-and ``rint`` for float data of an integer support); ``f.unchecked(x, …)`` skips those for
-data already checked, and keeps every other check.
+missing keyword). With numba installed the checks of the observations and the sums of the
+data alone are one compiled pass (:mod:`.fused`); without it each check is a whole-array
+pass (``min``, ``max``, and ``rint`` for float data of an integer support), which
+``f.unchecked(x, …)`` skips for data already checked, keeping every other check.
 
 Building an estimator generates and compiles code (a few tenths of a second): build it
 once and call it many times.
@@ -42,6 +43,7 @@ from __future__ import annotations
 import keyword
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -50,7 +52,9 @@ import sympy as sp
 
 from ..catalog.symbols import hat, n
 from ..errors import DataError
+from .arrays import Namespace, deferred, rebind
 from .degenerate import degenerate_when_equal
+from .fused import fuse
 from .lambdify import CompiledFunction, Reductions, compile_function, hoist_sums
 from .validation import (
     Interval,
@@ -149,6 +153,7 @@ class Estimator:
     ) -> dict[str, object]:
         plan = self._plan
         constants = check_keywords(values, self._keywords, self._where, KEYWORD_SPELLINGS)
+        fused = getattr(plan, "fused", None) is not None
         witnessed = check_values and plan.witness
         data = check_observations(
             x,
@@ -158,14 +163,35 @@ class Estimator:
             check_values=check_values,
             witnessed=witnessed,
             materialize=plan.materialize,
+            deferred=fused,
         )
-        estimates, witness = plan.estimate(data, constants)
-        if data.lazy:
-            return estimates
+        if data.xp is not None:
+            return self._estimate_array(data, constants)
+        if fused:
+            estimates, witness = plan.estimate_fused(data, constants, check_values)
+        else:
+            estimates, witness = plan.estimate(data, constants)
         if witnessed and np.dtype(data.raw.dtype).kind == "f":  # type: ignore[attr-defined]
             self._support.confirm_finite(witness, data.raw, constants, "x")
         self._refuse_outside(estimates, data.size, constants)
         return estimates
+
+    def _estimate_array(self, data: Observations, constants: tuple) -> dict[str, object]:
+        """Estimates of an array of another library, as 0-d arrays of it (see :mod:`.arrays`);
+        the estimates' checks run now, or, for Dask, when the result is computed."""
+        values, extras = self._plan.estimate_array(data, constants)
+        names = self.parameters
+
+        def check(numbers: list[float], concrete: list[object]) -> None:
+            result = dict(zip(names, numbers, strict=False))
+            self._plan.refuse(result, data, constants, *concrete)
+            self._refuse_outside(result, data.size, constants)
+
+        if data.lazy:
+            values = deferred(values, extras, check)
+        else:
+            check([float(v) for v in values], extras)
+        return dict(zip(names, values, strict=False))
 
     def _refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
         """Refuse estimates that are not finite or outside the closed domain, and, for a
@@ -245,23 +271,95 @@ class _ClosedForm:
         self.conditions = _conditions(estimator, arguments)
         self.degenerate = degenerate_when_equal(derivation)
         self.source = self.function.source + (self.conditions.source if self.conditions else "")
+        self.what = derivation.model.name
+        self._rebinds: dict[tuple[str, int], object] = {}
+        self.fused = fuse(
+            plan, estimator.known_symbols, derivation.model.support, bool(self.degenerate)
+        )
+        self.rest: CompiledFunction | None = None
+        self.rest_reads_data = False
+        if self.fused is not None:
+            rest = self.fused.rest
+            self.rest = compile_function(
+                [*arguments, *self.fused.statistics], rest, "after the fused pass"
+            )
+            self.rest_reads_data = any(
+                e.has(plan.data) for e in (*(v for _, v in rest.locals), *rest.outputs)
+            )
 
     def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, object], object]:
-        names = self.estimator.parameters
         size = float(data.size)
         with np.errstate(all="ignore"):
             values = self.function(data.values, size, *constants)
-            held = None
-            if self.conditions is not None and not data.lazy:
-                held = self.conditions(data.values, size, *constants, *values[: len(names)])
-        witness = values[len(names)] if self.witness else None
-        if data.lazy:
-            return dict(zip(names, values, strict=False)), witness
-        result = {k: float(v) for k, v in zip(names, values, strict=False)}
-        if self.degenerate and data.size and _all_equal(data.values):
+        equal = bool(self.degenerate) and _all_equal(data.values)
+        return self._finish(values, data, constants, equal)
+
+    def estimate_fused(
+        self, data: Observations, constants: tuple, check_values: bool
+    ) -> tuple[dict[str, object], object]:
+        """As :meth:`estimate`, with the checks of each observation and the sums of the data
+        alone made in one compiled pass (see :mod:`.fused`)."""
+        fused = self.fused
+        assert fused is not None and self.rest is not None
+        support = self.estimator._support
+        lower, upper = support.bounds(constants)
+        bad, differs, *sums = fused(data.values, lower, upper, constants)  # type: ignore[arg-type]
+        if check_values and bad:
+            support.refuse(data.values, constants, "x")  # type: ignore[arg-type]
+        x = data.values
+        reads = self.rest_reads_data or self.conditions is not None
+        if reads and x.dtype != np.float64:  # type: ignore[attr-defined]
+            data = replace(data, values=x.astype(np.float64))  # type: ignore[attr-defined]
+        with np.errstate(all="ignore"):
+            # NumPy floats, so that n/Σxᵢ with Σxᵢ = 0 is inf (refused below), not an exception
+            values = self.rest(data.values, float(data.size), *constants, *map(np.float64, sums))
+        return self._finish(values, data, constants, bool(self.degenerate) and differs == 0)
+
+    def estimate_array(self, data: Observations, constants: tuple) -> tuple[list, list]:
+        """The estimates of an array of another library, as 0-d arrays of it, and what
+        :meth:`refuse` needs: whether all observations are equal, and the conditions."""
+        xp = data.xp
+        assert xp is not None
+        names = self.estimator.parameters
+        size = float(data.size)
+        function = self._rebound(self.function, xp)
+        values = list(function(data.values, size, *constants))[: len(names)]
+        x = data.values
+        equal = xp.all(x == x[0]) if self.degenerate else False  # type: ignore[index]
+        held = []
+        if self.conditions is not None:
+            held = list(self._rebound(self.conditions, xp)(x, size, *constants, *values))
+        return values, [equal, held]
+
+    def _rebound(self, function: CompiledFunction, xp: Namespace):
+        key = (function.source, id(xp))
+        if key not in self._rebinds:
+            self._rebinds[key] = rebind(function.source, xp, f"the estimator of {self.what}")
+        return self._rebinds[key]
+
+    def refuse(
+        self, result: dict[str, float], data: Observations, constants: tuple, equal, held
+    ) -> None:
+        """Refuse all-equal data where they are degenerate, and a stationary point where
+        the second-order conditions fail (the estimates are the floats of ``result``)."""
+        if bool(equal):
             self._refuse_equal(data, result)
-        if held is not None and all(map(math.isfinite, result.values())):
+        if self.conditions is not None and all(map(math.isfinite, result.values())):
             self._check_conditions(held, data.size, constants, result)
+
+    def _finish(
+        self, values: tuple, data: Observations, constants: tuple, equal: bool
+    ) -> tuple[dict[str, object], object]:
+        names = self.estimator.parameters
+        held = None
+        if self.conditions is not None:
+            with np.errstate(all="ignore"):
+                held = self.conditions(
+                    data.values, float(data.size), *constants, *values[: len(names)]
+                )
+        witness = values[len(names)] if self.witness else None
+        result = {k: float(v) for k, v in zip(names, values, strict=False)}
+        self.refuse(result, data, constants, equal, held)
         return result, witness
 
     def _refuse_equal(self, data: Observations, result: dict) -> None:
@@ -289,8 +387,10 @@ class _ClosedForm:
 
 
 def _all_equal(values: object) -> bool:
+    """Whether every observation equals one finite value (all ±inf are refused as infinite,
+    as the fused pass refuses them)."""
     flat = np.ravel(values)  # type: ignore[call-overload]
-    return bool(flat.size) and bool(np.all(flat == flat[0]))
+    return bool(flat.size) and bool(np.isfinite(flat[0])) and bool(np.all(flat == flat[0]))
 
 
 def _finiteness_witness(plan: Reductions) -> sp.Symbol | None:

@@ -27,6 +27,8 @@ import numpy as np
 from scipy import linalg, stats
 
 from ..errors import ConvergenceWarning, DataError, DomainError, MlemapError
+from . import descent
+from .descent import gram_sweep, residual_sweep
 from .validation import refuse_masked
 
 __all__ = ["RegressionEstimator"]
@@ -268,25 +270,12 @@ def _lasso_residual(
     threshold = tol * yy
     gap = _duality_gap(coef, correlation, correlation, yy, penalty)
     iterations = 0
+    sweep, gradient = residual_sweep(), descent.correlation()
     while gap > threshold and iterations < max_iter:
         iterations += 1
-        for j in range(cols):
-            if norms[j] == 0.0:
-                continue
-            column = columns[:, j]
-            old = coef[j]
-            partial = float(column @ residual) + norms[j] * old
-            new = _soft_threshold(partial, penalty) / norms[j]
-            if new != old:
-                residual -= (new - old) * column
-                coef[j] = new
-        gap = _duality_gap(coef, columns.T @ residual, correlation, yy, penalty)
+        sweep(columns, norms, residual, coef, penalty)
+        gap = _duality_gap(coef, gradient(columns, residual), correlation, yy, penalty)
     return {"w": coef, "iterations": iterations, "gap": gap, "threshold": threshold}
-
-
-def _soft_threshold(value: float, penalty: float) -> float:
-    """S(z, λ) = sign(z)·max(|z| − λ, 0): one coordinate's lasso update (lasso.py derives it)."""
-    return math.copysign(max(abs(value) - penalty, 0.0), value)
 
 
 def _lasso_gram(
@@ -301,19 +290,12 @@ def _lasso_gram(
     threshold = tol * yy
     gap = _duality_gap(coef, gradient, correlation, yy, penalty)
     iterations = 0
+    sweep = gram_sweep()
     # Coordinate descent on the Gram matrix: each update is O(d), a sweep O(d²), so the data
     # are read once (for XᵀX) whatever the number of sweeps.
     while gap > threshold and iterations < max_iter:
         iterations += 1
-        for j in range(cols):
-            if diagonal[j] == 0.0:
-                continue  # an all-zero feature: its coefficient stays 0
-            old = coef[j]
-            partial = gradient[j] + diagonal[j] * old  # xⱼᵀrⱼ with rⱼ = y − Xw + xⱼwⱼ
-            new = _soft_threshold(partial, penalty) / diagonal[j]
-            if new != old:
-                gradient -= gram[j] * (new - old)
-                coef[j] = new
+        sweep(gram, diagonal, gradient, coef, penalty)
         gap = _duality_gap(coef, gradient, correlation, yy, penalty)
     return {"w": coef, "iterations": iterations, "gap": gap, "threshold": threshold}
 

@@ -19,6 +19,7 @@ import sympy as sp
 
 from ..catalog.domains import Domain, Support
 from ..errors import DataError, DomainError, MlemapError, UnknownNameError
+from .arrays import Namespace, checked_chunks, namespace_of, to_numpy
 
 __all__ = [
     "Interval",
@@ -131,13 +132,15 @@ def _value(value: object, keyword: Keyword) -> float:
 
 @dataclass(frozen=True)
 class Observations:
-    """Checked data: the array to reduce over, its length, and whether it is lazy (an array
-    of another library, such as Dask, that follows the NumPy protocol)."""
+    """Checked data: the array to reduce over, its length, whether it is lazy (Dask: its
+    checks run when it is computed), and the array-API namespace of an array of another
+    library (``None`` for NumPy)."""
 
     values: object
     size: int
     lazy: bool
     raw: object = None  # the values before the float64 conversion (for error messages)
+    xp: Namespace | None = None
 
 
 class SupportCheck:
@@ -157,7 +160,12 @@ class SupportCheck:
         return float(lower), float(upper)
 
     def check(
-        self, values: np.ndarray, constants: Sequence[float], name: str, witnessed: bool = False
+        self,
+        values: np.ndarray,
+        constants: Sequence[float],
+        name: str,
+        witnessed: bool = False,
+        offset: int = 0,
     ) -> None:
         """Raise :class:`DataError` unless every value is finite and inside the support.
 
@@ -174,17 +182,17 @@ class SupportCheck:
             if (floating and np.isnan(low)) or (
                 low <= lower if support.lower_open else low < lower
             ):
-                self._fail(values, constants, name)
+                self._fail(values, constants, name, offset)
         if both or upper < np.inf:
             high = values.max()
             upper_open = support.upper_open and not support.integer
             above = high >= upper if upper_open else high > upper
             if above or (floating and np.isnan(high)):
-                self._fail(values, constants, name)
+                self._fail(values, constants, name, offset)
         if both and not (np.isfinite(low) and np.isfinite(high)):
-            self._fail(values, constants, name)
+            self._fail(values, constants, name, offset)
         if support.integer and floating and not _integral(values):
-            self._fail(values, constants, name)
+            self._fail(values, constants, name, offset)
 
     def confirm_finite(
         self, witness: float, values: np.ndarray, constants: Sequence[float], name: str
@@ -197,14 +205,50 @@ class SupportCheck:
                 f"a sum over {name} overflowed float64 ({witness}); rescale the observations"
             )
 
-    def _fail(self, values: np.ndarray, constants: Sequence[float], name: str) -> None:
-        """Report the first value outside the support (if there is one)."""
+    def refuse(
+        self, values: np.ndarray, constants: Sequence[float], name: str, offset: int = 0
+    ) -> None:
+        """Raise :class:`DataError` for values known to hold one outside the support (or
+        NaN, ±inf, a non-integer for a count model), naming the first."""
+        self._fail(values, constants, name, offset)
+        raise DataError(
+            f"{name} holds a value outside the support of model {self.model!r}, "
+            f"{self.support.describe()}"
+        )
+
+    def check_array(
+        self, xp: Namespace, values: object, constants: Sequence[float], name: str
+    ) -> None:
+        """:meth:`check` for an eager array of another library, in its own array functions
+        (on its device); the array is copied to NumPy only to write a refusal."""
+        lower, upper = self.bounds(constants)
+        support = self.support
+        inside = xp.isfinite(values) if xp.isdtype(values.dtype, "real floating") else None
+        tests = []
+        if lower > -np.inf:
+            tests.append(values > lower if support.lower_open else values >= lower)
+        if upper < np.inf:
+            upper_open = support.upper_open and not support.integer
+            tests.append(values < upper if upper_open else values <= upper)
+        if support.integer and inside is not None:
+            tests.append(values == xp.round(values))
+        for test in tests:
+            inside = test if inside is None else inside & test
+        if inside is not None and not bool(xp.all(inside)):
+            self.refuse(to_numpy(values), constants, name)
+
+    def _fail(
+        self, values: np.ndarray, constants: Sequence[float], name: str, offset: int = 0
+    ) -> None:
+        """Report the first value outside the support (if there is one); ``offset`` is the
+        index of ``values[0]`` in the whole array (a chunk of a Dask array)."""
         known = dict(zip(self.constants, constants, strict=True))
         outside = np.flatnonzero(~self.support.contains(values, known))
         if not outside.size:
             return
         where = int(outside[0])
         value = values[where].item()
+        where += offset
         if np.isnan(value):
             reason = "is NaN (a missing value?); every observation must be a finite number"
         elif np.isinf(value):
@@ -236,21 +280,24 @@ def check_observations(
     check_values: bool = True,
     witnessed: bool = False,
     materialize: bool = False,
+    deferred: bool = False,
 ) -> Observations:
     """Check ``x`` as i.i.d. observations of a model and return it ready for reduction.
 
     Lists and NumPy arrays of any real dtype (bool, integers, floats) are checked in full:
-    one-dimensional, not empty, finite, inside the support. Arrays of other libraries that
-    follow the NumPy protocol (``__array_function__``, e.g. Dask) keep their type, so the
-    estimate stays lazy; their dtype, shape and length are checked, but their values are
-    not (that would compute them), unless ``materialize`` asks for a NumPy copy (the numeric
-    method needs one). With ``float64`` the result is converted once to
-    float64; otherwise it keeps its dtype and each sum accumulates in float64.
+    one-dimensional, not empty, finite, inside the support. Arrays of other libraries with
+    an array-API namespace (Dask, JAX, CuPy, PyTorch) keep their type and are checked the
+    same in their own terms: eagerly on their device, or for Dask in each chunk when the
+    graph is computed (:mod:`.arrays`); ``materialize`` asks for a NumPy copy instead (the
+    numeric method needs one). With ``float64`` the result is converted once to
+    float64; otherwise it keeps its dtype and each sum accumulates in float64. ``deferred``
+    leaves the value checks and the conversion of a NumPy array to the caller, which makes
+    them in its one pass over the data (:mod:`.fused`).
     """
-    values, lazy = _as_array(x, name)
-    if lazy and materialize:
-        values, lazy = np.asarray(values), False
-    dtype = np.dtype(values.dtype)
+    values, xp = _as_array(x, name)
+    if xp is not None and materialize:
+        values, xp = to_numpy(values), None
+    dtype = _dtype(values, xp)
     if dtype.kind not in REAL_KINDS:
         hint = " (does the list hold None, strings or other objects?)" if dtype.kind == "O" else ""
         raise DataError(
@@ -263,19 +310,64 @@ def check_observations(
             f"{name} must be one-dimensional, one observation per entry; got shape {shape}{hint}"
         )
     size = shape[0]
-    if not isinstance(size, numbers.Integral):
+    if not isinstance(size, int | numbers.Integral):  # int first: the common case, fast
         raise DataError(
             f"{name} has unknown length {size}; give it known chunk sizes "
             "(for Dask: x.compute_chunk_sizes())"
         )
     if size == 0:
         raise DataError(f"{name} is empty; an estimate needs at least one observation")
-    if check_values and not lazy:
+    if xp is not None:
+        return _other_library(
+            values, int(size), xp, support, constants, name, check_values, float64
+        )
+    if deferred:
+        return Observations(values, int(size), False, values)
+    if check_values:
         support.check(values, constants, name, witnessed)
     raw = values
     if float64 and dtype != np.float64:
         values = values.astype(np.float64)
-    return Observations(values, int(size), lazy, raw)
+    return Observations(values, int(size), False, raw)
+
+
+def _other_library(
+    values: object,
+    size: int,
+    xp: Namespace,
+    support: SupportCheck,
+    constants: Sequence[float],
+    name: str,
+    check_values: bool,
+    float64: bool,
+) -> Observations:
+    """Observations of an array of another library, checked in its own terms (see
+    :mod:`.arrays`); converted to its widest float where the sums need it."""
+    raw = values
+    if check_values and xp.lazy:
+        constants = tuple(constants)
+        values = checked_chunks(
+            values, lambda chunk, offset: support.check(chunk, constants, name, offset=offset)
+        )
+    elif check_values:
+        support.check_array(xp, values, constants, name)
+    if float64 and values.dtype != xp.float64:  # type: ignore[attr-defined]
+        values = xp.astype(values, xp.float64)
+    return Observations(values, size, xp.lazy, raw, xp)
+
+
+def _dtype(values: object, xp: Namespace | None) -> np.dtype:
+    """The NumPy dtype of the values (a library's own dtype, such as PyTorch's, by kind)."""
+    try:
+        return np.dtype(values.dtype)  # type: ignore[attr-defined]
+    except TypeError:
+        assert xp is not None
+        for kind, example in (("bool", np.bool_), ("integral", np.int64)):
+            if xp.isdtype(values.dtype, kind):  # type: ignore[attr-defined]
+                return np.dtype(example)
+        if xp.isdtype(values.dtype, "real floating"):  # type: ignore[attr-defined]
+            return np.dtype(np.float64)
+        return np.dtype(object)
 
 
 def refuse_masked(x: object, name: str, instead: str) -> None:
@@ -287,16 +379,18 @@ def refuse_masked(x: object, name: str, instead: str) -> None:
         )
 
 
-def _as_array(x: object, name: str) -> tuple[object, bool]:
+def _as_array(x: object, name: str) -> tuple[object, Namespace | None]:
     refuse_masked(x, name, "Pass x.compressed() (the unmasked observations) instead")
     if isinstance(x, np.ndarray):
-        return x, False
-    if hasattr(type(x), "__array_function__") and hasattr(x, "dtype") and hasattr(x, "shape"):
-        return x, True
+        return x, None
+    if hasattr(x, "dtype") and hasattr(x, "shape"):
+        xp = namespace_of(x)
+        if xp is not None:
+            return x, xp
     if isinstance(x, str | bytes):
         raise DataError(f"{name} must be a sequence of real numbers, not a {type(x).__name__}")
     try:
-        return np.asarray(x), False
+        return np.asarray(x), None
     except (TypeError, ValueError) as error:
         raise DataError(
             f"{name} must be a sequence of real numbers that NumPy can read as a "
