@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from mlemap.documents.handout import seed_handout
-
-from outputs import seed_documents
+from outputs import seed, seed_documents
 
 
 def test_coin_comparison_is_computed():
-    handout = seed_handout()
+    handout = seed()
     table = [(r.data, r.estimator, r.value, r.decimal) for r in handout.coin]
     assert table == [
         ("7 heads in 10 flips", "MLE", r"\frac{7}{10}", "0.7"),

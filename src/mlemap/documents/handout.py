@@ -4,7 +4,7 @@ and custom ones from a list of derivations. Every formula and number here is com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -21,6 +21,8 @@ from ..engine.notation import (
     PriorDensity,
 )
 from ..engine.verify import VerificationError
+from .figures import Figure
+from .plots import coin_figure, log_likelihood_figure, paths_figure
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
@@ -28,6 +30,9 @@ from .view import DerivationView, EquationRow, typesetter, view
 __all__ = ["CoinRow", "SeedHandout", "seed_handout"]
 
 Progress = Callable[[str], None]
+
+#: The worked example: 7 heads in 10 flips.
+SEVEN_OF_TEN = [1] * 7 + [0] * 3
 
 
 class ArgMax(sp.Function):
@@ -59,6 +64,11 @@ class SeedHandout:
     derivations: dict[str, DerivationView]
     coin: tuple[CoinRow, ...]
     numbers: dict[str, str]
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        """The figures' files, by path relative to the handout (figures/NAME.svg, .pdf)."""
+        return {path: data for f in self.figures.values() for path, data in f.files().items()}
 
 
 def _rows(*equations: sp.Basic) -> tuple[EquationRow, ...]:
@@ -135,7 +145,7 @@ def _flips(d: Derivation, flips: list[int], **hyper: int) -> tuple[str, sp.Ratio
 
 def _coin_rows(mle: Derivation, beta: Derivation) -> tuple[CoinRow, ...]:
     cases = [
-        ("7 heads in 10 flips", "MLE", mle, [1] * 7 + [0] * 3, {}),
+        ("7 heads in 10 flips", "MLE", mle, SEVEN_OF_TEN, {}),
         ("3 heads in 3 flips", "MLE", mle, [1, 1, 1], {}),
         (
             "3 heads in 3 flips",
@@ -206,9 +216,11 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
         derived[key] = derive(model, prior=prior)
     regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
     views = {key: view(d) for key, d in derived.items()}
+    matrices = {}
     for key, prior in regression.items():
         say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
-        views[key] = view_of(derive("linear_regression", prior=prior))
+        matrices[key] = derive("linear_regression", prior=prior)
+        views[key] = view_of(matrices[key])
     say("computing the coin comparison")
     coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
     seven = coin[0]
@@ -217,12 +229,21 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
         "large_sample": _large_sample(derived["beta_bernoulli"]),
         **_variance_bias(derived["normal"]),
     }
+    say("drawing the plots")
+    figures = {
+        "log_likelihood": log_likelihood_figure(derived["bernoulli"], SEVEN_OF_TEN),
+        "coin": coin_figure(
+            derived["bernoulli"], derived["beta_bernoulli"], [1, 1, 1], [(2, 2), (10, 10)]
+        ),
+        "paths": paths_figure(matrices["ridge"], matrices["lasso"]),
+    }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
         _general_formulas(),
         views,
         coin,
         numbers,
+        figures,
     )
 
 
