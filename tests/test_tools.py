@@ -92,10 +92,10 @@ def test_markdown_maths_is_found_by_a_real_parser():
     assert all("$" not in m["tex"] for m in maths)
 
 
-def maths_failures(maths: list[dict]) -> list[dict]:
-    """The expressions of ``maths`` ({tex, display}) that MathJax 3 or KaTeX refuse."""
+def _node(script: str, maths: list[dict]) -> list:
+    """What the Node script ``tests/js/SCRIPT`` writes for ``maths`` ({tex, display})."""
     run = subprocess.run(
-        ["node", str(JS / "check_math.mjs")],
+        ["node", str(JS / script)],
         input=json.dumps(maths),
         capture_output=True,
         text=True,
@@ -103,6 +103,11 @@ def maths_failures(maths: list[dict]) -> list[dict]:
         check=True,
     )
     return json.loads(run.stdout)
+
+
+def maths_failures(maths: list[dict]) -> list[dict]:
+    """The expressions of ``maths`` ({tex, display}) that MathJax 3 or KaTeX refuse."""
+    return _node("check_math.mjs", maths)
 
 
 @pytest.mark.parametrize("name", sorted(_documents("md")))
@@ -176,17 +181,9 @@ def test_every_formula_as_mathml_has_katexs_tokens(name):
         "node with tests/js/node_modules (npm ci in tests/js)",
     )
     maths = _math(_documents("md")[name])
-    run = subprocess.run(
-        ["node", str(JS / "katex_mathml.mjs")],
-        input=json.dumps(maths),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
     differ = [
         (m["tex"][:120], ours, theirs)
-        for m, katex in zip(maths, json.loads(run.stdout), strict=True)
+        for m, katex in zip(maths, _node("katex_mathml.mjs", maths), strict=True)
         if (ours := _tokens(display_html(m["tex"]) if m["display"] else to_mathml(m["tex"])))
         != (theirs := _tokens(katex))
     ]

@@ -105,7 +105,7 @@ def test_handout_writes_markdown_and_latex(tmp_path):
         (["handout", "poisson", "exponential", "--prior", "gamma"], "apply to one listed"),
         (["handout", "poisson:gamma", "--prior", "gamma"], "give them once"),
         (["derive", "bernoulli", "-o", "x.tex", "--format", "md"], "--format md disagrees"),
-        (["derive", "bernoulli", "-o", "x.pdf"], "this command writes .md, .tex, .txt"),
+        (["derive", "bernoulli", "-o", "x.pdf"], "this command writes .md, .tex, .html, .txt"),
         (["handout", "poisson", "--templates", "/no/such/folder"], "does not exist"),
     ],
 )

@@ -47,8 +47,10 @@ def test_markdown_and_latex_say_the_same_words():
     def words(text: str, fmt: str) -> list[str]:
         if fmt == "md":
             text = re.sub(r"\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
+            text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # a figure: its alt text and file
         else:
             text = re.sub(r"\\\[.*?\\\]|\\\(.*?\\\)", " ", text, flags=re.S)
+            text = re.sub(r"\[htbp\]|\\includegraphics\[[^\]]*\]\{[^}]*\}", " ", text)
             text = re.sub(r"\\(begin|end)\{[a-z*]+\}(\{[a-z]+\})?|\\[a-zA-Z]+\*?", " ", text)
         return [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)]
 

@@ -99,3 +99,13 @@ def test_a_user_template_can_restyle_the_page(tmp_path):
     (tmp_path / "page.html.jinja2").write_text("<p>{{ page.title }}</p>{{ page.body | safe }}")
     html = Renderer(tmp_path).render("collection", "html", title="T <b>", derivations=[])
     assert html.startswith("<p>T &lt;b&gt;</p>")  # autoescaped
+
+
+def test_the_window_title_shows_a_headings_maths_as_its_symbols():
+    assert page("# MAP with a prior on $\\lambda$ and *x*\n\ntext").title == (
+        "MAP with a prior on λ and x"
+    )
+    assert (
+        "<title>MAP for the Bernoulli model with a Beta prior on θ</title>"
+        in (sample_documents()["bernoulli:beta.html"])
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,19 @@ def _parser(images: Mapping[str, bytes]) -> MarkdownIt:
     return parser
 
 
+def _plain(tokens: list[Any]) -> str:
+    """A heading as plain text, for the window's title: its maths as the symbols shown."""
+    parts = []
+    for token in tokens:
+        if token.type == "math_inline":
+            parts.append("".join(ET.fromstring(to_mathml(token.content)).itertext()))
+        elif token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.children:
+            parts.append(_plain(token.children))
+    return "".join(parts)
+
+
 def page(markdown: str, images: Mapping[str, bytes] | None = None) -> Page:
     """The page of a Markdown document, its title the first level-1 heading."""
     parser = _parser(images or {})
@@ -89,7 +103,7 @@ def page(markdown: str, images: Mapping[str, bytes] | None = None) -> Page:
         if token.type != "heading_open":
             continue
         inline = tokens[index + 1]
-        text = parser.renderer.renderInlineAsText(inline.children or [], parser.options, env)
+        text = _plain(inline.children or [])
         shown = parser.renderer.renderInline(inline.children or [], parser.options, env)
         level = int(token.tag[1])
         if level == 1 and not heading:

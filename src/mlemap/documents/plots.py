@@ -99,7 +99,7 @@ def log_likelihood_figure(d: Derivation, data: Sequence[float]) -> Figure:
     return draw(
         "log-likelihood",
         f"The Bernoulli log-likelihood at {heads} heads in {len(data)} flips, with the MLE marked.",
-        f"The log-likelihood as a function of theta, highest at theta hat = {heads}/{len(data)}.",
+        f"The log-likelihood as a function of θ, highest at the MLE, {heads}/{len(data)}.",
         plot,
     )
 
