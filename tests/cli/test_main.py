@@ -245,6 +245,7 @@ def test_the_format_follows_the_output_extension(tmp_path, capsys):
         ("a.tex", r"\documentclass"),
         ("a.md", "# MLE"),
         ("a.txt", "MLE of bernoulli: theta_hat = k/n"),
+        ("a.html", "<!DOCTYPE html>"),
     ]:
         assert main(["derive", "bernoulli", "-o", str(tmp_path / name)]) == 0
         assert (tmp_path / name).read_text().startswith(start)
