@@ -357,14 +357,17 @@ def test_steps_are_ordered_explained_and_verified(pair):
     if not d.closed_form:
         expected = [k for k in expected if k not in ("second-order", "result")]
         expected.append("no-closed-form")
-    elif pair[1] is None:  # an MLE in closed form: its information, then each bias
+    elif pair[1] is None:  # an MLE in closed form: its information, each bias, each efficiency
         expected += ["information"] + ["bias"] * len(d.parameters)
+        expected += ["efficiency"] * len(d.parameters)
     assert [
         k for k in kinds if k not in ("posterior", "posterior-summary", "flat-prior")
     ] == expected
     for step in d.steps:
         assert len(step.explanation) > 20, step
-        assert step.lines or step.explanation.startswith("Bias not derived"), step
+        assert step.lines or step.explanation.startswith(
+            ("Bias not derived", "Efficiency not derived")
+        ), step
         assert step.check.method in ("definition", "symbolic", "numeric")
     verified = {s.kind: s.check.method for s in d.steps}
     assert verified["log-likelihood"] in ("symbolic", "numeric")
@@ -451,3 +454,13 @@ def test_models_and_priors_list_the_catalog():
     assert repr(mlemap.priors()["beta"]) == (
         "Prior('beta': Beta(alpha ∈ (0, ∞), beta ∈ (0, ∞)) on (0, 1))"
     )
+
+
+def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
+    d = mlemap.derive("bernoulli")
+    theta = d.parameters[0]
+    assert isinstance(d.results, tuple) and isinstance(d.estimates, dict)
+    assert d.results == tuple(d.results) and d.estimates == dict(d.estimates)
+    assert d.estimates[theta] == d.solution.estimates[theta]
+    assert d.results._repr_latex_().startswith("$$\\begin{aligned}")
+    assert d.estimates._repr_latex_().startswith("$$\\begin{aligned}")
