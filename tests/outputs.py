@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from mlemap.cli.options import parse_spec
-from mlemap.documents.handout import custom_handout, seed_handout
+from mlemap.documents.handout import SeedHandout, custom_handout, seed_handout
 from mlemap.documents.render import FORMATS, Renderer
 from mlemap.engine.derive import derive
 
@@ -27,11 +27,24 @@ SAMPLES = [
 
 
 @cache
+def seed() -> SeedHandout:
+    """The seed handout, freshly derived (once per test run)."""
+    return seed_handout()
+
+
+@cache
 def seed_documents() -> dict[str, str]:
     """The seed handout, freshly rendered, by format."""
-    handout = seed_handout()
+    handout = seed()
     renderer = Renderer()
-    return {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+    images = handout.files()
+    return {fmt: renderer.render("handout", fmt, images=images, h=handout) for fmt in FORMATS}
+
+
+@cache
+def seed_figures() -> dict[str, bytes]:
+    """The seed handout's figure files, by path relative to it (figures/NAME.svg, .pdf)."""
+    return seed().files()
 
 
 @cache

@@ -84,6 +84,7 @@ def test_handout_writes_markdown_and_latex(tmp_path):
     assert result.stdout.split() == [
         str(tmp_path / "custom-handout.md"),
         str(tmp_path / "custom-handout.tex"),
+        str(tmp_path / "custom-handout.html"),
     ]
     markdown = (tmp_path / "custom-handout.md").read_text()
     assert markdown.startswith("# Rates\n")
@@ -104,7 +105,7 @@ def test_handout_writes_markdown_and_latex(tmp_path):
         (["handout", "poisson", "exponential", "--prior", "gamma"], "apply to one listed"),
         (["handout", "poisson:gamma", "--prior", "gamma"], "give them once"),
         (["derive", "bernoulli", "-o", "x.tex", "--format", "md"], "--format md disagrees"),
-        (["derive", "bernoulli", "-o", "x.pdf"], "this command writes .md, .tex, .txt"),
+        (["derive", "bernoulli", "-o", "x.pdf"], "this command writes .md, .tex, .html, .txt"),
         (["handout", "poisson", "--templates", "/no/such/folder"], "does not exist"),
     ],
 )
@@ -245,6 +246,7 @@ def test_the_format_follows_the_output_extension(tmp_path, capsys):
         ("a.tex", r"\documentclass"),
         ("a.md", "# MLE"),
         ("a.txt", "MLE of bernoulli: theta_hat = k/n"),
+        ("a.html", "<!DOCTYPE html>"),
     ]:
         assert main(["derive", "bernoulli", "-o", str(tmp_path / name)]) == 0
         assert (tmp_path / name).read_text().startswith(start)
@@ -268,14 +270,18 @@ def test_o_is_a_file_or_a_folder_for_every_subcommand(tmp_path, capsys):
     assert main(["derive", "poisson", "-o", str(tmp_path / "d")]) == 0
     assert (tmp_path / "d" / "poisson-mle.md").is_file()
     assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "h" / "week1.md")]) == 0
-    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["week1.md", "week1.tex"]
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == [
+        "week1.html",
+        "week1.md",
+        "week1.tex",
+    ]
     assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "f")]) == 0
     assert (tmp_path / "f" / "custom-handout.md").is_file()
 
 
 def test_name_is_taken_without_its_extension(tmp_path, capsys):
     assert main(["handout", "poisson", "--no-pdf", "--name", "week1.md", "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.md", "week1.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.html", "week1.md", "week1.tex"]
 
 
 def test_handout_takes_prior_and_estimate_as_derive_does(tmp_path, capsys):
@@ -289,6 +295,19 @@ def test_the_seed_handout_takes_a_title(tmp_path, capsys):
     assert main(["handout", "--title", "Week 1", "--no-pdf", "-o", str(tmp_path)]) == 0
     assert (tmp_path / "handout.md").read_text().startswith("# Week 1\n")
     assert r"\title{Week 1}" in (tmp_path / "handout.tex").read_text()
+    assert "<title>Week 1</title>" in (tmp_path / "handout.html").read_text()
+    # The plots beside it, as the Markdown (SVG) and the LaTeX (PDF) name them.
+    figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert figures == [
+        f"{name}.{suffix}"
+        for name in ("coin-posterior", "log-likelihood", "regularisation-paths")
+        for suffix in ("pdf", "svg")
+    ]
+    assert "![" in (tmp_path / "handout.md").read_text()
+    assert (
+        r"\includegraphics[width=\linewidth]{figures/log-likelihood.pdf}"
+        in (tmp_path / "handout.tex").read_text()
+    )
 
 
 def test_models_lists_everything_derive_accepts_also_as_json(capsys):

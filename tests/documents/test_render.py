@@ -32,8 +32,8 @@ def test_missing_things_are_named_with_where_they_were_looked_for(tmp_path):
         Renderer(tmp_path / "nope")
     with pytest.raises(mlemap.MlemapError, match=r"no template 'nothing.md.jinja2'; searched: "):
         Renderer(tmp_path).render("nothing", "md")
-    with pytest.raises(mlemap.MlemapError, match="unknown format 'html'; formats: md, tex"):
-        Renderer().render("derivation", "html")
+    with pytest.raises(mlemap.MlemapError, match="unknown format 'rtf'; formats: md, tex, html"):
+        Renderer().render("derivation", "rtf")
 
 
 def test_shipped_templates_come_with_the_package():
@@ -46,6 +46,7 @@ def test_shipped_templates_come_with_the_package():
         "handout.tex.jinja2",
         "collection.md.jinja2",
         "collection.tex.jinja2",
+        "page.html.jinja2",
     } <= names
     installed = Path(mlemap.__file__).parent
     if "site-packages" in str(installed):  # a non-editable install, as CI has

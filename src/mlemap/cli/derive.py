@@ -1,4 +1,4 @@
-"""``mlemap derive MODEL``: one derivation, as Markdown, LaTeX or plain text."""
+"""``mlemap derive MODEL``: one derivation, as Markdown, LaTeX, HTML or plain text."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def configure(commands: argparse._SubParsersAction) -> None:
     one.add_argument(
         "--format",
         choices=WRITES,
-        help="md (Markdown with $…$ maths), tex (a LaTeX document) or text (plain text); "
+        help="md (Markdown with $…$ maths), tex (a LaTeX document), html (a self-contained web "
+        "page, maths as MathML) or text (plain text); "
         "default: from -o's extension, else md",
     )
     one.add_argument(

@@ -23,7 +23,7 @@ def configure(commands: argparse._SubParsersAction) -> None:
     """Add the ``handout`` subcommand to ``commands``."""
     handout = commands.add_parser(
         "handout",
-        help="write a handout (Markdown, LaTeX, and PDF when LaTeX is installed)",
+        help="write a handout (Markdown, LaTeX, HTML, and PDF when LaTeX is installed)",
         description="Without arguments, the seed handout (MLE, MAP, their connection, a worked "
         "comparison). With derivations listed, a handout of those.",
     )
@@ -103,6 +103,7 @@ def run(arguments: argparse.Namespace) -> int:
     where = target(arguments.output, stem, None, (*FORMATS, "pdf"), arguments.name)
     progress = Progress()
     renderer = Renderer(arguments.templates)
+    figures: dict[str, bytes] = {}
     try:
         if arguments.derivations:
             views = custom_handout(_specs(arguments), progress)
@@ -115,14 +116,18 @@ def run(arguments: argparse.Namespace) -> int:
             handout = seed_handout(progress)
             if arguments.title:
                 handout = replace(handout, title=arguments.title)
-            documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+            figures = handout.files()
+            documents = {
+                fmt: renderer.render("handout", fmt, images=figures, h=handout) for fmt in FORMATS
+            }
         files: dict[Path, str | bytes] = {
             where.sibling(fmt): text for fmt, text in documents.items()
         }
+        files.update({where.folder / relative: data for relative, data in figures.items()})
         if not arguments.no_pdf and latex_available():
             progress("compiling the PDF")
             pdf = where.sibling("pdf")
-            files[pdf] = compile_pdf(documents["tex"], pdf)
+            files[pdf] = compile_pdf(documents["tex"], pdf, figures)
         elif not arguments.no_pdf:
             progress.done()
             print(

@@ -4,7 +4,7 @@ and custom ones from a list of derivations. Every formula and number here is com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -23,7 +23,9 @@ from ..engine.notation import (
 )
 from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
+from .figures import Figure
 from .parallel import Task, run_all
+from .plots import coin_figure, log_likelihood_figure, paths_figure
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
@@ -31,6 +33,9 @@ from .view import DerivationView, EquationRow, typesetter, view
 __all__ = ["CoinRow", "SeedHandout", "seed_handout"]
 
 Progress = Callable[[str], None]
+
+#: The worked example: 7 heads in 10 flips.
+SEVEN_OF_TEN = [1] * 7 + [0] * 3
 
 
 class ArgMax(sp.Function):
@@ -62,6 +67,11 @@ class SeedHandout:
     derivations: dict[str, DerivationView]
     coin: tuple[CoinRow, ...]
     numbers: dict[str, str]
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        """The figures' files, by path relative to the handout (figures/NAME.svg, .pdf)."""
+        return {path: data for f in self.figures.values() for path, data in f.files().items()}
 
 
 def _rows(*equations: sp.Basic) -> tuple[EquationRow, ...]:
@@ -166,7 +176,7 @@ def _flips(d: Derivation, flips: list[int], **hyper: int) -> tuple[str, sp.Ratio
 
 def _coin_rows(mle: Derivation, beta: Derivation) -> tuple[CoinRow, ...]:
     cases = [
-        ("7 heads in 10 flips", "MLE", mle, [1] * 7 + [0] * 3, {}),
+        ("7 heads in 10 flips", "MLE", mle, SEVEN_OF_TEN, {}),
         ("3 heads in 3 flips", "MLE", mle, [1, 1, 1], {}),
         (
             "3 heads in 3 flips",
@@ -238,6 +248,19 @@ def _beta_bernoulli_task() -> tuple[DerivationView, tuple[CoinRow, ...], str, di
     return view(beta), coin, _large_sample(beta), _coin_posterior(beta)
 
 
+def _figures_task() -> dict[str, Figure]:
+    """The seed handout's plots, from derivations of their own (a task runs apart)."""
+    mle, beta = derive("bernoulli"), derive("bernoulli", prior="beta")
+    return {
+        "log_likelihood": log_likelihood_figure(mle, SEVEN_OF_TEN),
+        "coin": coin_figure(mle, beta, [1, 1, 1], [(2, 2), (10, 10)]),
+        "paths": paths_figure(
+            derive("linear_regression", prior="normal"),
+            derive("linear_regression", prior="laplace"),
+        ),
+    }
+
+
 #: The seed handout's derivations: key, what the progress line says, and the task (a
 #: module-level function of catalog names, so that a worker process can run it).
 _SEED_TASKS: tuple[tuple[str, str, Task], ...] = (
@@ -256,6 +279,7 @@ _SEED_TASKS: tuple[tuple[str, str, Task], ...] = (
     ),
     ("bernoulli", "bernoulli", (_view_of, ("bernoulli", None, None))),
     ("uniform_poisson", "poisson with a uniform prior", (_view_of, ("poisson", "uniform", None))),
+    ("figures", "the plots", (_figures_task, ())),
 )
 #: The order the derivations appear in the handout.
 _SEED_ORDER = ("bernoulli", "normal", "beta_bernoulli", "uniform_poisson", "ols", "ridge", "lasso")
@@ -297,6 +321,7 @@ def seed_handout(progress: Progress | None = None, workers: int | None = None) -
         {key: by_key[key] for key in _SEED_ORDER},
         coin,
         numbers,
+        by_key["figures"],
     )
 
 

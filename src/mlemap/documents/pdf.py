@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import MlemapError
@@ -27,9 +28,10 @@ def latex_available() -> bool:
     return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 
 
-def compile_pdf(tex: str, pdf: Path) -> bytes:
+def compile_pdf(tex: str, pdf: Path, files: Mapping[str, bytes] | None = None) -> bytes:
     """The PDF of the LaTeX source ``tex``, compiled with latexmk in a scratch folder beside
-    ``pdf`` (which is not written: the caller writes it with its set)."""
+    ``pdf`` (which is not written: the caller writes it with its set); ``files`` (relative
+    path → bytes, the figures) are put beside the source first."""
     environment = {
         **os.environ,
         **_PARANOID,
@@ -39,6 +41,9 @@ def compile_pdf(tex: str, pdf: Path) -> bytes:
     with scratch_folder(pdf) as scratch:
         source = scratch / pdf.with_suffix(".tex").name
         source.write_text(tex, encoding="utf-8")
+        for relative, data in (files or {}).items():
+            (scratch / relative).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / relative).write_bytes(data)
         command = ["latexmk", "-pdf", f"-pdflatex={PDFLATEX}", source.name]
         try:
             run = subprocess.run(

@@ -23,5 +23,5 @@ def view_of(record: Derivation | RegressionDerivation) -> DerivationView:
 def render(
     record: Derivation | RegressionDerivation, fmt: str, templates: str | Path | None = None
 ) -> str:
-    """``record`` as a document in ``fmt`` ("md" or "tex"), with ``templates`` first."""
+    """``record`` as a document in ``fmt`` ("md", "tex" or "html"), with ``templates`` first."""
     return Renderer(templates).render("derivation", fmt, d=view_of(record))

@@ -1,14 +1,16 @@
-r"""Rendering views to Markdown and LaTeX with Jinja2 templates.
+r"""Rendering views to Markdown, LaTeX and HTML with Jinja2 templates.
 
 Templates are named ``KIND.FORMAT.jinja2`` (``derivation.md.jinja2``, ``handout.tex.jinja2``)
 and found first in a user's folder, then in the templates shipped with mlemap. LaTeX
 templates use ``<% … %>``, ``<< … >>`` and ``<# … #>``, which LaTeX never writes, so that
 Jinja2's braces collide neither with LaTeX's nor with ``\(`` maths. Each renderer builds
-its own environment; nothing is global.
+its own environment; nothing is global. HTML is the Markdown document laid out as a web page
+(:mod:`.page`) by ``page.html.jinja2``, autoescaped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -16,11 +18,12 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..errors import MlemapError
+from .page import page
 from .view import Math
 
 __all__ = ["FORMATS", "Renderer", "template_folders"]
 
-FORMATS = ("md", "tex")
+FORMATS = ("md", "tex", "html")
 
 #: Where the templates are: inside an installed wheel, or at the top of a source checkout.
 _SHIPPED = (
@@ -138,7 +141,7 @@ class Renderer:
         environment = SandboxedEnvironment(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,
+            autoescape=fmt == "html",
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -148,11 +151,19 @@ class Renderer:
         environment.filters["prose"] = escape_latex if fmt == "tex" else escape_markdown
         return environment
 
-    def render(self, kind: str, fmt: str, **context: object) -> str:
-        """Render template ``KIND.FORMAT.jinja2`` with ``context``."""
+    def render(
+        self, kind: str, fmt: str, images: Mapping[str, bytes] | None = None, **context: object
+    ) -> str:
+        """Render template ``KIND.FORMAT.jinja2`` with ``context``; for HTML, the Markdown
+        one as a page, with ``images`` (path → bytes, the figures it shows) inlined."""
         if fmt not in FORMATS:
             raise MlemapError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-        name = f"{kind}.{fmt}.jinja2"
+        if fmt == "html":
+            document = page(self.render(kind, "md", **context), images)
+            return self._template("page.html.jinja2", "html", {"page": document})
+        return self._template(f"{kind}.{fmt}.jinja2", fmt, context)
+
+    def _template(self, name: str, fmt: str, context: Mapping[str, object]) -> str:
         try:
             return self._environments[fmt].get_template(name).render(**context)
         except jinja2.TemplateNotFound as missing:
