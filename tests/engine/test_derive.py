@@ -475,22 +475,25 @@ def test_a_user_model_ends_in_time_with_a_derivation_or_a_clear_refusal(name, on
         mlemap.Support(-sp.oo, sp.oo),
         USER_DENSITIES[name],
     )
-    outcome = []
+    outcome, cpu = [], []
 
     def run():
+        start = time.thread_time()
         try:
             outcome.append(mlemap.derive(model))
         except mlemap.UnsupportedModelError as error:
             outcome.append(error)
+        cpu.append(time.thread_time() - start)
 
-    start = time.perf_counter()
+    # the budget is CPU time (8 s, about as long on an idle machine), so that a loaded
+    # machine does not refuse a model; the wall clock only bounds a hang
     if on_thread:
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
-        worker.join(30)
+        worker.join(120)
     else:
         run()
-    assert time.perf_counter() - start < 10
+    assert cpu and cpu[0] < 10
     (result,) = outcome
     if isinstance(result, mlemap.UnsupportedModelError):
         assert "took over" in str(result) and f"user_{name}" in str(result)

@@ -173,3 +173,23 @@ def test_a_finished_limit_leaves_nothing_pending():
         except TimeLimitExceeded:
             pass  # inside the block: allowed
         spin(0.06)  # a stray repeat would land here, outside any limit
+
+
+def test_a_cpu_limit_counts_the_threads_cpu_time_not_its_waiting():
+    start = time.perf_counter()
+    with time_limit(0.3, cpu=True):
+        time.sleep(0.6)  # waiting uses no CPU time: the limit has not expired
+    with pytest.raises(TimeLimitExceeded), time_limit(0.3, cpu=True):
+        while True:
+            pass
+    assert time.perf_counter() - start < 3
+
+    def spin_on_cpu_limit() -> bool:
+        try:
+            with time_limit(0.2, cpu=True):
+                _spin_until_limit_or_forever()
+        except TimeLimitExceeded:
+            return True
+        return False
+
+    assert _in_thread(spin_on_cpu_limit) is True

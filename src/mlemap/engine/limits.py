@@ -14,9 +14,11 @@ a few microseconds.
 from __future__ import annotations
 
 import ctypes
+import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
 
@@ -41,15 +43,30 @@ def _raise_in(ident: int, kind: type[BaseException] | None) -> None:
     _SET_ASYNC_EXC(ident, None if kind is None else id(kind))
 
 
+@dataclass(frozen=True)
+class _Deadline:
+    """When a limit expires: a wall-clock time, and for a limit on CPU time the thread's
+    CPU clock and the reading at which it expires."""
+
+    wall: float
+    clock: int | None = None
+    cpu: float = math.inf
+
+    def expired(self, now: float) -> bool:
+        return self.wall <= now or (
+            self.clock is not None and time.clock_gettime(self.clock) >= self.cpu
+        )
+
+
 class _Watchdog:
     """The deadlines of every thread inside a limit, and the thread that enforces them."""
 
     def __init__(self) -> None:
         self.condition = threading.Condition()
-        self.deadlines: dict[int, list[float]] = {}
+        self.deadlines: dict[int, list[_Deadline]] = {}
         self.thread: threading.Thread | None = None
 
-    def push(self, seconds: float) -> int:
+    def push(self, seconds: float, cpu: bool) -> int:
         """Enter a limit on the calling thread; an enclosing limit keeps its deadline, so
         the block gets the shorter of its own time and what the enclosing one has left.
         Returns the depth to :meth:`pop` back to."""
@@ -57,8 +74,13 @@ class _Watchdog:
         with self.condition:
             stack = self.deadlines.setdefault(ident, [])
             depth = len(stack)
-            deadline = time.monotonic() + seconds
-            stack.append(min(deadline, stack[-1]) if stack else deadline)
+            outer = stack[-1].wall if stack else math.inf
+            if cpu:
+                clock = time.pthread_getcpuclockid(ident)
+                deadline = _Deadline(outer, clock, time.clock_gettime(clock) + seconds)
+            else:
+                deadline = _Deadline(min(time.monotonic() + seconds, outer))
+            stack.append(deadline)
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self.run, name="mlemap-limits", daemon=True)
                 self.thread.start()
@@ -81,7 +103,7 @@ class _Watchdog:
     def left(self) -> float | None:
         with self.condition:
             stack = self.deadlines.get(threading.get_ident())
-            return stack[-1] - time.monotonic() if stack else None
+            return stack[-1].wall - time.monotonic() if stack else None
 
     def run(self) -> None:
         with self.condition:
@@ -89,13 +111,14 @@ class _Watchdog:
                 now = time.monotonic()
                 wait = None
                 for ident, stack in self.deadlines.items():
-                    if stack[-1] <= now:
+                    if any(d.expired(now) for d in stack):
                         _raise_in(ident, TimeLimitExceeded)
                         wait = REPEAT
-                    else:
-                        due = stack[-1] - now
+                    else:  # a CPU clock is read again after REPEAT
+                        cpu = any(d.clock is not None for d in stack)
+                        due = min(stack[-1].wall - now, REPEAT if cpu else math.inf)
                         wait = due if wait is None else min(wait, due)
-                self.condition.wait(wait)
+                self.condition.wait(None if wait == math.inf else wait)
 
 
 _WATCHDOG = _Watchdog()
@@ -103,15 +126,17 @@ _WATCHDOG = _Watchdog()
 
 class time_limit:
     """Raise :class:`TimeLimitExceeded` in the block after ``seconds`` (none if ``seconds``
-    is not positive), on whatever thread runs it."""
+    is not positive), on whatever thread runs it; with ``cpu``, seconds of the thread's
+    CPU time, which a loaded machine does not use up (checked every :data:`REPEAT` s)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, cpu: bool = False) -> None:
         self.seconds = seconds
+        self.cpu = cpu
         self.depth: int | None = None
 
     def __enter__(self) -> time_limit:
         if self.seconds > 0:
-            self.depth = _WATCHDOG.push(self.seconds)
+            self.depth = _WATCHDOG.push(self.seconds, self.cpu)
         return self
 
     def __exit__(
