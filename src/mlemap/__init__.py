@@ -23,6 +23,7 @@ from .engine.derivation import Derivation, Step
 from .engine.derive import derive
 from .engine.verify import VerificationError
 from .errors import (
+    ConvergenceError,
     ConvergenceWarning,
     DataError,
     DomainError,
@@ -42,6 +43,7 @@ __all__ = [
     "REAL",
     "UNIT_INTERVAL",
     "CheckReport",
+    "ConvergenceError",
     "ConvergenceWarning",
     "DataError",
     "Derivation",
