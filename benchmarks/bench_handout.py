@@ -1,7 +1,9 @@
-"""Wall time of `mlemap handout` (Markdown + LaTeX, no PDF), cold, against importing SymPy.
+"""Wall time of `mlemap handout` (Markdown + LaTeX, no PDF) and of one `mlemap check`, cold,
+against importing SymPy and mlemap.
 
-Each is a fresh Python process, so both pay interpreter start-up; the minimum of several
-runs is reported. Target: the whole seed handout in under 3× the time of importing SymPy.
+Each is a fresh Python process, so all pay interpreter start-up; the minimum of several
+runs is reported. Targets: the whole seed handout in under 3× the time of importing SymPy,
+`import mlemap` under 1.2×, and a check at most 0.3 s more than `import mlemap`.
 
     python benchmarks/bench_handout.py [--repeat 3]
 """
@@ -34,14 +36,18 @@ def main() -> None:
         )
     sympy = wall([sys.executable, "-c", "import sympy"], repeat)
     mlemap = wall([sys.executable, "-c", "import mlemap"], repeat)
+    check = wall([sys.executable, "-m", "mlemap", "check", "bernoulli", "theta = k/n"], repeat)
     print(f"{'what':<40}{'seconds':>10}{'× import sympy':>16}")
     for name, seconds in [
         ("python -c 'import sympy'", sympy),
         ("python -c 'import mlemap'", mlemap),
+        ("mlemap check bernoulli 'theta = k/n'", check),
         ("mlemap handout (md + tex, cold)", handout),
     ]:
-        print(f"{name:<40}{seconds:>10.2f}{seconds / sympy:>16.1f}")
+        print(f"{name:<40}{seconds:>10.2f}{seconds / sympy:>16.2f}")
     print(f"\ntarget: handout under 3.0 × import sympy; measured {handout / sympy:.1f} ×")
+    print(f"target: import mlemap under 1.2 × import sympy; measured {mlemap / sympy:.2f} ×")
+    print(f"target: check at most 0.3 s above import mlemap; measured {check - mlemap:.2f} s")
 
 
 if __name__ == "__main__":

@@ -114,7 +114,9 @@ def random_values(rng: np.random.Generator, declarations) -> dict[str, float]:
     for parameter in declarations:
         lo, hi = parameter.domain.sample_range
         if parameter.domain.integer:
-            found[parameter.name] = float(rng.integers(max(int(lo), 1), int(hi) + 1))
+            # small counts: the float reference densities (Γ(x + r)) overflow beyond them;
+            # the engine's own checks sample integers up to the domain's sample range
+            found[parameter.name] = float(rng.integers(max(int(lo), 1), min(int(hi), 8) + 1))
         else:
             found[parameter.name] = float(rng.uniform(lo, hi))
     return found

@@ -1,5 +1,5 @@
 """``python -m mlemap`` is the ``mlemap`` command."""
 
-from .cli.main import main
+from .cli import command
 
-raise SystemExit(main())
+raise SystemExit(command())

@@ -7,7 +7,7 @@ import sympy as sp
 
 import mlemap
 from mlemap import POSITIVE, REAL, Model, ModelDefinitionError, Parameter, Support
-from mlemap.catalog.symbols import n
+from mlemap.catalog.symbols import hat, n
 
 from conftest import sum_x
 
@@ -94,3 +94,24 @@ def test_a_latex_name_of_maths_is_taken(latex):
 def test_a_latex_name_that_could_run_tex_is_refused(latex, named):
     with pytest.raises(ModelDefinitionError, match=named):
         Parameter("a", POSITIVE, latex)
+
+
+def test_an_estimate_symbol_prints_with_its_hat_in_sympys_own_printers():
+    sigma2 = mlemap.models()["normal"].symbols["sigma2"]
+    estimate = hat(sigma2)
+    assert str(estimate) == "sigma2_hat"  # the name the checker reads
+    assert sp.latex(estimate + 1) == r"\hat{\sigma}^{2} + 1"
+    assert sp.pretty(estimate) == "σ̂²"
+    assert estimate != sp.Symbol("sigma2_hat", **sigma2.assumptions0)  # its own kind
+    assert hat(sigma2) == estimate and estimate.assumptions0 == sigma2.assumptions0
+
+
+def test_the_catalog_is_a_read_only_mapping_shown_as_a_table():
+    catalog = mlemap.models()
+    assert catalog["bernoulli"].name == "bernoulli" and "bernoulli" in catalog
+    assert list(catalog) == [m.name for m in catalog.values()]
+    with pytest.raises(TypeError):
+        catalog["x"] = None  # type: ignore[index]
+    table = catalog._repr_markdown_().splitlines()
+    assert table[0] == "| name | parameters | description |"
+    assert len(table) == len(catalog) + 2

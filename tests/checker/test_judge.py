@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 import pytest
@@ -101,7 +102,7 @@ def test_an_equal_form_symbolic_rules_cannot_reach_is_decided_numerically():
     report = run("normal", "sigma2 = sum(x_i^2)/n - xbar^2")
     assert report.verdict == "correct"
     assert report.method == "numeric"
-    assert report.steps[0].detail.startswith("equal at 6 random data sets")
+    assert re.match(r"equal at \d+ random data sets of distinct sizes", report.steps[0].detail)
 
 
 def test_off_by_a_constant_factor_and_by_an_additive_constant():

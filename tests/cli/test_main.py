@@ -183,11 +183,12 @@ def test_the_console_script_is_the_module():
 
 def test_a_bug_of_ours_is_one_line_with_the_version_and_not_exit_1(monkeypatch, capsys):
     from mlemap.cli import main as cli
+    from mlemap.cli import models
 
     def broken(arguments):
         raise ValueError("something we did not expect")
 
-    monkeypatch.setattr(cli.models, "run", broken)
+    monkeypatch.setattr(models, "run", broken)
     assert main(["models"]) == cli.INTERNAL_ERROR
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -322,7 +323,7 @@ def test_a_missing_latex_is_said_in_one_line(tmp_path, monkeypatch, capsys):
 def test_every_option_says_its_default(capsys):
     from mlemap.cli.main import _parser
 
-    parser = _parser()
+    parser = _parser([])
     commands = next(a for a in parser._actions if a.dest == "command")
     for name in ("handout", "derive", "models"):
         for action in commands.choices[name]._actions:

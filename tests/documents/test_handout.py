@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scipy import stats
+
 from mlemap.documents.handout import seed_handout
 
 from outputs import seed_documents
@@ -21,6 +23,16 @@ def test_coin_comparison_is_computed():
     assert handout.numbers["large_sample"].endswith("= p")
 
 
+def test_coin_posterior_mean_versus_mode_is_computed():
+    """3 heads in 3 flips, Beta(2, 2) prior: Beta(5, 2), mode 4/5, mean 5/7 (by hand)."""
+    numbers = seed_handout().numbers
+    assert numbers["coin_posterior"] == r"\operatorname{Beta}\left(5, 2\right)"
+    assert (numbers["coin_mode"], numbers["coin_mean"]) == (r"\frac{4}{5}", r"\frac{5}{7}")
+    assert numbers["coin_mean_side"] == "below"
+    low, high = stats.beta(5, 2).ppf([0.025, 0.975])
+    assert numbers["coin_interval"] == f"({low:.3f}, {high:.3f})" == "(0.359, 0.957)"
+
+
 def test_the_handout_follows_the_seeds_arc():
     markdown = seed_documents()["md"]
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
@@ -35,8 +47,8 @@ def test_the_handout_follows_the_seeds_arc():
     for needle in (
         r"\hat{\sigma}^{2} & = \frac{\sum_{i=1}^{n} "
         r"\left(x_{i} - \hat{\mu}\right)^{2}}{n}",
-        r"p\left(\theta \mid x\right) & = \operatorname{Beta}\left(k + \alpha, "
-        r"\beta + n - k\right)",
+        r"p{\left(\theta \mid x\right)} & = \operatorname{Beta}{\left(k + \alpha, "
+        r"\beta + n - k\right)}",
         r"\hat{\theta} & = \frac{k}{n}",
     ):
         assert needle in markdown
@@ -65,6 +77,6 @@ def test_markdown_and_latex_say_the_same_words():
 def test_argmax_brackets_a_sum():
     markdown = seed_documents()["md"]
     assert (
-        r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell\left(\theta\right) + "
-        r"\log p\left(\theta\right)\right]"
+        r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell{\left(\theta\right)} + "
+        r"\log p{\left(\theta\right)}\right]"
     ) in markdown

@@ -30,9 +30,9 @@ def test_sums_data_first_and_densities():
         r"\sum_{i=1}^{n} x_{i} - n \mu"
     )
     assert to_latex(Density(X[i], MU, SIGMA2), NAMES) == (
-        r"p\left(x_{i} \mid \mu, \sigma^{2}\right)"
+        r"p{\left(x_{i} \mid \mu, \sigma^{2}\right)}"
     )
-    assert to_latex(LogPosterior(MU), NAMES) == r"\log p\left(\mu \mid x\right)"
+    assert to_latex(LogPosterior(MU), NAMES) == r"\log p{\left(\mu \mid x\right)}"
 
 
 def test_declared_density_prints_as_written():
@@ -64,7 +64,7 @@ def test_supports_logs_constants_and_families():
     assert to_latex(Constant() + MU) == r"\mu + \text{const}"
     alpha, beta = sp.symbols("alpha beta", positive=True)
     assert to_latex(sp.beta(alpha, beta), {alpha: r"\alpha", beta: r"\beta"}) == (
-        r"\operatorname{B}\left(\alpha, \beta\right)"
+        r"\operatorname{B}{\left(\alpha, \beta\right)}"
     )
     assert to_text(Family(sp.Symbol("Beta"), alpha + 1, beta)) == "Beta(alpha + 1, beta)"
 
@@ -73,3 +73,10 @@ def test_plain_text():
     assert to_text(sp.Contains(MU, sp.Interval.open(0, sp.oo), evaluate=False)) == "mu ∈ (0, ∞)"
     assert to_text(sp.Eq(MU, 1)) == "mu = 1"
     assert to_text(models()["bernoulli"].support) == "{0, 1}"
+
+
+def test_square_roots_share_one_radical():
+    theta = sp.Symbol("theta", positive=True)
+    se = sp.sqrt(theta) * sp.sqrt(1 - theta) / sp.sqrt(n)  # SymPy splits √(θ(1 − θ)/n)
+    assert to_latex(se, {theta: r"\theta"}) == (r"\sqrt{\frac{\theta \left(1 - \theta\right)}{n}}")
+    assert to_latex(sp.sqrt(theta) / 2, {theta: r"\theta"}) == r"\frac{\sqrt{\theta}}{2}"

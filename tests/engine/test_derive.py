@@ -357,14 +357,17 @@ def test_steps_are_ordered_explained_and_verified(pair):
     if not d.closed_form:
         expected = [k for k in expected if k not in ("second-order", "result")]
         expected.append("no-closed-form")
-    elif pair[1] is None:  # an MLE in closed form: its information, then each bias
+    elif pair[1] is None:  # an MLE in closed form: its information, each bias, each efficiency
         expected += ["information"] + ["bias"] * len(d.parameters)
+        expected += ["efficiency"] * len(d.parameters)
     assert [
         k for k in kinds if k not in ("posterior", "posterior-summary", "flat-prior")
     ] == expected
     for step in d.steps:
         assert len(step.explanation) > 20, step
-        assert step.lines or step.explanation.startswith("Bias not derived"), step
+        assert step.lines or step.explanation.startswith(
+            ("Bias not derived", "Efficiency not derived")
+        ), step
         assert step.check.method in ("definition", "symbolic", "numeric")
     verified = {s.kind: s.check.method for s in d.steps}
     assert verified["log-likelihood"] in ("symbolic", "numeric")
@@ -499,3 +502,13 @@ def test_a_user_model_ends_in_time_with_a_derivation_or_a_clear_refusal(name, on
         assert "took over" in str(result) and f"user_{name}" in str(result)
     else:  # no closed form: the score holds t inside a sum, solved numerically
         assert not result.closed_form and result.method == "MLE"
+
+
+def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
+    d = mlemap.derive("bernoulli")
+    theta = d.parameters[0]
+    assert isinstance(d.results, tuple) and isinstance(d.estimates, dict)
+    assert d.results == tuple(d.results) and d.estimates == dict(d.estimates)
+    assert d.estimates[theta] == d.solution.estimates[theta]
+    assert d.results._repr_latex_().startswith("$$\\begin{aligned}")
+    assert d.estimates._repr_latex_().startswith("$$\\begin{aligned}")

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mlemap
 from mlemap.catalog.symbols import i, n
-from mlemap.engine.problem import Problem
-from mlemap.engine.verify import VerificationError, equivalent, vanishes
+from mlemap.engine.problem import Problem, sample_sizes
+from mlemap.engine.verify import (
+    VerificationError,
+    compare,
+    degree,
+    equivalent,
+    trials,
+    vanishes,
+    zero_symbolically,
+)
 
 
 @pytest.fixture
@@ -35,7 +47,8 @@ def test_a_right_step_with_sums_is_checked_numerically(bernoulli):
         "demo",
     )
     assert check.method == "numeric"
-    assert "equal at 6 random data sets" in str(check)
+    assert re.search(r"equal at \d+ random data sets of distinct sizes \(n = \d+…\d+\)", str(check))
+    assert "to 20 significant digits" in str(check)
 
 
 def test_a_plain_identity_is_checked_symbolically(bernoulli):
@@ -64,3 +77,83 @@ def test_a_check_past_its_time_limit_is_an_unsupported_model(bernoulli, monkeypa
     x = bernoulli.x
     with pytest.raises(mlemap.UnsupportedModelError, match=r"checking demo took over 0\.2 s"):
         equivalent(x[i], x[i], bernoulli, np.random.default_rng(0), "demo")
+
+
+def _numeric_only(difference: sp.Expr) -> None:
+    return None
+
+
+def _k(problem: Problem) -> sp.Sum:
+    return sp.Sum(problem.x[i], (i, 1, n))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        sp.binomial(n, 7),
+        sp.binomial(n, 12),
+        (n - 3) * (n - 4) * (n - 5) * (n - 6),
+        sp.ff(n - 3, 9),
+        sp.Rational(1, 10**13),
+    ],
+    ids=["binomial(n,7)", "binomial(n,12)", "(n-3)…(n-6)", "ff(n-3,9)", "1e-13"],
+)
+def test_a_term_that_vanishes_at_small_n_or_is_tiny_is_caught(bernoulli, extra):
+    estimate = _k(bernoulli) / n
+    result = compare(estimate, estimate + extra, bernoulli, np.random.default_rng(0), _numeric_only)
+    assert result.counterexample is not None
+    point = result.counterexample.point
+    assert bernoulli.number(extra, point) != 0
+
+
+def test_a_falling_factorial_in_the_data_sum_is_caught(bernoulli):
+    k = _k(bernoulli)
+    for order in range(1, 9):
+        extra = sp.Mul(*(k - j for j in range(order)))
+        result = compare(
+            k / n, k / n + extra, bernoulli, np.random.default_rng(order), _numeric_only
+        )
+        assert result.counterexample is not None, order
+
+
+def test_the_number_of_points_exceeds_the_degree(bernoulli):
+    k = _k(bernoulli)
+    assert degree(sp.binomial(n, 9), (n,)) == 9
+    assert degree((n - 3) * (n - 4) * k**2, (n,)) == 4
+    assert degree(sp.log(k) + 1 / (n - 1), (n,)) >= 2
+    assert trials(sp.binomial(n, 20)) == 22
+    assert trials(k / n) == 6
+
+
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_sample_sizes_are_distinct_increasing_and_spread(count, seed):
+    sizes = sample_sizes(np.random.default_rng(seed), count)
+    assert len(set(sizes)) == count and sizes == sorted(sizes)
+    assert sizes[0] >= 3
+    if count >= 6:
+        assert sizes[0] <= 6 and sizes[-1] >= 150
+
+
+def test_data_cover_the_support():
+    """Counts far beyond 8 and every share of successes come up, so statistics do too."""
+    rng = np.random.default_rng(0)
+    poisson = Problem(mlemap.models()["poisson"], {})
+    bern = Problem(mlemap.models()["bernoulli"], {})
+    counts = [max(poisson.random_point(rng, 20).data) for _ in range(40)]
+    shares = [sum(bern.random_point(rng, 50).data) / 50 for _ in range(40)]
+    assert max(counts) > 50 and min(counts) < 8
+    assert max(shares) > 0.8 and min(shares) < 0.2
+
+
+def test_a_wrong_step_is_still_caught_by_the_compiled_evaluation(bernoulli):
+    """The compiled check finds a wrong rewriting of a log-likelihood with sums (a sign)."""
+    x, theta = bernoulli.x, bernoulli.parameters[0]
+    k = _k(bernoulli)
+    right = sp.Sum(sp.log(theta ** x[i] * (1 - theta) ** (1 - x[i])), (i, 1, n))
+    wrong = k * sp.log(theta) + (n + k) * sp.log(1 - theta)
+    assert zero_symbolically(right - wrong) is None
+    with pytest.raises(VerificationError, match="differ at n = "):
+        equivalent(right, wrong, bernoulli, np.random.default_rng(0), "demo")
+    good = k * sp.log(theta) + (n - k) * sp.log(1 - theta)
+    assert equivalent(right, good, bernoulli, np.random.default_rng(0), "demo").method == "numeric"

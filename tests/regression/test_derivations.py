@@ -212,7 +212,7 @@ def test_regression_derivations_render_to_markdown_and_latex(prior):
     expected = {
         None: r"\hat{w} & = \left(X^{T} X\right)^{-1} X^{T} y",
         "normal": r"\left(X^{T} X + \lambda I\right) w & = X^{T} y",
-        "laplace": r"\hat{w} & = S\left(X^{T} y, \lambda\right)",
+        "laplace": r"\hat{w} & = S{\left(X^{T} y, \lambda\right)}",
     }[prior]
     assert expected in markdown
 

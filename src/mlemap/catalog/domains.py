@@ -54,10 +54,11 @@ class Domain:
         return bool(self.interval.contains(sp.Float(float(value))))
 
     def sample(self, rng: np.random.Generator) -> sp.Expr:
-        """A random exact value inside the domain, for numeric verification."""
+        """A random exact value inside the domain, for numeric verification; integers
+        spread evenly on a log scale, so that large ones come up as often as small ones."""
         lo, hi = self.sample_range
         if self.integer:
-            return sp.Integer(int(rng.integers(int(lo), int(hi) + 1)))
+            return sp.Integer(int(lo) + _log_uniform_integer(rng, int(hi) - int(lo)))
         return sp.Rational(round(float(rng.uniform(lo, hi)), 3)).limit_denominator(1000)
 
     def proof_form(self, symbol: sp.Symbol) -> tuple[sp.Expr, sp.Symbol]:
@@ -68,6 +69,11 @@ class Domain:
             return u / (1 + u), u
         fresh = sp.Dummy(symbol.name, **self.assumptions)
         return fresh, fresh
+
+
+def _log_uniform_integer(rng: np.random.Generator, top: int) -> int:
+    """An integer in 0…top, evenly spread in log(1 + value)."""
+    return min(top, int(np.expm1(rng.uniform(0.0, np.log1p(top + 1)))))
 
 
 def _interval_text(interval: sp.Set) -> str:
@@ -86,10 +92,10 @@ REAL = Domain("real", sp.Reals, {"real": True}, (-2.0, 2.0))
 POSITIVE = Domain("positive", sp.Interval.open(0, sp.oo), {"positive": True}, (0.5, 3.0))
 UNIT_INTERVAL = Domain("unit interval", sp.Interval.open(0, 1), {"positive": True}, (0.1, 0.9))
 POSITIVE_INTEGER = Domain(
-    "positive integer", sp.Range(1, sp.oo), {"integer": True, "positive": True}, (1, 8)
+    "positive integer", sp.Range(1, sp.oo), {"integer": True, "positive": True}, (1, 200)
 )
 NONNEGATIVE_INTEGER = Domain(
-    "non-negative integer", sp.Range(0, sp.oo), {"integer": True, "nonnegative": True}, (0, 8)
+    "non-negative integer", sp.Range(0, sp.oo), {"integer": True, "nonnegative": True}, (0, 200)
 )
 
 
@@ -162,18 +168,31 @@ class Support:
         interior); used by the engine's numeric checks, not as a model's sampler."""
         lower, upper = self.bounds(constants)
         for _ in range(100):
-            if self.integer:
-                top = int(min(upper, lower + 8))
-                draws = rng.integers(int(lower), top + 1, size=size)
-                values = [sp.Integer(int(v)) for v in draws]
-                if len(set(draws)) > 1 or (lower < draws[0] < upper):
-                    return values
-            else:
-                if np.isfinite(lower) and np.isfinite(upper):
-                    draws = rng.uniform(lower, upper, size=size)
-                elif np.isfinite(lower):
-                    draws = lower + rng.gamma(2.0, 1.0, size=size)
-                else:
-                    draws = rng.normal(0.0, 2.0, size=size)
-                return [sp.Rational(round(float(v), 4)).limit_denominator(10_000) for v in draws]
+            draws = self._draws(rng, size, lower, upper)
+            inside = self.contains(np.array([float(v) for v in draws]), constants)
+            distinct = len(set(draws)) > 1 or (lower < draws[0] < upper)
+            if inside.all() and distinct:
+                return draws
         raise RuntimeError("could not sample non-degenerate data from the support")
+
+    def _draws(
+        self, rng: np.random.Generator, size: int, lower: float, upper: float
+    ) -> list[sp.Expr]:
+        """Observations from a randomly chosen spread over the whole support: counts with a
+        mean from 0.5 to 100 (every share of successes for a finite range), reals at scales
+        from 0.1 to 10, so that the sufficient statistics cover their range too."""
+        if self.integer:
+            if np.isfinite(upper):
+                draws = lower + rng.binomial(int(upper - lower), rng.uniform(), size=size)
+            else:
+                draws = lower + rng.poisson(np.exp(rng.uniform(np.log(0.5), np.log(100))), size)
+            return [sp.Integer(int(v)) for v in draws]
+        scale = float(np.exp(rng.uniform(np.log(0.1), np.log(10.0))))
+        if np.isfinite(lower) and np.isfinite(upper):
+            draws = rng.uniform(lower, upper, size=size)
+        elif np.isfinite(lower):
+            draws = lower + rng.gamma(float(rng.uniform(0.5, 4.0)), scale, size=size)
+        else:
+            draws = rng.normal(float(rng.uniform(-10.0, 10.0)), scale, size=size)
+        # six significant digits, as exact decimals
+        return [sp.Rational(f"{float(v):.6g}") for v in draws]

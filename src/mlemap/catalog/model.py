@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..errors import DomainError, ModelDefinitionError, UnknownNameError
 from .domains import Domain, Support
-from .symbols import data_symbol, i
+from .symbols import data_symbol, i, register_latex
 
 __all__ = ["Model", "Parameter", "Prior"]
 
@@ -67,6 +67,7 @@ class Parameter:
         if not self.latex:
             object.__setattr__(self, "latex", sp.latex(sp.Symbol(self.name)))
         check_latex_name(self.name, self.latex)
+        register_latex(self.name, self.latex)
 
     @property
     def symbol(self) -> sp.Symbol:

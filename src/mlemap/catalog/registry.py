@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
 from ..errors import MlemapError, ModelDefinitionError, UnknownNameError
 from .model import Model, Prior
 
-__all__ = ["MODELS", "PRIORS", "Registry", "register_model", "register_prior"]
+__all__ = ["MODELS", "PRIORS", "Catalog", "Registry", "register_model", "register_prior"]
 
 
 class _Named(Protocol):
@@ -17,6 +17,34 @@ class _Named(Protocol):
 
 
 Entry = TypeVar("Entry", bound=_Named)
+
+
+class Catalog(Mapping[str, Entry]):
+    """A read-only view of a registry, by name, that Jupyter shows as a table."""
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self._entries = MappingProxyType(entries)
+
+    def __getitem__(self, name: str) -> Entry:
+        return self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Catalog({', '.join(self._entries)})"
+
+    def _repr_markdown_(self) -> str:
+        rows = ["| name | parameters | description |", "|---|---|---|"]
+        for name, entry in self._entries.items():
+            declared = getattr(entry, "parameters", None) or getattr(entry, "hyperparameters", ())
+            latex = ", ".join(f"${p.latex}$" for p in declared) or "none"
+            description = getattr(entry, "description", "").replace("|", "\\|")
+            rows.append(f"| `{name}` | {latex} | {description} |")
+        return "\n".join(rows)
 
 
 class Registry(Generic[Entry]):
@@ -52,8 +80,8 @@ class Registry(Generic[Entry]):
     def names(self) -> list[str]:
         return list(self._entries)
 
-    def view(self) -> MappingProxyType[str, Entry]:
-        return MappingProxyType(self._entries)
+    def view(self) -> Catalog[Entry]:
+        return Catalog(self._entries)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self._entries.values())

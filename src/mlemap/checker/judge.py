@@ -32,7 +32,14 @@ from ..engine.limits import TimeLimitExceeded, attempt, time_limit
 from ..engine.problem import Problem
 from ..engine.solve import score
 from ..engine.sums import freeze, normalize, thaw
-from ..engine.verify import Check, Comparison, compare, floating, zero_symbolically
+from ..engine.verify import (
+    RELATIVE_TOLERANCE,
+    Check,
+    Comparison,
+    compare,
+    floating,
+    zero_symbolically,
+)
 from ..errors import MlemapError, ParseError
 from ..regression.record import RegressionDerivation
 from .claims import Label, Line, parse_claims
@@ -426,9 +433,10 @@ def _constant(difference: sp.Expr, engine: _Engine, rng: np.random.Generator) ->
     if simple is not None and not simple.has(*parameters):
         return f"{what}: yours - engine = {plain(simple, model)}"
     point = floating(engine.problem.random_point(rng))
-    number = attempt(EVALUATION_SECONDS, engine.problem.number, difference, point)
-    if number is not None and abs(number) < 1e-12:
+    number = attempt(EVALUATION_SECONDS, engine.problem.value, difference, point)
+    if number is not None and abs(number) <= RELATIVE_TOLERANCE:
         return None
+    number = None if number is None else complex(number)
     return f"{what} (yours - engine = {number_text(number)} at one random data set)"
 
 
@@ -440,7 +448,9 @@ def _judge_equation(
     claimed = f"{plain(lhs, model)} = {plain(rhs, model)}"
     identity = _compare(lhs, rhs, engine, rng)
     if identity.equal:
-        detail = f"it holds identically; {identity.check.detail}"
+        # only a proof shows an identity; agreement at random points is evidence of one
+        holds = "identically" if identity.check.method == "symbolic" else "for all data"
+        detail = f"it holds {holds}; {identity.check.detail}"
         return _report(step, "correct", identity.check.method, detail, claimed=claimed)
     if not engine.estimates:
         return _undecided(step, "it is not an identity, and the engine has no closed form")

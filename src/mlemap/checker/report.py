@@ -99,6 +99,25 @@ class CheckReport:
         """0 when every step is correct; 1 when one is wrong or could not be decided."""
         return 0 if self.verdict == "correct" else 1
 
+    def _repr_markdown_(self) -> str:
+        """The report for Jupyter: a verdict per line of the claim, and what was wrong."""
+        out = [f"**Checking against the {_markdown(self.problem)}.**", ""]
+        out += ["| line | claim | verdict | how |", "|---:|---|---|---|"]
+        for step in self.steps:
+            verdict = "**wrong**" if step.verdict == "wrong" else step.verdict
+            how = f"{step.method}: {step.detail}"
+            cells = (str(step.line), f"`{step.text}`", verdict, _markdown(how))
+            out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        for step in self.steps:
+            if step.verdict == "correct":
+                continue
+            lines = step.report()[2:]
+            if lines:
+                out += ["", f"Line {step.line}:", ""]
+                out += [f"- {_markdown(x.strip())}" for x in lines]
+        out += ["", f"**Verdict: {self.verdict}.**"]
+        return "\n".join(out)
+
     def __str__(self) -> str:
         out = [f"Checking against the {self.problem}.", ""]
         for step in self.steps:
@@ -110,6 +129,13 @@ class CheckReport:
         else:
             out.append("Verdict: correct." if len(self.steps) == 1 else "Verdict: all correct.")
         return "\n".join(out)
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>$#"})
+
+
+def _markdown(text: str) -> str:
+    return text.translate(_MARKDOWN_SPECIAL)
 
 
 def number_text(value: complex | sp.Expr | None) -> str:

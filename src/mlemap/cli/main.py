@@ -4,20 +4,27 @@ Thin over the library; every error a user can cause is one line on stderr and ex
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from importlib import metadata
+from types import ModuleType
 
 from ..errors import MlemapError
-from . import check, derive, handout, models
 
 __all__ = ["main"]
 
 #: Each subcommand's module: ``configure(commands)`` adds it, ``run(arguments)`` runs it.
-COMMANDS = {"handout": handout, "derive": derive, "models": models}
+#: A module is loaded only when its command runs (or for the overall help), so that
+#: ``mlemap check`` does not load the documents stage, nor ``mlemap models`` the engine.
+COMMANDS = ("handout", "derive", "models")
+
+
+def _command(name: str) -> ModuleType:
+    return importlib.import_module(f"{__package__}.{name}")
 
 
 def _version() -> str:
@@ -27,15 +34,16 @@ def _version() -> str:
         return "(not installed)"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mlemap",
         description="Derive MLE and MAP estimators step by step, and render them as handouts.",
     )
     parser.add_argument("--version", action="version", version=f"mlemap {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS.values():
-        command.configure(commands)
+    wanted = [argv[0]] if argv[:1] and argv[0] in COMMANDS else COMMANDS
+    for name in wanted:
+        _command(name).configure(commands)
     mounted = commands.add_parser(
         "check", help="check a hand derivation (see 'mlemap check -h')", add_help=False
     )
@@ -70,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminate)
     try:
         if argv[:1] == ["check"]:
-            return check.main_check(argv[1:])
-        arguments = _parser().parse_args(argv)
-        return COMMANDS[arguments.command].run(arguments)
+            return _command("check").main_check(argv[1:])
+        arguments = _parser(argv).parse_args(argv)
+        return _command(arguments.command).run(arguments)
     except MlemapError as error:
         print(f"mlemap: error: {error}", file=sys.stderr)
         return 2

@@ -15,12 +15,15 @@ from ..engine.display import present
 from ..engine.notation import (
     Density,
     Expectation,
+    Family,
     Likelihood,
     LogLikelihood,
     PosteriorDensity,
     PriorDensity,
 )
+from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
+from .parallel import Task, run_all
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
@@ -106,15 +109,43 @@ def _general_formulas() -> dict[str, tuple[EquationRow, ...]]:
     }
 
 
+def _at_flips(expr: sp.Expr, d: Derivation, flips: list[int], hyper: dict) -> sp.Rational:
+    """``expr`` (in the data and hyperparameters) exactly, at the flips and ``hyper``."""
+    exact = expr.xreplace({n: len(flips)}).doit()
+    exact = exact.xreplace({d.model.x[j + 1]: v for j, v in enumerate(flips)})
+    values = {s: hyper[s.name] for s in exact.free_symbols if s.name in hyper}
+    return sp.nsimplify(exact.xreplace(values))
+
+
+def _coin_posterior(beta: Derivation) -> dict[str, str]:
+    """The posterior after 3 heads in 3 flips with a Beta(2, 2) prior, from the engine's
+    posterior and its summary step: the family at numbers, mode, mean and the equal-tailed
+    95 % credible interval (scipy.stats' quantiles)."""
+    flips, hyper = [1, 1, 1], {"alpha": 2, "beta": 2}
+    posterior = beta.posterior
+    step = next((s for s in beta.steps if s.kind == "posterior-summary"), None)
+    if posterior is None or step is None:
+        raise VerificationError("the engine did not summarise the Beta posterior of the coin")
+    arguments = [_at_flips(a, beta, flips, hyper) for a in posterior.hyperparameters]
+    mean, mode = (_at_flips(line.rhs, beta, flips, hyper) for line in step.lines[:2])
+    if mode != _at_flips(beta.estimates[posterior.parameter], beta, flips, hyper):
+        raise VerificationError("the coin's posterior mode is not its MAP estimate")
+    low, high = SUMMARIES[posterior.family].scipy(*map(float, arguments)).ppf([0.025, 0.975])
+    return {
+        "coin_posterior": to_latex(Family(sp.Symbol(posterior.family), *arguments)),
+        "coin_mode": to_latex(mode),
+        "coin_mean": to_latex(mean),
+        "coin_mean_decimal": f"{float(mean):.3f}",
+        "coin_mean_side": "below" if mean < mode else "above",
+        "coin_interval": f"({low:.3f}, {high:.3f})",
+    }
+
+
 def _flips(d: Derivation, flips: list[int], **hyper: int) -> tuple[str, sp.Rational]:
     """The estimate at a sequence of coin flips: its formula with the numbers put in, and
     its exact value, computed from the engine's expression (and checked to agree)."""
     (parameter,) = d.parameters
-    estimate = d.estimates[parameter]
-    exact = estimate.xreplace({n: len(flips)}).doit()
-    exact = exact.xreplace({d.model.x[j + 1]: v for j, v in enumerate(flips)})
-    values = {s: hyper[s.name] for s in exact.free_symbols if s.name in hyper}
-    exact = sp.nsimplify(exact.xreplace(values))
+    exact = _at_flips(d.estimates[parameter], d, flips, hyper)
     # The displayed formula with each symbol replaced by a stand-in printed as its value.
     shown = present(d.display_estimates[parameter], d.model)
     numbers = {
@@ -191,48 +222,95 @@ def _variance_bias(normal: Derivation) -> dict[str, str]:
     }
 
 
-def seed_handout(progress: Progress | None = None) -> SeedHandout:
-    """The handout the project started from, with every result derived by the engine."""
+def _view_of(model: str, prior: object, estimate: object) -> DerivationView:
+    """A task: one derivation's view."""
+    return view_of(derive(model, prior=prior, estimate=estimate))
+
+
+def _normal_task() -> tuple[DerivationView, dict[str, str]]:
+    normal = derive("normal")
+    return view(normal), _variance_bias(normal)
+
+
+def _beta_bernoulli_task() -> tuple[DerivationView, tuple[CoinRow, ...], str, dict[str, str]]:
+    beta = derive("bernoulli", prior="beta")
+    coin = _coin_rows(derive("bernoulli"), beta)
+    return view(beta), coin, _large_sample(beta), _coin_posterior(beta)
+
+
+#: The seed handout's derivations: key, what the progress line says, and the task (a
+#: module-level function of catalog names, so that a worker process can run it).
+_SEED_TASKS: tuple[tuple[str, str, Task], ...] = (
+    ("normal", "normal", (_normal_task, ())),
+    ("beta_bernoulli", "bernoulli with a beta prior", (_beta_bernoulli_task, ())),
+    ("ols", "linear_regression", (_view_of, ("linear_regression", None, None))),
+    (
+        "ridge",
+        "linear_regression with a normal prior",
+        (_view_of, ("linear_regression", "normal", None)),
+    ),
+    (
+        "lasso",
+        "linear_regression with a laplace prior",
+        (_view_of, ("linear_regression", "laplace", None)),
+    ),
+    ("bernoulli", "bernoulli", (_view_of, ("bernoulli", None, None))),
+    ("uniform_poisson", "poisson with a uniform prior", (_view_of, ("poisson", "uniform", None))),
+)
+#: The order the derivations appear in the handout.
+_SEED_ORDER = ("bernoulli", "normal", "beta_bernoulli", "uniform_poisson", "ols", "ridge", "lasso")
+
+
+def _progress(say: Progress, names: list[str]) -> Callable[[int], None]:
+    """Tell ``say`` which derivations are done, as each one finishes."""
+    finished: list[int] = []
+    say(f"deriving {names[0]}" if len(names) == 1 else f"deriving {len(names)} derivations")
+
+    def done(index: int) -> None:
+        finished.append(index)
+        say(f"derived {names[index]} ({len(finished)} of {len(names)})")
+
+    return done
+
+
+def seed_handout(progress: Progress | None = None, workers: int | None = None) -> SeedHandout:
+    """The handout the project started from, with every result derived by the engine; the
+    derivations run in parallel on ``workers`` processes (default: one per core)."""
     say = progress or (lambda message: None)
-    plan = {
-        "bernoulli": ("bernoulli", None),
-        "normal": ("normal", None),
-        "beta_bernoulli": ("bernoulli", "beta"),
-        "uniform_poisson": ("poisson", "uniform"),
-    }
-    derived: dict[str, Derivation] = {}
-    for key, (model, prior) in plan.items():
-        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
-        derived[key] = derive(model, prior=prior)
-    regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
-    views = {key: view(d) for key, d in derived.items()}
-    for key, prior in regression.items():
-        say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
-        views[key] = view_of(derive("linear_regression", prior=prior))
-    say("computing the coin comparison")
-    coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
-    seven = coin[0]
+    names = [name for _, name, _ in _SEED_TASKS]
+    results = run_all([task for _, _, task in _SEED_TASKS], _progress(say, names), workers)
+    by_key = dict(zip((key for key, _, _ in _SEED_TASKS), results, strict=True))
+    (normal, bias), (beta, coin, large_sample, posterior) = (
+        by_key["normal"],
+        by_key["beta_bernoulli"],
+    )
+    by_key.update(normal=normal, beta_bernoulli=beta)
     numbers = {
-        "seven_of_ten": seven.value,
-        "large_sample": _large_sample(derived["beta_bernoulli"]),
-        **_variance_bias(derived["normal"]),
+        "seven_of_ten": coin[0].value,
+        "large_sample": large_sample,
+        **bias,
+        **posterior,
     }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
         _general_formulas(),
-        views,
+        {key: by_key[key] for key in _SEED_ORDER},
         coin,
         numbers,
     )
 
 
 def custom_handout(
-    specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
+    specs: Iterable[tuple[str, object, object]],
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> list[DerivationView]:
-    """Views of the derivations an instructor listed: (model, prior, estimate) each."""
+    """Views of the derivations an instructor listed: (model, prior, estimate) each, derived
+    in parallel on ``workers`` processes (default: one per core)."""
     say = progress or (lambda message: None)
-    views = []
-    for model, prior, estimate in specs:
-        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
-        views.append(view_of(derive(model, prior=prior, estimate=estimate)))
-    return views
+    specs = list(specs)
+    if not specs:
+        return []
+    names = [model + (f" with prior {prior}" if prior else "") for model, prior, _ in specs]
+    tasks: list[Task] = [(_view_of, tuple(spec)) for spec in specs]
+    return run_all(tasks, _progress(say, names), workers)

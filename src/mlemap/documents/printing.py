@@ -15,16 +15,10 @@ from sympy.printing.precedence import PRECEDENCE
 
 from ..catalog.domains import Support
 from ..catalog.model import Parameter
-from ..catalog.symbols import hat
+from ..catalog.symbols import hat, hat_latex
 from ..engine.notation import Constant
 
 __all__ = ["latex_names", "to_latex"]
-
-
-def _hat(latex: str) -> str:
-    r"""\sigma^{2} → \hat{\sigma}^{2}; x_{m} → \hat{x}_{m}."""
-    cut = min((latex.find(c) for c in "^_" if c in latex), default=len(latex))
-    return rf"\hat{{{latex[:cut]}}}{latex[cut:]}"
 
 
 def latex_names(declarations: Iterable[Parameter]) -> dict[sp.Symbol, str]:
@@ -32,7 +26,7 @@ def latex_names(declarations: Iterable[Parameter]) -> dict[sp.Symbol, str]:
     found: dict[sp.Symbol, str] = {}
     for p in declarations:
         found[p.symbol] = p.latex
-        found[hat(p.symbol)] = _hat(p.latex)
+        found[hat(p.symbol)] = hat_latex(p.latex)
     return found
 
 
@@ -81,7 +75,7 @@ class _Latex(LatexPrinter):
         # SymPy's own version formats its arguments with str(), losing symbol names.
         inside = ", ".join(self._print(a) for a in expr.args)
         power = f"^{{{exp}}}" if exp is not None else ""
-        return rf"\operatorname{{B}}{power}\left({inside}\right)"
+        return rf"\operatorname{{B}}{power}{{\left({inside}\right)}}"
 
     def _print_log(self, expr: sp.Basic, exp: str | None = None) -> str:
         # \log\theta and \log p(θ), as a handout writes them; brackets only around sums.
@@ -95,11 +89,16 @@ class _Latex(LatexPrinter):
         # ψ(α) and ψ⁽¹⁾(α), as a handout writes them, not \operatorname{polygamma}(0, α).
         order, argument = expr.args
         mark = r"\psi" if order == 0 else rf"\psi^{{({self._print(order)})}}"
-        tex = rf"{mark}\left({self._print(argument)}\right)"
+        tex = rf"{mark}{{\left({self._print(argument)}\right)}}"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def _print_gamma(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # Braced, so TeX sets Γ(α) with no gap before the bracket, as for every function.
+        tex = rf"\Gamma{{\left({self._print(expr.args[0])}\right)}}"
         return rf"{tex}^{{{exp}}}" if exp is not None else tex
 
     def _print_loggamma(self, expr: sp.Basic, exp: str | None = None) -> str:
-        tex = rf"\log \Gamma\left({self._print(expr.args[0])}\right)"
+        tex = rf"\log \Gamma{{\left({self._print(expr.args[0])}\right)}}"
         return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
@@ -156,7 +155,7 @@ def _factors(expr: sp.Basic) -> list[sp.Basic]:
 def _arrange_product(expr: sp.Mul, last: frozenset[sp.Symbol], in_sum: bool) -> sp.Basic:
     """A product with its numbers gathered into one leading coefficient, so that its sign is
     the product's sign (shown as a leading minus, or by the sum around it)."""
-    factors = _factors(expr)
+    factors = _one_root(_factors(expr))
     coefficient = sp.Mul(*(f for f in factors if f.is_Number))
     rest = [_arrange(f, last) for f in factors if not f.is_Number]
     if last:
@@ -164,6 +163,18 @@ def _arrange_product(expr: sp.Mul, last: frozenset[sp.Symbol], in_sum: bool) -> 
     if coefficient.is_negative and not in_sum:
         return _Negative(_product(-coefficient, rest))
     return _product(coefficient, rest)
+
+
+def _one_root(factors: list[sp.Basic]) -> list[sp.Basic]:
+    """Square roots gathered under one radical: √(θ(1 − θ)/n), not √θ √(1 − θ)/√n."""
+    roots = [f for f in factors if f.is_Pow and f.exp in (sp.S.Half, -sp.S.Half)]
+    if len(roots) < 2:
+        return factors
+    above = [f.base for f in roots if f.exp.is_positive]
+    below = [f.base for f in roots if f.exp.is_negative]
+    inside = [*above, sp.Pow(sp.Mul(*below), -1)] if below else above
+    radical = sp.Pow(sp.Mul(*inside, evaluate=False), sp.S.Half, evaluate=False)
+    return [f for f in factors if f not in roots] + [radical]
 
 
 def _product(coefficient: sp.Basic, rest: list[sp.Basic]) -> sp.Basic:

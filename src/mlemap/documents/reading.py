@@ -94,7 +94,36 @@ def _tokens(latex: str) -> list[_Token]:
             continue
         found.append(_Token(match.lastgroup or "", match.group(), spaced))
         spaced = False
-    return found
+    return _unbraced_calls(found)
+
+
+def _unbraced_calls(tokens: list[_Token]) -> list[_Token]:
+    r"""L{\left(θ\right)} as L\left(θ\right): the braces only keep TeX from spacing a
+    function's name from its bracket."""
+    drop: set[int] = set()
+    for start, token in enumerate(tokens):
+        if token.text != "{" or start + 1 >= len(tokens) or tokens[start + 1].text != r"\left":
+            continue
+        depth = 0
+        for end in range(start, len(tokens)):
+            depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
+            if depth == 0:
+                break
+        closing = [t.text for t in tokens[end - 2 : end]]
+        if depth == 0 and closing[:1] == [r"\right"] and _bracket_ends_at(tokens, start + 1, end):
+            drop |= {start, end}
+            tokens[start + 1].spaced = token.spaced
+    return [t for k, t in enumerate(tokens) if k not in drop]
+
+
+def _bracket_ends_at(tokens: list[_Token], left: int, end: int) -> bool:
+    """The \\left at ``left`` is closed by the \\right just before ``end``."""
+    depth = 0
+    for k in range(left, end):
+        depth += {r"\left": 1, r"\right": -1}.get(tokens[k].text, 0)
+        if depth == 0:
+            return k == end - 2
+    return False
 
 
 class _Reader:

@@ -4,18 +4,28 @@ maths segments for every explanation. Templates only lay this out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy as sp
 
-from ..catalog.symbols import hat
+from ..catalog.model import Model
+from ..catalog.symbols import hat, n
 from ..engine.derivation import Derivation, Step
 from ..engine.display import present
+from ..engine.problem import Problem
 from .printing import latex_names, to_latex
+from .prose import maths_runs
 from .readback import Shown, read_back
 
-__all__ = ["DerivationView", "EquationRow", "StepView", "view"]
+__all__ = [
+    "DerivationView",
+    "EquationRow",
+    "StepView",
+    "equation_rows",
+    "problem_typesetter",
+    "view",
+]
 
 #: Display equations wider than this many shown characters (roughly) are broken before a
 #: + or − so that they fit a page and a notebook cell.
@@ -61,46 +71,76 @@ class DerivationView:
 
 Typeset = Callable[[object], str]
 
+#: The relations a row is aligned at, and how each is typeset.
+RELATIONS = {
+    sp.Equality: "=",
+    sp.GreaterThan: r"\geq",
+    sp.LessThan: r"\leq",
+    sp.StrictGreaterThan: ">",
+    sp.StrictLessThan: "<",
+}
+
 
 def typesetter(d: Derivation, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
     """LaTeX for the objects of one derivation, with its symbols' names (and ``extra``)."""
-    names = {**latex_names(d.problem.declarations.values()), **(extra or {})}
+    return problem_typesetter(d.problem, extra)
+
+
+def problem_typesetter(problem: Problem, extra: dict[sp.Symbol, str] | None = None) -> Typeset:
+    """LaTeX for the objects of one problem, with its symbols' names (and ``extra``)."""
+    names = {**latex_names(problem.declarations.values()), **(extra or {})}
     names[sp.Symbol("xbar", real=True)] = r"\bar{x}"
-    last = {*d.parameters, *(hat(p) for p in d.parameters)}
+    last = {*problem.parameters, *(hat(p) for p in problem.parameters)}
     return lambda obj: to_latex(obj, names, last)
 
 
-def _shown(expr: sp.Basic, d: Derivation) -> sp.Basic:
+def _shown(expr: sp.Basic, model: Model) -> sp.Basic:
     """The handout form: named statistics (k, x̄) in place of data sums."""
     if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(lambda e: present(e, d.model))
-    return present(expr, d.model)
+        return expr.applyfunc(lambda e: present(e, model))
+    return present(expr, model)
 
 
 def _terms(expr: sp.Basic) -> list[sp.Basic] | None:
     return list(sp.Add.make_args(expr)) if isinstance(expr, sp.Add) else None
 
 
+def equation_rows(
+    lines: tuple[sp.Basic, ...], problem: Problem, where: str, definitions: Iterable = ()
+) -> tuple[EquationRow, ...]:
+    """The aligned rows of ``lines`` of one problem, each side read back before it is given;
+    ``definitions`` are the statistics whose definitions (k = Σ xᵢ) show the sum."""
+    shown: list[Shown] = []
+    model = problem.model
+    rows = _rows(lines, model, set(definitions), problem_typesetter(problem), where, shown)
+    read_back(shown, problem)
+    return rows
+
+
 def _rows(
-    lines: tuple[sp.Basic, ...], d: Derivation, names: Typeset, where: str, shown: list[Shown]
+    lines: tuple[sp.Basic, ...],
+    model: Model,
+    definitions: set,
+    names: Typeset,
+    where: str,
+    shown: list[Shown],
 ) -> tuple[EquationRow, ...]:
     """The aligned rows of ``lines``; each side's object and printed LaTeX go into ``shown``."""
     rows: list[EquationRow] = []
     previous = None
-    definitions = set(d.statistics)
     for line in lines:
-        if isinstance(line, sp.Equality):
-            lhs, relation, rhs = line.lhs, "=", line.rhs
+        if type(line) in RELATIONS:
+            lhs, relation, rhs = line.lhs, RELATIONS[type(line)], line.rhs
         else:
             lhs, relation, rhs = None, "", line
-        lhs_latex = names(_shown(lhs, d)) if lhs is not None else ""
+        lhs_latex = names(_shown(lhs, model)) if lhs is not None else ""
         shown_lhs = "" if lhs_latex == previous else lhs_latex
         previous = lhs_latex
         # A statistic's definition (k = Σ xᵢ) shows the sum it names.
-        shown_rhs = rhs if lhs in definitions else _shown(rhs, d)
+        shown_rhs = rhs if lhs in definitions else _shown(rhs, model)
         broken = _broken(shown_lhs, relation, shown_rhs, names)
         if lhs is not None:
-            shown.append(Shown(where, _shown(lhs, d), lhs_latex))
+            shown.append(Shown(where, _shown(lhs, model), lhs_latex))
         # What the rows show, read as one: continuation rows start with \quad.
         text = " ".join(r.rhs.removeprefix(r"\quad ") for r in broken)
         shown.append(Shown(where, shown_rhs, text))
@@ -178,15 +218,30 @@ def _math(obj: object, names: Typeset, where: str, shown: list[Shown]) -> Math:
     return Math(latex)
 
 
+def prose_symbols(problem: Problem) -> dict[str, sp.Basic]:
+    """The one-letter names a problem's prose may use as variables: n, x, k, m, p, …"""
+    model = problem.model
+    found: dict[str, sp.Basic] = {"n": n, str(model.x.label): model.x.label}
+    found.update({str(s): s for s in model.statistic_sums()})
+    found.update({str(s): s for s in problem.declarations})
+    return {name: s for name, s in found.items() if len(name) == 1}
+
+
 def _words(
     step: Step, d: Derivation, names: Typeset, where: str, shown: list[Shown]
 ) -> tuple[object, ...]:
-    return tuple(
-        w
-        if isinstance(w, str)
-        else _math(_shown(w, d) if isinstance(w, sp.Basic) else w, names, where, shown)
-        for w in step.words
-    )
+    symbols = prose_symbols(d.problem)
+    out: list[object] = []
+    for w in step.words:
+        if isinstance(w, str):
+            out += [
+                p if isinstance(p, str) else _math(p, names, where, shown)
+                for p in maths_runs(w, symbols)
+            ]
+        else:
+            shown_w = _shown(w, d.model) if isinstance(w, sp.Basic) else w
+            out.append(_math(shown_w, names, where, shown))
+    return tuple(out)
 
 
 def _title(d: Derivation, names: Typeset, shown: list[Shown]) -> tuple[object, ...]:
@@ -213,13 +268,13 @@ def view(d: Derivation) -> DerivationView:
             if s.subject is None
             else (s.title, " in ", _math(s.subject, names, where, shown))
         )
-        rows = _rows(s.lines, d, names, where, shown)
+        rows = _rows(s.lines, d.model, set(d.statistics), names, where, shown)
         steps.append(
             StepView(
                 s.kind, title, rows, _words(s, d, names, where, shown), str(s.check), s.check.method
             )
         )
-    results = _rows(tuple(d.results), d, names, "the results", shown)
+    results = _rows(tuple(d.results), d.model, set(d.statistics), names, "the results", shown)
     title = _title(d, names, shown)
     read_back(shown, d.problem)
     return DerivationView(

@@ -15,13 +15,14 @@ from .bias import Bias
 from .conjugacy import Posterior
 from .curvature import Curvature
 from .display import present, statistic_definitions
+from .efficiency import Efficiency
 from .information import Information
 from .notation import to_text
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .verify import Check
 
-__all__ = ["Derivation", "Record", "Step"]
+__all__ = ["Derivation", "Estimates", "Record", "Results", "Step"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ class Step:
     words: tuple[object, ...]
     check: Check
     subject: sp.Basic | None = None  # what the step is about, typeset after the title
+    # The problem whose names the step's symbols are typeset with (θ, σ²) in Jupyter.
+    problem: Problem | None = field(default=None, compare=False, repr=False)
+
+    def _repr_latex_(self) -> str:
+        """The step's title and equations, aligned, for Jupyter."""
+        return hooks.call("display", self)
 
     @property
     def heading(self) -> str:
@@ -93,6 +100,37 @@ class Record:
         return hooks.call("display", self)
 
 
+class Results(tuple):
+    """A record's results, θ̂ = k/n, …: a tuple of equations that Jupyter shows typeset."""
+
+    record: Record
+
+    def __new__(cls, equations: tuple[sp.Basic, ...], record: Record) -> Results:
+        made = super().__new__(cls, equations)
+        made.record = record
+        return made
+
+    def __getnewargs__(self) -> tuple[object, ...]:
+        return (tuple(self), self.record)
+
+    def _repr_latex_(self) -> str:
+        return hooks.call("display", self)
+
+
+class Estimates(dict):
+    """A record's estimates, parameter → closed form: a dict that Jupyter shows typeset."""
+
+    def __init__(self, found: dict[sp.Basic, sp.Basic], record: Record) -> None:
+        super().__init__(found)
+        self.record = record
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Estimates, (dict(self), self.record))
+
+    def _repr_latex_(self) -> str:
+        return hooks.call("display", self)
+
+
 @dataclass(frozen=True)
 class Derivation(Record):
     """A complete MLE or MAP derivation for one problem."""
@@ -107,6 +145,7 @@ class Derivation(Record):
     assumptions: tuple[str, ...] = ()
     information: Information | None = None  # the MLE's Fisher information, where derived
     biases: dict[sp.Symbol, Bias | None] = field(default_factory=dict)  # None: not derived
+    efficiencies: dict[sp.Symbol, Efficiency | None] = field(default_factory=dict)
 
     # -- what the problem was -------------------------------------------------------------
     @property
@@ -127,9 +166,9 @@ class Derivation(Record):
 
     # -- what it found --------------------------------------------------------------------
     @property
-    def estimates(self) -> dict[sp.Symbol, sp.Expr]:
+    def estimates(self) -> Estimates:
         """Parameter → its estimate as a SymPy expression in the data sums (closed forms only)."""
-        return dict(self.solution.estimates)
+        return Estimates(dict(self.solution.estimates), self)
 
     @property
     def closed_form(self) -> bool:
@@ -140,11 +179,14 @@ class Derivation(Record):
         return self.solution.rejected
 
     @property
-    def results(self) -> tuple[sp.Eq, ...]:
+    def results(self) -> Results:
         """θ̂ = … in handout form (k/n, x̄), one equation per estimated parameter."""
-        return tuple(
-            sp.Eq(hat(p), present(self.display_estimates[p], self.model), evaluate=False)
-            for p in self.solution.order
+        return Results(
+            tuple(
+                sp.Eq(hat(p), present(self.display_estimates[p], self.model), evaluate=False)
+                for p in self.solution.order
+            ),
+            self,
         )
 
     @property

@@ -15,13 +15,14 @@ import sympy as sp
 
 from ..catalog import MATRIX_MODELS, MODELS, PRIORS
 from ..catalog.model import Model, Parameter, Prior
-from ..catalog.symbols import i, n
+from ..catalog.symbols import hat, i, n
 from ..errors import DomainError, MlemapError, UnknownNameError, UnsupportedModelError
 from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .inference import bias_steps, information_step
+from .display import handout_form
+from .inference import bias_steps, efficiency_steps, information_step
 from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
 from .posterior import posterior_summary_step
@@ -209,6 +210,10 @@ def _derive_matrix(model: str, prior: object, estimate: object) -> Record:
 # -- the pipeline ----------------------------------------------------------------------------
 def derive_problem(problem: Problem) -> Derivation:
     """Run the whole pipeline on an assembled problem."""
+    return _presented(_pipeline(problem))
+
+
+def _pipeline(problem: Problem) -> Derivation:
     check_in_scope(problem)
     rng = np.random.default_rng(SEED)
     parameters = problem.parameters
@@ -284,7 +289,8 @@ def derive_problem(problem: Problem) -> Derivation:
 
 
 def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:
-    """The MLE's Fisher information, standard errors and exact bias, as further steps."""
+    """The MLE's Fisher information, standard errors, exact bias and efficiency, as further
+    steps."""
     problem = derivation.problem
     at_estimate = derivation.curvature.at_estimate if derivation.curvature else None
     found = information_step(problem, at_estimate, rng)
@@ -293,7 +299,14 @@ def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivat
         step, information = found
         steps.append(step)
     more, biases = bias_steps(problem, derivation.estimates, rng)
-    return replace(derivation, steps=(*steps, *more), information=information, biases=biases)
+    last, efficiencies = efficiency_steps(problem, derivation.estimates, biases, information, rng)
+    return replace(
+        derivation,
+        steps=(*steps, *more, *last),
+        information=information,
+        biases=biases,
+        efficiencies=efficiencies,
+    )
 
 
 def _assumptions(problem: Problem) -> tuple[str, ...]:
@@ -306,3 +319,45 @@ def _assumptions(problem: Problem) -> tuple[str, ...]:
     for bound in problem.priors.values():
         found += [f"{h.name} ∈ {h.domain.describe()}" for h in bound.hyperparameters]
     return tuple(found)
+
+
+def _presented(derivation: Derivation) -> Derivation:
+    """Every step in handout form (:func:`~mlemap.engine.display.handout_form`): 1/(θ(1 − θ)),
+    not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the line it replaces,
+    and the model's densities as they were declared."""
+    problem = derivation.problem
+    proof = {}
+    for symbol in problem.declarations:
+        domain = problem.domain(symbol)
+        proof[symbol] = domain.proof_form(symbol)[0]
+        proof[hat(symbol)] = domain.proof_form(hat(symbol))[0]
+
+    declared = [problem.model.declared_density(), problem.model.observation_density()]
+    declared += [b.density() for b in problem.priors.values()]
+
+    def rewritten(obj: object) -> object:
+        if not isinstance(obj, sp.Basic):
+            return obj
+        if any(obj.has(d) for d in declared):
+            return obj  # a density stays as it was declared
+        new = handout_form(obj, proof)
+        return new if new != obj and _same(new, obj) else obj
+
+    steps = tuple(
+        replace(
+            step,
+            lines=tuple(rewritten(line) for line in step.lines),
+            problem=problem,
+        )
+        for step in derivation.steps
+    )
+    return replace(derivation, steps=steps)
+
+
+def _same(a: sp.Basic, b: sp.Basic) -> bool:
+    """Exactly equal as rational functions of their atoms (sums and functions held whole)."""
+    if isinstance(a, sp.core.relational.Relational):
+        return type(a) is type(b) and _same(a.lhs, b.lhs) and _same(a.rhs, b.rhs)
+    if isinstance(a, sp.MatrixBase):
+        return a.shape == b.shape and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return sp.cancel(sp.together(a - b)) == 0

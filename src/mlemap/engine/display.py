@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sympy as sp
+from sympy.core.relational import Relational
 
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 
-__all__ = ["MEAN", "present", "statistic_definitions", "tidy"]
+__all__ = ["MEAN", "handout_form", "present", "signs_outside", "statistic_definitions", "tidy"]
 
 #: The sample mean x̄, shown in place of Σxᵢ / n.
 MEAN = sp.Symbol("xbar", real=True)
@@ -22,8 +25,13 @@ def _replacements(model: Model) -> dict[sp.Expr, sp.Expr]:
 
 
 def present(expr: sp.Expr, model: Model) -> sp.Expr:
-    """``expr`` with data sums replaced by the model's named statistics and x̄."""
-    return sp.sympify(expr, strict=True).xreplace(_replacements(model))
+    """``expr`` with data sums replaced by the model's named statistics and x̄, and the
+    common factors this makes taken out again (n x̄ − nμ is n(x̄ − μ))."""
+    expr = sp.sympify(expr, strict=True)
+    shown = expr.xreplace(_replacements(model))
+    if shown == expr or not isinstance(shown, sp.Expr):
+        return shown
+    return sp.factor_terms(shown)
 
 
 def statistic_definitions(exprs: list[sp.Expr], model: Model) -> dict[sp.Symbol, sp.Expr]:
@@ -46,3 +54,47 @@ def tidy(value: sp.Expr) -> sp.Expr:
     if numerator.could_extract_minus_sign() and denominator.could_extract_minus_sign():
         best = (-numerator) / (-denominator)
     return best
+
+
+def handout_form(expr: sp.Basic, proof: Mapping[sp.Symbol, sp.Expr]) -> sp.Basic:
+    """``expr`` as a handout writes it: common factors taken out of sums (n(x̄ − μ)/σ², not
+    (nx̄ − nμ)/σ²; −(β + n)λ, not (−β − n)λ), powers of one base combined (λ^{k+1}, not λλᵏ),
+    and factors that are negative on the domain turned round (:func:`signs_outside`)."""
+    if isinstance(expr, Relational):
+        lhs, rhs = (handout_form(side, proof) for side in (expr.lhs, expr.rhs))
+        return expr.func(lhs, rhs, evaluate=False)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: handout_form(e, proof))
+    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
+        return expr
+    return signs_outside(sp.powsimp(sp.factor_terms(expr), combine="exp"), proof)
+
+
+def signs_outside(expr: sp.Basic, proof: Mapping[sp.Symbol, sp.Expr]) -> sp.Basic:
+    """``expr`` with each factor that is negative on the domain written the other way round
+    and its sign taken outside: −1/(θ(θ − 1)) is 1/(θ(1 − θ)) for θ ∈ (0, 1), as a handout
+    writes it. ``proof`` rewrites each parameter so that SymPy's assumptions imply its domain
+    (:func:`mlemap.engine.domain_checks.proof_substitution`); undecided factors stay."""
+    if isinstance(expr, Relational):
+        lhs, rhs = (signs_outside(side, proof) for side in (expr.lhs, expr.rhs))
+        return expr.func(lhs, rhs, evaluate=False)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: signs_outside(e, proof))
+    if not isinstance(expr, sp.Expr) or not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    if expr.is_Add:
+        return sp.Add(*(signs_outside(a, proof) for a in expr.args))
+    sign, factors = 1, []
+    for factor in sp.Mul.make_args(expr):
+        base, exponent = factor.as_base_exp()
+        base = signs_outside(base, proof) if base.is_Add or base.is_Mul else base
+        if exponent.is_integer and base.is_Add and _negative(base, proof):
+            base, sign = -base, sign * (-1) ** exponent
+        factors.append(sp.Pow(base, exponent))
+    return sign * sp.Mul(*factors)
+
+
+def _negative(base: sp.Expr, proof: Mapping[sp.Symbol, sp.Expr]) -> bool:
+    if not base.free_symbols & set(proof):
+        return False
+    return bool(sp.factor(base.xreplace(proof)).is_negative)

@@ -2,11 +2,13 @@
 
 A record is data: ``d.to_markdown()``, ``d.view()`` and ``d.estimator()`` delegate to
 functions that the documents and estimators stages register here when they are imported
-(``import mlemap`` imports them), so the engine never imports a stage above it.
+(the first call of a hook loads its stage by name), so the engine never imports a stage
+above it, and a command loads only the stages it uses.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +36,10 @@ def provide(name: str, function: Callable[..., Any]) -> None:
 
 
 def call(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call the hook ``name``; an error names the stage to import if none is registered."""
+    """Call the hook ``name``, loading the stage that provides it the first time; an error
+    names the stage if it registers none."""
+    if name not in _provided and name in HOOKS:
+        importlib.import_module(HOOKS[name])
     try:
         function = _provided[name]
     except KeyError:

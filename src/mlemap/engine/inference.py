@@ -9,6 +9,7 @@ import sympy as sp
 from ..catalog.symbols import hat, n
 from .bias import TRANSFORM, Bias, exact_bias
 from .derivation import Step
+from .efficiency import Efficiency, efficiency
 from .information import Information, fisher_information
 from .notation import Bias as BiasOf
 from .notation import (
@@ -23,7 +24,10 @@ from .notation import Information as InformationOf
 from .problem import Problem
 from .verify import DEFINITION, Check, equivalent
 
-__all__ = ["bias_steps", "information_step", "weakest"]
+#: The terms g(xᵢ), h(xᵢ) of two sums, in the words of an expectation by linearity.
+TERMS = (sp.Symbol("g"), sp.Symbol("h"))
+
+__all__ = ["TERMS", "bias_steps", "efficiency_steps", "information_step", "weakest"]
 
 
 def weakest(checks: list[Check]) -> Check:
@@ -140,10 +144,17 @@ def _bias_step(p: sp.Symbol, result: Bias | None) -> Step:
         sp.Eq(BiasOf(estimate), result.bias, evaluate=False),
     ]
     if result.route == "linearity":
+        g, h = TERMS
         words: list[object] = [
             "By linearity of expectation and independence of the observations: the expectation "
             "of a sum over the data is n times the expectation of one term, and of a product "
-            "of two sums, n E[gh] + n(n − 1) E[g] E[h]."
+            "of two sums of terms ",
+            g,
+            " and ",
+            h,
+            ", ",
+            n * Expectation(g * h) + n * (n - 1) * Expectation(g) * Expectation(h),
+            ".",
         ]
     else:
         a, beta = result.family
@@ -171,3 +182,63 @@ def _bias_step(p: sp.Symbol, result: Bias | None) -> Step:
     else:
         words.append(" The estimate is biased, and the bias is not a constant factor.")
     return Step("bias", "Bias", tuple(lines), tuple(words), result.check, subject=p)
+
+
+def efficiency_steps(
+    problem: Problem,
+    estimates: dict[sp.Symbol, sp.Expr],
+    biases: dict[sp.Symbol, Bias | None],
+    information: Information | None,
+    rng: np.random.Generator,
+) -> tuple[list[Step], dict[sp.Symbol, Efficiency | None]]:
+    """One step per estimated parameter: the efficiency, or why it is not derived."""
+    steps, found = [], {}
+    for index, p in enumerate(problem.parameters):
+        result, reason = efficiency(
+            problem, index, estimates.get(p), biases.get(p), information, rng
+        )
+        found[p] = result
+        steps.append(_efficiency_step(p, result, reason))
+    return steps, found
+
+
+def _efficiency_step(p: sp.Symbol, result: Efficiency | None, reason: str | None) -> Step:
+    if result is None:
+        words = (f"Efficiency not derived: {reason}.",)
+        return Step("efficiency", "Efficiency", (), words, DEFINITION, subject=p)
+    estimator, variance = result.estimator, result.variance
+    lines: list[sp.Basic] = [sp.Eq(Variance(estimator), variance, evaluate=False)]
+    words: list[object] = [
+        "The estimator ",
+        estimator,
+        " is unbiased, so the Cramér–Rao bound applies to it. Its exact variance is its "
+        "expected square, by the same route as its expectation, minus the square of ",
+        p,
+    ]
+    if result.from_size is not sp.true:
+        words += [" (finite for ", result.from_size, ")"]
+    words += [
+        "; the bound, from the Fisher information, is ",
+        result.bound,
+        ".",
+    ]
+    if result.attains:
+        words.append(" The variance equals the bound for every n: the estimator is efficient.")
+    else:
+        lines.append(sp.StrictGreaterThan(Variance(estimator), result.bound, evaluate=False))
+        words += [" The variance is ", result.ratio, " times the bound"]
+        if result.exceeds:
+            words.append(", larger for every n where it is finite, so the bound is not attained")
+        if result.limit == 1:
+            words.append(
+                "; the ratio tends to 1 as n grows: the estimator is asymptotically efficient"
+            )
+        words.append(".")
+    return Step(
+        "efficiency",
+        "Efficiency",
+        tuple(lines),
+        tuple(words),
+        weakest(list(result.checks)),
+        subject=p,
+    )

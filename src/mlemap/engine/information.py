@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import integrate, special
 
 from ..catalog.model import Model
 from .limits import attempt
@@ -32,8 +31,10 @@ __all__ = [
     "random_values",
 ]
 
-#: Time limit on each SymPy integral or sum over the support.
-MOMENT_SECONDS = 2.0
+#: Time limit on each SymPy integral or sum over the support: a guard against a hang, not a
+#: judge of what is derived, so it is far above a cold first integral on a loaded machine
+#: (over 4 s), else the documents would depend on the machine's speed.
+MOMENT_SECONDS = 12.0
 #: Parameter points at which the information is compared with numeric quadrature.
 QUADRATURE_TRIALS = 3
 QUADRATURE_TOLERANCE = 1e-7
@@ -121,11 +122,38 @@ def moments(
             }
     from_score = tuple(found)
     for g in sorted(wanted - set(found) - {sp.Integer(1)}, key=sp.default_sort_key):
-        value = _integral(g, model, x, log_density)
+        value = _by_differentiation(g, model, scores, found)
+        if value is None:
+            value = _integral(g, model, x, log_density)
         if value is None:
             return None
         found[g] = value
     return found, from_score
+
+
+def _by_differentiation(
+    g: sp.Expr, model: Model, scores: list[dict[sp.Expr, sp.Expr]], found: dict
+) -> sp.Expr | None:
+    """E[hᵏ] for a parameter whose score is a + b·h(x): differentiating E[hᵏ⁻¹] in it gives
+    E[hᵏ⁻¹ · score] = a E[hᵏ⁻¹] + b E[hᵏ] (the support does not depend on the parameter),
+    so E[hᵏ] = (∂E[hᵏ⁻¹] − a E[hᵏ⁻¹]) / b, from E[h] upwards. ``found`` gains each power."""
+    base, power = g.as_base_exp()
+    if not (power.is_Integer and power >= 2):
+        return None
+    for parameter, score in zip(model.parameters, scores, strict=True):
+        if set(score) - {sp.Integer(1)} != {base}:
+            continue
+        a, b = score.get(sp.Integer(1), sp.Integer(0)), score[base]
+        if base not in found:
+            continue
+        for k in range(2, int(power) + 1):
+            if base**k not in found:
+                below = found[base ** (k - 1)]
+                found[base**k] = sp.factor(
+                    sp.simplify((sp.diff(below, parameter.symbol) - a * below) / b)
+                )
+        return found[g]
+    return None
 
 
 def _tidy(matrix: sp.Matrix) -> sp.Matrix:
@@ -165,6 +193,8 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
     # Floats, not the exact rationals: x_m**alpha with a rational alpha is a huge integer.
     at = {s: sp.Float(v) for s, v in floats.items()}
     log_density = _log_gamma_form(_log_density(model, x))
+    from scipy import integrate, special  # loaded when first needed: slow to import
+
     modules = [{"gammaln": special.gammaln}, "scipy", "numpy"]
     integrand = sp.lambdify(x, (g * sp.exp(log_density)).xreplace(at), modules=modules)
     with warnings.catch_warnings(), np.errstate(all="ignore"):

@@ -44,7 +44,7 @@ class _Named(sp.Function):
     symbol = ""
 
     def _latex(self, printer: LatexPrinter) -> str:
-        return rf"{self.symbol}\left({', '.join(printer._print(a) for a in self.args)}\right)"
+        return rf"{self.symbol}{{\left({', '.join(printer._print(a) for a in self.args)}\right)}}"
 
 
 class Likelihood(_Named):
@@ -58,7 +58,7 @@ class LogLikelihood(_Named):
 class LogPosterior(_Named):
     def _latex(self, printer: LatexPrinter) -> str:
         given = ", ".join(printer._print(a) for a in self.args)
-        return rf"\log p\left({given} \mid x\right)"
+        return rf"\log p{{\left({given} \mid x\right)}}"
 
 
 class Density(_Named):
@@ -66,7 +66,7 @@ class Density(_Named):
 
     def _latex(self, printer: LatexPrinter) -> str:
         first, *rest = (printer._print(a) for a in self.args)
-        return rf"p\left({first} \mid {', '.join(rest)}\right)"
+        return rf"p{{\left({first} \mid {', '.join(rest)}\right)}}"
 
 
 class PriorDensity(_Named):
@@ -75,7 +75,7 @@ class PriorDensity(_Named):
 
 class PosteriorDensity(_Named):
     def _latex(self, printer: LatexPrinter) -> str:
-        return rf"p\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)"
+        return rf"p{{\left({', '.join(printer._print(a) for a in self.args)} \mid x\right)}}"
 
 
 class _Operator(_Named):
@@ -89,7 +89,7 @@ class _Operator(_Named):
     def _latex(self, printer: LatexPrinter) -> str:
         inside = printer._print(self.args[0]) + (r" \mid x" if self.given else "")
         left, right = ("[", "]") if self.square else ("(", ")")
-        return rf"\operatorname{{{self.operator}}}\left{left}{inside}\right{right}"
+        return rf"\operatorname{{{self.operator}}}{{\left{left}{inside}\right{right}}}"
 
 
 class Expectation(_Operator):
@@ -129,7 +129,7 @@ class SampleInformation(_Named):
 
     def _latex(self, printer: LatexPrinter) -> str:
         size, *rest = (printer._print(a) for a in self.args)
-        return rf"\mathcal{{I}}_{{{size}}}\left({', '.join(rest)}\right)"
+        return rf"\mathcal{{I}}_{{{size}}}{{\left({', '.join(rest)}\right)}}"
 
 
 class Constant(sp.Symbol):
@@ -154,7 +154,7 @@ class Family(sp.Function):
     def _latex(self, printer: LatexPrinter) -> str:
         name, *args = self.args
         inside = ", ".join(printer._print(a) for a in args)
-        return rf"\operatorname{{{name}}}\left({inside}\right)"
+        return rf"\operatorname{{{name}}}{{\left({inside}\right)}}"
 
 
 # -- plain text ------------------------------------------------------------------------------

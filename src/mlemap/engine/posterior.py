@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import stats
 
 from ..catalog.symbols import hat
 from .conjugacy import Posterior
@@ -22,6 +21,13 @@ from .verify import Check, VerificationError, equivalent
 __all__ = ["SUMMARIES", "Summary", "posterior_summary_step"]
 
 SCIPY_TOLERANCE = 1e-9
+
+
+def _stats() -> object:
+    """scipy.stats, loaded when a posterior is checked (it takes longer than SymPy)."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -42,28 +48,28 @@ SUMMARIES = {
         lambda a, b: a / (a + b),
         lambda a, b: (a - 1) / (a + b - 2),
         lambda a, b: a * b / ((a + b) ** 2 * (a + b + 1)),
-        lambda a, b: stats.beta(a, b),
+        lambda a, b: _stats().beta(a, b),
         "the mode needs both arguments above 1",
     ),
     "Gamma": Summary(
         lambda a, b: a / b,
         lambda a, b: (a - 1) / b,
         lambda a, b: a / b**2,
-        lambda a, b: stats.gamma(a, scale=1 / b),
+        lambda a, b: _stats().gamma(a, scale=1 / b),
         "the mode needs a shape above 1",
     ),
     "Normal": Summary(
         lambda m, v: m,
         lambda m, v: m,
         lambda m, v: v,
-        lambda m, v: stats.norm(m, np.sqrt(v)),
+        lambda m, v: _stats().norm(m, np.sqrt(v)),
         "each holds for all arguments",
     ),
     "InverseGamma": Summary(
         lambda a, b: b / (a - 1),
         lambda a, b: b / (a + 1),
         lambda a, b: b**2 / ((a - 1) ** 2 * (a - 2)),
-        lambda a, b: stats.invgamma(a, scale=b),
+        lambda a, b: _stats().invgamma(a, scale=b),
         "the mean needs a shape above 1, the variance above 2",
     ),
 }
@@ -93,7 +99,9 @@ def posterior_summary_step(
         f"The {posterior.family} posterior's mean, its mode (the MAP estimate) and its "
         f"variance, from the family's formulas ({summary.conditions}). The mean averages "
         "over the posterior while the mode is its peak, so they differ by the last line; "
-        "the gap shrinks as the data grow.",
+        "the gap shrinks as the data grow. An equal-tailed 95% credible interval runs from "
+        "the posterior's 2.5% quantile to its 97.5% quantile; fit() computes them, and the "
+        "summaries at the data, with scipy.stats at the posterior's numbers.",
     )
     return Step("posterior-summary", "Posterior summary", lines, words, weakest(checks))
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
+import mpmath
 import numpy as np
 import sympy as sp
 
 from ..catalog.domains import Domain
 from ..catalog.model import Model, Parameter, Prior
 from ..catalog.symbols import i, n
+from .compiled import DIGITS, compiled
 from .limits import attempt
 
 #: Time allowed to prove a prior's log-density constant in its parameter.
 PROOF_SECONDS = 3.0
 
-__all__ = ["BoundPrior", "Point", "Problem"]
+__all__ = ["BoundPrior", "Point", "Problem", "sample_sizes"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,19 @@ class Point:
     values: dict[sp.Symbol, sp.Expr]
     data: list[sp.Expr]
 
+    def arguments(self, symbols: tuple[sp.Symbol, ...]) -> list[object]:
+        """The arguments of a compiled function at this point: n, the data (from index 1),
+        and the values of ``symbols``, as mpmath numbers at the current precision."""
+        data = [mpmath.mpf(0), *(_mp_exact(v) for v in self.data)]
+        return [mpmath.mpf(self.size), data, *(_mp_exact(self.values[s]) for s in symbols)]
+
+
+def _mp_exact(value: sp.Expr) -> mpmath.mpf:
+    """An exact rational or a SymPy float as an mpmath number."""
+    if isinstance(value, sp.Rational):
+        return mpmath.mpf(value.p) / value.q
+    return mpmath.mpf(sp.Float(value, DIGITS)._mpf_)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -109,7 +125,7 @@ class Problem:
 
     def random_point(self, rng: np.random.Generator, size: int | None = None) -> Point:
         """Random parameter, constant and hyperparameter values and a data set from the support."""
-        size = int(rng.integers(3, 7)) if size is None else size
+        size = sample_sizes(rng, 1)[0] if size is None else size
         values = {symbol: p.domain.sample(rng) for symbol, p in self.declarations.items()}
         constants = {s: float(v) for s, v in values.items()}
         data = self.model.support.sample(rng, size, constants)
@@ -124,10 +140,48 @@ class Problem:
         values = {s: v for s, v in point.values.items() if s not in keep}
         return expr.xreplace(data).xreplace(values)
 
+    def value(self, expr: sp.Expr, point: Point) -> mpmath.mpc:
+        """``expr`` at a point to :data:`DIGITS` digits (nan where undefined): compiled once
+        per expression, else (a form the compiler cannot write) by SymPy's substitution."""
+        expr = sp.sympify(expr, strict=True)
+        symbols = tuple(point.values)
+        function = compiled(expr, n, self.x, symbols)
+        with mpmath.workdps(DIGITS):
+            if function is not None:
+                try:
+                    return mpmath.mpc(function(*point.arguments(symbols)))
+                except (ArithmeticError, ValueError, TypeError, NameError, IndexError):
+                    return mpmath.mpc(mpmath.nan)
+            return _mp(self.evaluate(expr, point).evalf(DIGITS))
+
     def number(self, expr: sp.Expr, point: Point) -> complex:
         """``expr`` at a point as a complex number (nan where undefined)."""
-        value = self.evaluate(expr, point).evalf(30)
-        try:
-            return complex(value)
-        except (TypeError, ValueError):
-            return complex("nan")
+        return complex(self.value(expr, point))
+
+
+def _mp(value: sp.Basic) -> mpmath.mpc:
+    """A SymPy number as an mpmath one (nan where it is not a number)."""
+    try:
+        real, imaginary = (sp.Float(part, DIGITS) for part in value.as_real_imag())
+        return mpmath.mpc(mpmath.mpf(real._mpf_), mpmath.mpf(imaginary._mpf_))
+    except (TypeError, ValueError, AttributeError):
+        return mpmath.mpc(mpmath.nan)
+
+
+#: The largest sample size of a random data set, unless more distinct sizes are needed.
+LARGEST_SIZE = 300
+SMALLEST_SIZE = 3
+
+
+def sample_sizes(rng: np.random.Generator, count: int) -> list[int]:
+    """``count`` distinct sample sizes in increasing order, one from each of ``count`` bands
+    evenly spaced in log n from 3 to 300 (or 4·count): a polynomial in n of degree below
+    ``count`` cannot vanish at all of them, and the first are small, so that a
+    counterexample is as short as can be."""
+    top = max(LARGEST_SIZE, 4 * count)
+    edges = np.geomspace(SMALLEST_SIZE, top + 1, count + 1)
+    sizes: list[int] = []
+    for low, high in pairwise(edges):
+        size = int(rng.integers(int(np.ceil(low)), max(int(np.ceil(high)), int(np.ceil(low)) + 1)))
+        sizes.append(max(size, sizes[-1] + 1) if sizes else size)
+    return sizes

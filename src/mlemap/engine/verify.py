@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy as sp
 
+from ..catalog.symbols import n
 from ..errors import MlemapError, UnsupportedModelError
+from .compiled import DIGITS
 from .limits import TimeLimitExceeded, attempt, time_limit
-from .problem import Point, Problem
+from .problem import Point, Problem, sample_sizes
 
 __all__ = [
     "Check",
@@ -24,17 +27,22 @@ __all__ = [
     "Counterexample",
     "VerificationError",
     "compare",
+    "degree",
     "equivalent",
     "floating",
+    "trials",
     "vanishes",
     "zero_symbolically",
 ]
 
+#: Random points of a numeric comparison, at least; more where the two sides are
+#: polynomials in n or the data of higher degree (:func:`trials`), at most MOST_TRIALS.
 TRIALS = 6
-RELATIVE_TOLERANCE = 1e-12
+MOST_TRIALS = 48
+#: Far below the distance 10⁻¹³ of a wrong constant, far above rounding at DIGITS digits.
+RELATIVE_TOLERANCE = 1e-20
 SIMPLIFY_SECONDS = 3.0
 SIMPLIFY_MAX_OPS = 400
-DIGITS = 30
 #: A step whose check takes longer is out of the engine's reach, not shown unverified.
 CHECK_SECONDS = 20.0
 
@@ -74,11 +82,43 @@ def zero_symbolically(difference: sp.Expr) -> str | None:
     return None
 
 
-def _close(a: complex, b: complex) -> bool:
-    """Equal to 12 significant digits, and both finite."""
-    if not (np.isfinite(a) and np.isfinite(b)):
+def _close(a: mpmath.mpc, b: mpmath.mpc) -> bool:
+    """Equal to 20 significant digits, and both finite."""
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
         return False
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= RELATIVE_TOLERANCE * max(1, abs(a), abs(b))
+
+
+def degree(expr: sp.Basic, discrete: tuple[sp.Basic, ...]) -> int:
+    """A bound on the degree of ``expr`` as a polynomial in n and the sums over the data
+    (``discrete``: the quantities that take integer values), after clearing denominators:
+    a difference of that degree vanishes at no more points than its degree unless it is
+    zero. A function of them (k!, binomial(n, 7)) counts as its degree in its argument
+    times its integer order where it has one, plus one."""
+    if expr in discrete or isinstance(expr, sp.Sum):
+        return 1
+    if not expr.args or not expr.has(*discrete, sp.Sum):
+        return 0
+    parts = [degree(a, discrete) for a in expr.args]
+    if isinstance(expr, sp.Pow):
+        base, exponent = parts[0], parts[1]
+        power = expr.exp
+        if exponent or not power.is_number:
+            return base + exponent + 1
+        return base * max(1, int(min(abs(power), 10**6)))
+    if isinstance(expr, sp.Add | sp.Mul):
+        return sum(parts)
+    if isinstance(expr, sp.binomial | sp.FallingFactorial | sp.RisingFactorial):
+        order = expr.args[1]
+        if order.is_Integer and not parts[1]:
+            return parts[0] * max(1, int(min(abs(order), 10**6)))
+    return sum(parts) + 1
+
+
+def trials(difference: sp.Expr) -> int:
+    """How many random points decide ``difference == 0``: more than its degree in n and
+    the data sums (:func:`degree`), and at least :data:`TRIALS`."""
+    return min(MOST_TRIALS, max(TRIALS, degree(difference, (n,)) + 2))
 
 
 @dataclass(frozen=True)
@@ -111,9 +151,9 @@ def floating(point: Point) -> Point:
 
 def _values(
     left: sp.Expr, right: sp.Expr, problem: Problem, point: Point, exact: bool
-) -> tuple[complex, complex]:
+) -> tuple[mpmath.mpc, mpmath.mpc]:
     at = point if exact else floating(point)
-    return problem.number(left, at), problem.number(right, at)
+    return problem.value(left, at), problem.value(right, at)
 
 
 def compare(
@@ -128,12 +168,13 @@ def compare(
     """Decide ``left == right`` for all data and parameter values: ``symbolic`` on the
     difference first, then numbers at random points, exact rationals or (``exact=False``)
     30-digit floats; ``seconds`` bounds each evaluation."""
-    reason = symbolic(sp.sympify(left, strict=True) - sp.sympify(right, strict=True))
+    left, right = sp.sympify(left, strict=True), sp.sympify(right, strict=True)
+    reason = symbolic(left - right)
     if reason:
         return Comparison(Check("symbolic", reason))
-    sizes = []
-    for _ in range(TRIALS):
-        point = problem.random_point(rng)
+    sizes = sample_sizes(rng, trials(left - right))
+    for size in sizes:
+        point = problem.random_point(rng, size)
         if seconds is None:
             values = _values(left, right, problem, point, exact)
         else:
@@ -144,13 +185,14 @@ def compare(
         a, b = values
         if not _close(a, b):
             detail = f"the two sides differ at a random data set (n = {point.size})"
-            return Comparison(Check("numeric", detail), Counterexample(point, a, b))
-        sizes.append(point.size)
+            return Comparison(
+                Check("numeric", detail), Counterexample(point, complex(a), complex(b))
+            )
     return Comparison(
         Check(
             "numeric",
-            f"equal at {TRIALS} random data sets (n = {min(sizes)}…{max(sizes)}) and parameter "
-            f"values, to 12 significant digits",
+            f"equal at {len(sizes)} random data sets of distinct sizes (n = {sizes[0]}…"
+            f"{sizes[-1]}) and parameter values, to 20 significant digits",
         )
     )
 

@@ -12,7 +12,6 @@ is one NumPy reduction, and the data are validated as the estimator validates th
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,7 +27,9 @@ from ..regression.record import RegressionDerivation
 from .estimator import KEYWORD_SPELLINGS, Estimator
 from .lambdify import compile_function
 from .numeric import Transform
+from .posterior import PosteriorFit, PosteriorFitter
 from .regression import RegressionFit, regression_fit
+from .table import table
 from .validation import Interval, check_keywords, check_observations
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ class Fitter:
     def __init__(self, derivation: Derivation) -> None:
         if derivation.problem.is_map:
             raise MlemapError(
-                "fit() is for MLE derivations; a MAP derivation has estimator() (posterior "
-                "summaries are not built yet)"
+                "Fitter is for MLE derivations; a MAP derivation's fit() is a PosteriorFitter"
             )
         self.derivation = derivation
         self.estimator = Estimator(derivation)
@@ -115,9 +115,9 @@ class Fitter:
 
 def fit_of(
     derivation: Derivation | RegressionDerivation, *data: object, **known: object
-) -> FitResult | RegressionFit:
-    """``d.fit(x, **known)`` (``d.fit(X, y, …)`` for regression); a derivation's fitter is
-    built once and cached."""
+) -> FitResult | PosteriorFit | RegressionFit:
+    """``d.fit(x, **known)`` (``d.fit(X, y, …)`` for regression; a posterior summary for a
+    MAP derivation); a derivation's fitter is built once and cached."""
     if isinstance(derivation, RegressionDerivation):
         if len(data) != 2:
             raise MlemapError("a regression fit takes the design X and the responses y")
@@ -127,12 +127,12 @@ def fit_of(
     (x,) = data
     fitter = _FITTERS.get(id(derivation))
     if fitter is None or fitter.derivation is not derivation:
-        fitter = Fitter(derivation)
+        fitter = PosteriorFitter(derivation) if derivation.problem.is_map else Fitter(derivation)
         _FITTERS[id(derivation)] = fitter
     return fitter(x, **known)
 
 
-_FITTERS: dict[int, Fitter] = {}
+_FITTERS: dict[int, Fitter | PosteriorFitter] = {}
 
 
 @dataclass(frozen=True)
@@ -258,41 +258,7 @@ class FitResult:
         percent = f"{100 * level:g}%"
         columns = ["parameter", "estimate", "std. error", f"{percent} lower", f"{percent} upper"]
         rows = [[k, *(f"{v:.6g}" for v in rest)] for k, *rest in self._rows(level)]
-        if fmt == "text":
-            widths = [max(len(r[c]) for r in [columns, *rows]) for c in range(len(columns))]
-            line = lambda r: "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))  # noqa: E731
-            rule = "-" * len(line(columns))
-            return "\n".join([*head, rule, line(columns), rule, *map(line, rows), rule]) + "\n"
-        if fmt == "markdown":
-            table = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
-            table += ["| " + " | ".join(r) + " |" for r in rows]
-            return "\n".join(["; ".join(head), "", *table]) + "\n"
-        if fmt == "latex":
-            names = [c.replace("%", r"\%") for c in columns]
-            body = [" & ".join([r[0].replace("_", r"\_"), *r[1:]]) + r" \\" for r in rows]
-            return (
-                "\n".join(
-                    [
-                        r"\begin{tabular}{lrrrr}",
-                        r"\hline",
-                        " & ".join(names) + r" \\",
-                        r"\hline",
-                        *body,
-                        r"\hline",
-                        r"\end{tabular}",
-                    ]
-                )
-                + "\n"
-            )
-        if fmt == "html":
-            cells = lambda r, tag: "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in r)  # noqa: E731
-            body = "".join(f"<tr>{cells(r, 'td')}</tr>" for r in rows)
-            caption = html.escape("; ".join(head))
-            return (
-                f"<table><caption>{caption}</caption><thead><tr>{cells(columns, 'th')}"
-                f"</tr></thead><tbody>{body}</tbody></table>"
-            )
-        raise MlemapError(f"fmt must be text, markdown, latex or html; got {fmt!r}")
+        return table(head, columns, rows, fmt)
 
     def _repr_html_(self) -> str:
         return self.summary("html")

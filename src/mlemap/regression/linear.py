@@ -71,7 +71,7 @@ class LogPosterior(sp.Function):
 
     def _latex(self, printer: object) -> str:
         inside = ", ".join(printer._print(a) for a in self.args)  # type: ignore[attr-defined]
-        return rf"\log p\left({inside} \mid y\right)"
+        return rf"\log p{{\left({inside} \mid y\right)}}"
 
 
 class SoftThreshold(sp.Function):
@@ -81,7 +81,7 @@ class SoftThreshold(sp.Function):
 
     def _latex(self, printer: object) -> str:
         z, t = (printer._print(a) for a in self.args)  # type: ignore[attr-defined]
-        return rf"S\left({z}, {t}\right)"
+        return rf"S{{\left({z}, {t}\right)}}"
 
     def doit(self, **hints: object) -> sp.Basic:
         z, t = (a.doit(**hints) for a in self.args)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..engine.derivation import Record, Step
+from ..engine.derivation import Estimates, Record, Results, Step
 from ..engine.notation import to_text
 
 __all__ = ["RegressionDerivation"]
@@ -29,6 +29,11 @@ class RegressionDerivation(Record):
     closed_form: bool
     assumptions: tuple[str, ...]
     definitions: dict[sp.Symbol, sp.Expr]
+
+    def __post_init__(self) -> None:
+        # Shown typeset in Jupyter, as a scalar derivation's are.
+        object.__setattr__(self, "results", Results(tuple(self.results), self))
+        object.__setattr__(self, "estimates", Estimates(dict(self.estimates), self))
 
     @property
     def method(self) -> str:

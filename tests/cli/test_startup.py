@@ -1,0 +1,71 @@
+"""Starting up: ``import mlemap`` loads nothing heavy, a command loads only what it uses,
+and an interrupt while the command line loads ends quietly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+HEAVY = ("sympy", "scipy", "jinja2", "matplotlib", "numpy")
+
+
+def _loaded(code: str) -> set[str]:
+    script = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+def test_import_mlemap_loads_no_library_and_no_stage():
+    loaded = _loaded("import mlemap")
+    assert not loaded & set(HEAVY)
+    assert not {m for m in loaded if m.startswith("mlemap.")} - {"mlemap.errors"}
+
+
+def test_names_load_on_first_use():
+    loaded = _loaded("import mlemap; mlemap.MlemapError; mlemap.Model")
+    assert {"mlemap.errors", "mlemap.catalog.model"} <= loaded
+    assert not {"scipy", "jinja2", "mlemap.engine.derive", "mlemap.documents"} & loaded
+    import mlemap
+
+    assert set(mlemap.__all__) <= set(dir(mlemap))
+    with pytest.raises(AttributeError):
+        mlemap.no_such_name  # noqa: B018
+
+
+def test_check_loads_neither_documents_nor_estimators_nor_jinja2():
+    code = "from mlemap.cli import command\nassert command(['check', 'bernoulli', 'k/n']) == 0"
+    loaded = _loaded(code)
+    assert "mlemap.checker.judge" in loaded
+    assert not {"jinja2", "mlemap.documents", "mlemap.estimators"} & loaded
+
+
+def test_the_record_loads_its_stages_when_asked():
+    code = "import mlemap\nd = mlemap.derive('bernoulli')\nd.to_markdown(); d.estimator()"
+    assert {"mlemap.documents", "mlemap.estimators", "jinja2"} <= _loaded(code)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.4])
+def test_an_interrupt_while_the_command_loads_ends_quietly(delay):
+    """SIGINT while the command line, the engine and SymPy load: exit 130 and one line, no
+    traceback. (Before the entry point's own small module is loaded, as in Python's own
+    start, an interrupt is Python's.)"""
+    script = (
+        "import sys; from mlemap.cli import command; print('ready', flush=True); "
+        "sys.exit(command(['check', 'bernoulli', 'theta = k/n']))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    if process.returncode != 0:  # 0: it had finished
+        assert process.returncode == 130, (process.returncode, err)
+        assert err.count("\n") == 1 and err.startswith("mlemap: interrupted"), err

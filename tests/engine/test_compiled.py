@@ -1,0 +1,86 @@
+"""Compiled evaluation gives SymPy's own values, at the working precision."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mlemap
+from mlemap.catalog.symbols import i, n
+from mlemap.engine.compiled import DIGITS, compiled
+from mlemap.engine.notation import Likelihood
+from mlemap.engine.problem import Problem
+
+
+@pytest.fixture(scope="module")
+def beta_bernoulli() -> Problem:
+    return mlemap.derive("bernoulli", prior="beta").problem
+
+
+def _expressions(problem: Problem) -> list[sp.Expr]:
+    x = problem.x
+    theta, alpha, beta = problem.parameters[0], *problem.priors[problem.parameters[0]].symbols
+    k = sp.Sum(x[i], (i, 1, n))
+    density = theta ** x[i] * (1 - theta) ** (1 - x[i])
+    return [
+        k / n + sp.binomial(n, 7),  # 0 below n = 7, where a gamma ratio is undefined
+        sp.log(sp.Product(density, (i, 1, n))) - sp.log(sp.beta(alpha, beta)),
+        sp.Sum(sp.log(density), (i, 1, n)) * n / 3,  # n/3 stays exact
+        sp.factorial(k) - sp.loggamma(n + alpha) + sp.polygamma(1, beta),
+        sp.sqrt(theta - 2) + x[1] ** 2,  # complex, and one named observation
+        (k + alpha - 1) / (n + alpha + beta - 2),
+    ]
+
+
+def _reference(problem: Problem, expr: sp.Expr, point) -> complex:
+    return complex(problem.evaluate(expr, point).evalf(DIGITS))
+
+
+def test_compiled_values_equal_sympy_substitution(beta_bernoulli):
+    rng = np.random.default_rng(1)
+    for size in (3, 5, 40):
+        point = beta_bernoulli.random_point(rng, size)
+        for expr in _expressions(beta_bernoulli):
+            assert compiled(expr, n, beta_bernoulli.x, tuple(point.values)) is not None, expr
+            value = beta_bernoulli.value(expr, point)
+            reference = _reference(beta_bernoulli, expr, point)
+            assert abs(complex(value) - reference) <= 1e-14 * max(1.0, abs(reference)), expr
+
+
+@given(st.integers(3, 120), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_compiled_values_keep_twenty_digits(size, seed):
+    """Against SymPy's own evaluation at higher precision: 20 digits agree."""
+    problem = mlemap.derive("normal").problem
+    x, (mu, sigma2) = problem.x, problem.parameters
+    point = problem.random_point(np.random.default_rng(seed), size)
+    expr = sp.Sum((x[i] - mu) ** 2, (i, 1, n)) / (2 * sigma2) - n / 2 * sp.log(2 * sp.pi * sigma2)
+    value = problem.value(expr, point)
+    exact = problem.evaluate(expr, point).evalf(60)
+    with mpmath.workdps(60):
+        assert abs(value - mpmath.mpf(str(exact))) <= mpmath.mpf(10) ** -22 * max(1, abs(value))
+
+
+def test_what_has_no_value_is_not_compiled(beta_bernoulli):
+    theta = beta_bernoulli.parameters[0]
+    symbols = tuple(beta_bernoulli.declarations)
+    unknown = sp.Symbol("elsewhere")
+    for expr in (
+        Likelihood(theta),
+        sp.Matrix([[theta]]),
+        theta + unknown,
+        sp.Integral(theta, theta),
+    ):
+        assert compiled(expr, n, beta_bernoulli.x, symbols) is None
+    point = beta_bernoulli.random_point(np.random.default_rng(0), 4)
+    assert not mpmath.isfinite(beta_bernoulli.value(theta + unknown, point))
+
+
+def test_undefined_values_are_nan(beta_bernoulli):
+    theta = beta_bernoulli.parameters[0]
+    point = beta_bernoulli.random_point(np.random.default_rng(0), 4)
+    assert not mpmath.isfinite(beta_bernoulli.value(1 / (theta - theta.subs(point.values)), point))
