@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .engine.derive import derive
     from .engine.verify import VerificationError
     from .errors import (
+        ConvergenceError,
         ConvergenceWarning,
         DataError,
         DomainError,
@@ -60,6 +61,7 @@ _HOMES = {
     "VerificationError": "engine.verify",
     **dict.fromkeys(
         [
+            "ConvergenceError",
             "ConvergenceWarning",
             "DataError",
             "DomainError",
@@ -81,6 +83,7 @@ __all__ = [
     "REAL",
     "UNIT_INTERVAL",
     "CheckReport",
+    "ConvergenceError",
     "ConvergenceWarning",
     "DataError",
     "Derivation",

@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "ConvergenceError",
     "ConvergenceWarning",
     "DataError",
     "DomainError",
@@ -59,6 +60,11 @@ class UnsupportedModelError(MlemapError, NotImplementedError):
 class DataError(MlemapError, ValueError):
     """Data an estimator cannot use: empty, not finite, outside the model's support, of the
     wrong shape or type, or data for which the estimate does not exist."""
+
+
+class ConvergenceError(DataError):
+    """The numeric method found no point it could verify as a maximum (score zero relative
+    to the parameter's scale, Hessian negative definite) for these data."""
 
 
 class ConvergenceWarning(UserWarning):

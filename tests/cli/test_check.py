@@ -134,3 +134,32 @@ def test_every_model_derive_accepts_is_checked_or_refused_with_exit_2(model, cap
         assert err.startswith("mlemap check: error: ")
     else:
         assert out.rstrip().endswith("Verdict: correct.")
+
+
+@pytest.mark.parametrize(
+    ("claim", "message"),
+    [
+        ("theta = 10^999*10^999*10^999*10^999*10^999", "exact numbers may have at most 4,000"),
+        ("theta = 0.9999999999999^1000", "a power of a number is too large"),
+        ("theta = n^n^n^n", "too large to write at n = 1,000"),
+    ],
+)
+def test_numbers_too_large_exit_2_in_one_line(claim, message, capsys):
+    assert main_check(["bernoulli", claim]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mlemap check: error: ") and message in err
+    assert err.count("\n") == 1
+
+
+def test_a_file_of_factorials_a_nested_product_and_a_bom_give_no_traceback(tmp_path, capsys):
+    bangs = tmp_path / "bangs.txt"
+    bangs.write_text("\n".join(["theta = k" + "!" * 200] * 5) + "\n")
+    assert main_check(["bernoulli", str(bangs)]) == 2
+    assert "nested more than 40 deep" in capsys.readouterr().err
+    assert main_check(["bernoulli", "theta = prod(prod(x_i))"]) == 1
+    out, err = capsys.readouterr()
+    assert "WRONG" in out and err == ""
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufefftheta = k/n\n".encode())
+    assert main_check(["bernoulli", str(bom)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Verdict: correct.")

@@ -456,6 +456,54 @@ def test_models_and_priors_list_the_catalog():
     )
 
 
+# -- models from outside the catalog end in bounded time, on any thread ------------------------
+USER_DENSITIES = {
+    "cauchy_location": lambda x, t: 1 / (sp.pi * (1 + (x - t) ** 2)),
+    "quartic": lambda x, t: sp.exp(-((x - t) ** 4)) / (2 * sp.gamma(sp.Rational(5, 4))),
+    "degree_7_score": lambda x, t: sp.exp(-((x - t) ** 8)) / (2 * sp.gamma(sp.Rational(9, 8))),
+}
+
+
+@pytest.mark.parametrize("on_thread", [False, True], ids=["main thread", "worker thread"])
+@pytest.mark.parametrize("name", USER_DENSITIES)
+def test_a_user_model_ends_in_time_with_a_derivation_or_a_clear_refusal(name, on_thread):
+    import threading
+    import time
+
+    from mlemap.catalog.domains import REAL
+
+    model = mlemap.Model(
+        f"user_{name}",
+        (mlemap.Parameter("t", REAL, "t"),),
+        mlemap.Support(-sp.oo, sp.oo),
+        USER_DENSITIES[name],
+    )
+    outcome, cpu = [], []
+
+    def run():
+        start = time.thread_time()
+        try:
+            outcome.append(mlemap.derive(model))
+        except mlemap.UnsupportedModelError as error:
+            outcome.append(error)
+        cpu.append(time.thread_time() - start)
+
+    # the budget is CPU time (8 s, about as long on an idle machine), so that a loaded
+    # machine does not refuse a model; the wall clock only bounds a hang
+    if on_thread:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(120)
+    else:
+        run()
+    assert cpu and cpu[0] < 10
+    (result,) = outcome
+    if isinstance(result, mlemap.UnsupportedModelError):
+        assert "took over" in str(result) and f"user_{name}" in str(result)
+    else:  # no closed form: the score holds t inside a sum, solved numerically
+        assert not result.closed_form and result.method == "MLE"
+
+
 def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
     d = mlemap.derive("bernoulli")
     theta = d.parameters[0]

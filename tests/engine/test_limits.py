@@ -98,3 +98,98 @@ def test_a_limit_swallowed_by_a_broad_except_comes_again():
     start = time.perf_counter()
     assert attempt(0.2, stubborn) is None
     assert time.perf_counter() - start < 2
+
+
+def _in_thread(function):
+    """``function()`` run on a worker thread: its result, or the exception it raised."""
+    import threading
+
+    out = []
+
+    def run():
+        try:
+            out.append(function())
+        except BaseException as error:
+            out.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "the limit did not stop the worker thread"
+    return out[0]
+
+
+def test_a_limit_interrupts_a_worker_thread():
+    start = time.perf_counter()
+    assert _in_thread(lambda: attempt(0.2, _spin_until_limit_or_forever)) is None
+    assert time.perf_counter() - start < 2
+
+
+def _spin_until_limit_or_forever() -> None:
+    while True:
+        pass
+
+
+def test_nested_limits_in_a_worker_thread_keep_the_outer_deadline():
+    def nested() -> float:
+        start = time.perf_counter()
+        try:
+            with time_limit(0.6):
+                assert attempt(0.1, _spin_until_limit_or_forever) is None
+                assert attempt(5.0, lambda: 1) == 1
+                _spin_until_limit_or_forever()
+        except TimeLimitExceeded:
+            return time.perf_counter() - start
+        return -1.0
+
+    assert 0.55 < _in_thread(nested) < 1.0
+
+
+def test_threads_keep_their_own_limits():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def spin(seconds: float) -> float:
+        start = time.perf_counter()
+        attempt(seconds, _spin_until_limit_or_forever)
+        return time.perf_counter() - start
+
+    with ThreadPoolExecutor(4) as pool:
+        took = list(pool.map(spin, [0.2, 0.4, 0.6, 0.8]))
+    for seconds, spent in zip([0.2, 0.4, 0.6, 0.8], took, strict=True):
+        assert seconds - 0.02 < spent < seconds + 0.5
+
+
+def test_a_finished_limit_leaves_nothing_pending():
+    # a block that ends just as its limit expires must not carry the exception outside
+    def spin(seconds: float) -> None:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            pass
+
+    for _ in range(20):
+        try:
+            with time_limit(0.01):
+                spin(0.0099)
+        except TimeLimitExceeded:
+            pass  # inside the block: allowed
+        spin(0.06)  # a stray repeat would land here, outside any limit
+
+
+def test_a_cpu_limit_counts_the_threads_cpu_time_not_its_waiting():
+    start = time.perf_counter()
+    with time_limit(0.3, cpu=True):
+        time.sleep(0.6)  # waiting uses no CPU time: the limit has not expired
+    with pytest.raises(TimeLimitExceeded), time_limit(0.3, cpu=True):
+        while True:
+            pass
+    assert time.perf_counter() - start < 3
+
+    def spin_on_cpu_limit() -> bool:
+        try:
+            with time_limit(0.2, cpu=True):
+                _spin_until_limit_or_forever()
+        except TimeLimitExceeded:
+            return True
+        return False
+
+    assert _in_thread(spin_on_cpu_limit) is True

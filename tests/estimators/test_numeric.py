@@ -204,3 +204,51 @@ def test_catalog_location_models_match_scipy(name):
         tol=1e-12,
     )
     assert posterior == pytest.approx(reference.x, rel=1e-6, abs=1e-9)
+
+
+# -- data far from 1: the numeric method answers right or refuses, never a wrong number -------
+def _weibull_map_reference(x: np.ndarray, prior: str, k: float, a: float, b: float) -> float:
+    """The Weibull scale's MAP from scipy's log-densities: a grid over log λ, then Brent."""
+
+    def negative(u: float) -> float:
+        scale = np.exp(u)
+        if prior == "inverse_gamma":
+            log_prior = stats.invgamma.logpdf(scale, a, scale=b)
+        else:
+            log_prior = stats.gamma.logpdf(scale, a, scale=1 / b)
+        with np.errstate(all="ignore"):
+            value = -(stats.weibull_min.logpdf(x, k, scale=scale).sum() + log_prior)
+        return value if np.isfinite(value) else np.inf
+
+    grid = np.arange(-700.0, 700.0, 0.5)
+    best = grid[np.argmin([negative(u) for u in grid])]
+    found = optimize.minimize_scalar(
+        negative, bounds=(best - 1, best + 1), method="bounded", options={"xatol": 1e-12}
+    )
+    return float(np.exp(found.x))
+
+
+def test_the_weibull_map_at_data_near_1e_minus_150_is_the_map_not_the_mle():
+    f = mlemap.derive("weibull", prior="inverse_gamma").estimator()
+    x = np.array([2e-150, 3e-150, 5e-150])
+    got = f(x, k=1.5, alpha=2.0, beta=3.0)["lambda"]
+    assert got == pytest.approx(_weibull_map_reference(x, "inverse_gamma", 1.5, 2.0, 3.0), 1e-6)
+    assert got == pytest.approx(0.4, 1e-6)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    prior=st.sampled_from(["inverse_gamma", "gamma"]),
+    exponent=st.integers(-170, 170),
+    data=st.lists(st.floats(0.5, 5.0), min_size=2, max_size=6),
+    k=st.floats(0.5, 3.0),
+)
+def test_the_weibull_map_at_any_scale_is_right_or_refused(prior, exponent, data, k):
+    f = mlemap.derive("weibull", prior=prior).estimator()
+    x = np.array(data) * 10.0**exponent
+    try:
+        got = f(x, k=k, alpha=2.0, beta=3.0)["lambda"]
+    except mlemap.ConvergenceError as error:
+        assert "no maximum inside the domain" in str(error)
+        return
+    assert got == pytest.approx(_weibull_map_reference(x, prior, k, 2.0, 3.0), rel=1e-6)

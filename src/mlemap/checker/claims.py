@@ -16,12 +16,14 @@ the step it names; a trailing remark in words ("(sample mean)") is dropped, and 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from ..errors import ParseError, UnknownNameError
+from .bounds import bound_document, bound_steps
 from .handout import is_prose, prose_step, strip_remark
 from .parse import Vocabulary, ascii_math, is_latex, parse_expression, read_expression
 
@@ -248,28 +250,66 @@ def parse_line(source: Source, vocabulary: Vocabulary) -> Line:
     )
 
 
-MATH = re.compile(
-    r"\$\$(?P<display>.+?)\$\$|\\\[(?P<bracket>.+?)\\\]"
-    r"|\\begin\{(?P<env>align|aligned|equation|eqnarray|gather|multline)\*?\}(?P<body>.+?)"
-    r"\\end\{(?P=env)\*?\}|\$(?P<inline>[^$]+?)\$",
-    re.S,
-)
+ENVIRONMENTS = "align|aligned|equation|eqnarray|gather|multline"
+OPENER = re.compile(rf"\$\$|\\\[|\\begin\{{(?P<env>{ENVIRONMENTS})\*?\}}|\$")
+
+
+@dataclass(frozen=True)
+class _Math:
+    """One piece of mathematics in a document: where its body starts, the body, its kind."""
+
+    start: int
+    body: str
+    inline: bool
+
+
+def _closer(opener: re.Match[str]) -> re.Pattern[str]:
+    if opener.group("env"):
+        return re.compile(rf"\\end\{{{opener.group('env')}\*?\}}")
+    return re.compile(re.escape({"$$": "$$", "\\[": "\\]", "$": "$"}[opener.group()]))
+
+
+def _mathematics(text: str) -> list[_Math]:
+    """Every ``$…$``, ``$$…$$``, ``\\[…\\]`` and align environment, in one pass: an opener
+    without a closer after it is remembered, so that no later opener of its kind searches
+    the rest of the text again (a regular expression would, in quadratic time)."""
+    found: list[_Math] = []
+    unclosed: set[str] = set()
+    position = 0
+    while (opener := OPENER.search(text, position)) is not None:
+        kind = opener.group("env") or opener.group()
+        position = opener.end()
+        if kind in unclosed:
+            continue
+        closer = _closer(opener).search(text, position)
+        if closer is None:
+            unclosed.add(kind)
+            continue
+        body = text[position : closer.start()]
+        if not body.strip():
+            continue
+        found.append(_Math(position, body, kind == "$"))
+        position = closer.end()
+    return found
+
+
 ENVIRONMENT = re.compile(r"\\(?:begin|end)\{\w+\*?\}")
 MARKER = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|\\item\s*|[A-Za-z][\w ]*:\s+)")
 
 
-def _math_rows(text: str, match: re.Match[str]) -> list[Source]:
-    group = next(g for g in ("display", "bracket", "body", "inline") if match.group(g))
-    if group == "inline" and "=" not in match.group(group):
+def _math_rows(newlines: list[int], math: _Math) -> list[Source]:
+    """The rows of one piece of mathematics; ``newlines`` are the offsets of the text's
+    line ends, to number them."""
+    if math.inline and "=" not in math.body:
         return []
     # blank out environment markers with spaces, so that offsets still give line numbers
-    body = ENVIRONMENT.sub(lambda m: " " * len(m.group()), match.group(group))
-    rows, offset = [], match.start(group)
+    body = ENVIRONMENT.sub(lambda m: " " * len(m.group()), math.body)
+    rows, offset = [], math.start
     for row in body.split("\\\\"):
         content = row.strip().rstrip(".,").strip()
         if content:
             first = offset + len(row) - len(row.lstrip())
-            rows.append(Source(text.count("\n", 0, first) + 1, content))
+            rows.append(Source(bisect.bisect_left(newlines, first) + 1, content))
         offset += len(row) + 2
     return rows
 
@@ -277,9 +317,16 @@ def _math_rows(text: str, match: re.Match[str]) -> list[Source]:
 def read_steps(text: str) -> list[Source]:
     """The steps of a document: math in ``$…$``, ``$$…$$``, ``\\[…\\]`` or align environments
     if it has any (inline math only where it holds an ``=``; prose is skipped), otherwise
-    one step a line (Markdown or LaTeX list markers and ``#`` or ``%`` lines skipped)."""
-    if MATH.search(text):
-        return [row for match in MATH.finditer(text) for row in _math_rows(text, match)]
+    one step a line (Markdown or LaTeX list markers and ``#`` or ``%`` lines skipped).
+    A document larger than :mod:`mlemap.checker.bounds` allows is refused before any scan."""
+    bound_document(text)
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors save UTF-8
+    mathematics = _mathematics(text)
+    if mathematics:
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        steps = [row for math in mathematics for row in _math_rows(newlines, math)]
+        bound_steps(len(steps))
+        return steps
     steps = []
     for number, line in enumerate(text.splitlines(), 1):
         line = MARKER.sub("", line, count=1).strip()
@@ -287,6 +334,7 @@ def read_steps(text: str) -> list[Source]:
             continue
         pieces = [line] if is_latex(line) else line.split(";")
         steps += [Source(number, p.strip().rstrip(".,")) for p in pieces if p.strip()]
+    bound_steps(len(steps))
     return steps
 
 

@@ -15,6 +15,7 @@ data sets and parameter values (:func:`mlemap.engine.verify.compare`); each resu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -27,7 +28,7 @@ from ..catalog.symbols import n
 from ..engine.curvature import hessian
 from ..engine.derivation import Derivation
 from ..engine.derive import SEED, PriorSpec, derive
-from ..engine.limits import attempt
+from ..engine.limits import TimeLimitExceeded, attempt, time_limit
 from ..engine.problem import Problem
 from ..engine.solve import score
 from ..engine.sums import freeze, normalize, thaw
@@ -56,6 +57,8 @@ EVALUATION_SECONDS = 5.0
 SYMBOLIC_SECONDS = 5.0
 DIAGNOSIS_SECONDS = 2.0
 DIAGNOSIS_BUDGET = 5.0
+#: Bound on reading and judging every step of one check, together, on any thread.
+CHECK_SECONDS = 8.0
 
 
 # -- what the engine says ----------------------------------------------------------------------
@@ -261,13 +264,37 @@ def check(
         derivation = derive(model, prior, estimate)
     if isinstance(derivation, RegressionDerivation):
         return check_regression(derivation, claim)
+    deadline = time.monotonic() + CHECK_SECONDS
     vocabulary = Vocabulary.of(derivation.problem)
-    lines = parse_claims(claim, vocabulary)
+    try:
+        with time_limit(CHECK_SECONDS):
+            lines = parse_claims(claim, vocabulary)
+    except TimeLimitExceeded:
+        raise ParseError(f"reading the steps took longer than {CHECK_SECONDS:g} s") from None
     objective = "log-posterior" if derivation.problem.is_map else "log-likelihood"
     steps = _steps(lines, derivation.problem.parameters, objective)
     engine = _Engine(derivation, vocabulary)
     rng = np.random.default_rng(SEED)
-    return CheckReport(_title(derivation), tuple(_judge(s, engine, rng) for s in steps))
+    return CheckReport(_title(derivation), tuple(_judged(steps, engine, rng, deadline)))
+
+
+def _judged(
+    steps: list[_Step], engine: _Engine, rng: np.random.Generator, deadline: float
+) -> list[StepResult]:
+    """Each step judged while the check's time lasts; the steps after it, undecided."""
+    results = []
+    for step in steps:
+        left = deadline - time.monotonic()
+        out_of_time = _undecided(step, f"the check ran out of its {CHECK_SECONDS:g} s")
+        if left <= 0:
+            results.append(out_of_time)
+            continue
+        try:
+            with time_limit(left):
+                results.append(_judge(step, engine, rng))
+        except TimeLimitExceeded:
+            results.append(out_of_time)
+    return results
 
 
 def _title(derivation: Derivation) -> str:

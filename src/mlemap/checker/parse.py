@@ -38,6 +38,7 @@ from ..catalog.symbols import hat, i, n
 from ..engine.limits import TimeLimitExceeded, time_limit
 from ..engine.problem import Problem
 from ..errors import MlemapError, ParseError, UnknownNameError
+from .bounds import MAX_DIGITS, bound_expression
 from .handout import CONSTANT_WORDS, derivative_operators, named_functions
 from .latex import reading
 
@@ -57,7 +58,7 @@ CONSTANT = sp.Symbol("const")
 MAX_CHARACTERS = 2_000
 MAX_DEPTH = 100
 MAX_EXPONENT = 1_000
-MAX_BITS = 100_000
+MAX_BITS = int(MAX_DIGITS / math.log10(2))  # a number written out: printable
 MAX_ARGUMENT = 1_000  # largest number a factorial, gamma or binomial may be applied to
 PARSE_SECONDS = 5.0
 
@@ -423,6 +424,7 @@ def read_expression(text: str, vocabulary: Vocabulary, latex: bool | None = None
         with time_limit(PARSE_SECONDS):
             read = _read(text, vocabulary, latex)
             expr = read.expr
+            bound_expression(expr, text)
     except MlemapError:
         raise
     except TimeLimitExceeded:

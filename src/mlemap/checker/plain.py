@@ -29,7 +29,8 @@ class _Claim(StrPrinter):
     def _print_Product(self, expr: sp.Product) -> str:
         if expr.limits == ((i, 1, n),):
             return f"prod({self._print(expr.function)})"
-        return super()._print_Product(expr)
+        limits = ", ".join(f"({', '.join(map(self._print, limit))})" for limit in expr.limits)
+        return f"Product({self._print(expr.function)}, {limits})"
 
     def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
         # Data first, as in the LaTeX: x_i - xbar, not -xbar + x_i.

@@ -5,6 +5,7 @@ Every step is verified before it is recorded (see :mod:`mlemap.engine.verify`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -15,13 +16,14 @@ import sympy as sp
 from ..catalog import MATRIX_MODELS, MODELS, PRIORS
 from ..catalog.model import Model, Parameter, Prior
 from ..catalog.symbols import hat, i, n
-from ..errors import DomainError, MlemapError, UnknownNameError
+from ..errors import DomainError, MlemapError, UnknownNameError, UnsupportedModelError
 from . import steps as steps_
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
 from .display import handout_form
 from .inference import bias_steps, efficiency_steps, information_step
+from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
 from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
@@ -33,6 +35,9 @@ __all__ = ["derive"]
 
 #: Fixed seed: the engine's random checks, and so its output, are reproducible.
 SEED = 20_261_125
+#: The CPU time a model from outside the catalog may take to derive, on any thread (CPU
+#: time, so that a loaded machine does not refuse a model it would derive).
+USER_MODEL_SECONDS = 8.0
 
 PriorSpec = str | Prior | Mapping[str, str | Prior] | None
 
@@ -138,7 +143,26 @@ def derive(
     if key is not None:
         return _derive_catalog(*key)
     resolved = _estimated(MODELS.resolve(model), estimate)
-    return derive_problem(Problem(resolved, _priors(resolved, prior)))
+    return _within_budget(Problem(resolved, _priors(resolved, prior)))
+
+
+def _within_budget(problem: Problem) -> Derivation:
+    """A model from outside the catalog, derived in at most :data:`USER_MODEL_SECONDS`: its
+    steps may defeat SymPy (a quartic's score has a cubic root whose check never ends)."""
+    started = time.thread_time()
+    try:
+        with time_limit(USER_MODEL_SECONDS, cpu=True):
+            return derive_problem(problem)
+    except (TimeLimitExceeded, UnsupportedModelError) as error:
+        if isinstance(error, UnsupportedModelError) and (
+            time.thread_time() - started < USER_MODEL_SECONDS
+        ):
+            raise
+        raise UnsupportedModelError(
+            f"deriving model {problem.model.name!r} took over {USER_MODEL_SECONDS:g} s, and "
+            "mlemap shows no step it has not verified: its steps are out of reach of the "
+            "engine's exact checks in that time"
+        ) from None
 
 
 def _catalog_key(model: object, prior: object, estimate: object) -> tuple | None:

@@ -1,15 +1,28 @@
-"""A wall-clock limit for SymPy calls that can run for a very long time (simplify, solve)."""
+"""A wall-clock limit for SymPy calls that can run for a very long time, on any thread.
+
+One watchdog thread keeps, for each thread inside a limit, a stack of deadlines; when the
+innermost one passes it raises :class:`TimeLimitExceeded` in that thread (CPython's
+``PyThreadState_SetAsyncExc``), and again every :data:`REPEAT` seconds until the block has
+ended, since SymPy catches broad exceptions in places (solve's checksol) and would swallow
+a limit raised there once. No signal is used, so a limit works off the main thread and
+leaves a host program's own ``SIGALRM`` alone. The exception arrives between two Python
+bytecodes: one long C call (a power of huge integers) is not cut short, which is why
+readers cap numbers before SymPy builds them. Cost: a lock and a notify on entry and exit,
+a few microseconds.
+"""
 
 from __future__ import annotations
 
-import signal
+import ctypes
+import math
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
 from typing import TypeVar
 
-__all__ = ["TimeLimitExceeded", "attempt", "time_limit"]
+__all__ = ["TimeLimitExceeded", "attempt", "remaining", "time_limit"]
 
 T = TypeVar("T")
 
@@ -21,36 +34,131 @@ class TimeLimitExceeded(Exception):
     """A SymPy call ran past its time limit; callers fall back to another method."""
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`TimeLimitExceeded` in the block after ``seconds``.
+_SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc
+_SET_ASYNC_EXC.argtypes = (ctypes.c_ulong, ctypes.c_void_p)
 
-    Signals only reach the main thread; elsewhere the block runs without a limit.
-    """
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
 
-    def expire(signum: int, frame: object) -> None:
-        raise TimeLimitExceeded(f"gave up after {seconds:g} s")
+def _raise_in(ident: int, kind: type[BaseException] | None) -> None:
+    """Make thread ``ident`` raise ``kind`` at its next bytecode; None withdraws it."""
+    _SET_ASYNC_EXC(ident, None if kind is None else id(kind))
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    started = time.monotonic()
-    # An enclosing timer (ours or the host program's) keeps its deadline: this block gets
-    # the shorter of its own time and what the enclosing one has left.
-    # The timer repeats after it expires: SymPy catches broad exceptions in places (solve's
-    # checksol), and a limit raised there once would be swallowed and never come again.
-    remaining, interval = signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
-    if remaining and remaining < seconds:
-        signal.setitimer(signal.ITIMER_REAL, remaining, REPEAT)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if remaining:  # give the enclosing timer back what is left of its own time
-            left = remaining - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), interval)
+
+@dataclass(frozen=True)
+class _Deadline:
+    """When a limit expires: a wall-clock time, and for a limit on CPU time the thread's
+    CPU clock and the reading at which it expires."""
+
+    wall: float
+    clock: int | None = None
+    cpu: float = math.inf
+
+    def expired(self, now: float) -> bool:
+        return self.wall <= now or (
+            self.clock is not None and time.clock_gettime(self.clock) >= self.cpu
+        )
+
+
+class _Watchdog:
+    """The deadlines of every thread inside a limit, and the thread that enforces them."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.deadlines: dict[int, list[_Deadline]] = {}
+        self.thread: threading.Thread | None = None
+
+    def push(self, seconds: float, cpu: bool) -> int:
+        """Enter a limit on the calling thread; an enclosing limit keeps its deadline, so
+        the block gets the shorter of its own time and what the enclosing one has left.
+        Returns the depth to :meth:`pop` back to."""
+        ident = threading.get_ident()
+        with self.condition:
+            stack = self.deadlines.setdefault(ident, [])
+            depth = len(stack)
+            outer = stack[-1].wall if stack else math.inf
+            if cpu:
+                clock = time.pthread_getcpuclockid(ident)
+                deadline = _Deadline(outer, clock, time.clock_gettime(clock) + seconds)
+            else:
+                deadline = _Deadline(min(time.monotonic() + seconds, outer))
+            stack.append(deadline)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="mlemap-limits", daemon=True)
+                self.thread.start()
+            self.condition.notify()
+            return depth
+
+    def pop(self, depth: int) -> None:
+        """Leave the limits entered at ``depth`` and inside it; safe to repeat."""
+        ident = threading.get_ident()
+        with self.condition:
+            stack = self.deadlines.get(ident, [])
+            del stack[depth:]
+            if not stack:
+                self.deadlines.pop(ident, None)
+            # withdraw a repeat not yet delivered; if an enclosing limit has expired too,
+            # the watchdog raises again within REPEAT
+            _raise_in(ident, None)
+            self.condition.notify()
+
+    def left(self) -> float | None:
+        with self.condition:
+            stack = self.deadlines.get(threading.get_ident())
+            return stack[-1].wall - time.monotonic() if stack else None
+
+    def run(self) -> None:
+        with self.condition:
+            while True:
+                now = time.monotonic()
+                wait = None
+                for ident, stack in self.deadlines.items():
+                    if any(d.expired(now) for d in stack):
+                        _raise_in(ident, TimeLimitExceeded)
+                        wait = REPEAT
+                    else:  # a CPU clock is read again after REPEAT
+                        cpu = any(d.clock is not None for d in stack)
+                        due = min(stack[-1].wall - now, REPEAT if cpu else math.inf)
+                        wait = due if wait is None else min(wait, due)
+                self.condition.wait(None if wait == math.inf else wait)
+
+
+_WATCHDOG = _Watchdog()
+
+
+class time_limit:
+    """Raise :class:`TimeLimitExceeded` in the block after ``seconds`` (none if ``seconds``
+    is not positive), on whatever thread runs it; with ``cpu``, seconds of the thread's
+    CPU time, which a loaded machine does not use up (checked every :data:`REPEAT` s)."""
+
+    def __init__(self, seconds: float, cpu: bool = False) -> None:
+        self.seconds = seconds
+        self.cpu = cpu
+        self.depth: int | None = None
+
+    def __enter__(self) -> time_limit:
+        if self.seconds > 0:
+            self.depth = _WATCHDOG.push(self.seconds, self.cpu)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.depth is None:
+            return
+        while True:  # a repeat may land here, before the deadline is withdrawn
+            try:
+                _WATCHDOG.pop(self.depth)
+                break
+            except TimeLimitExceeded:
+                continue
+        self.depth = None
+
+
+def remaining() -> float | None:
+    """Seconds left before the innermost limit around the caller expires; None outside one."""
+    return _WATCHDOG.left()
 
 
 def attempt(

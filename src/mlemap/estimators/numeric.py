@@ -9,6 +9,9 @@ parameter is mapped to an unconstrained u (θ = exp u on (0, ∞), a logistic ma
 on −objective / n in u. The start is the MLE where it has a closed form (for a MAP
 estimate), else the best few points of a grid from the data's quantiles and scale; when
 the runs end at different maxima the highest is returned with a MultipleMaximaWarning.
+Each end point is verified in θ (finite, the Newton step negligible relative to θ, the
+Hessian negative definite); if none is, a ConvergenceError says so rather than returning
+a number.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from scipy.special import expit
 
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
-from ..errors import DataError, MlemapError, MultipleMaximaWarning
+from ..errors import ConvergenceError, MlemapError, MultipleMaximaWarning
 from .lambdify import Reductions, compile_function
 from .validation import Interval, Observations
 
@@ -173,19 +176,20 @@ class NumericMaximum:
             return cache[key]
 
         maxima = []
-        for u0 in self._starts(start, x, in_u):
-            result = minimize(
-                lambda u: at(u)[1],
-                u0,
-                jac=lambda u: at(u)[2],
-                hess=lambda u: at(u)[3],
-                method="trust-exact",
-                options={"gtol": 1e-10, "maxiter": 200},
-            )
-            theta = at(result.x)[0]
-            if self._is_maximum(theta, evaluate):
-                maxima.append((at(result.x)[1], theta))
-            last = theta, result
+        with np.errstate(all="ignore"):  # overflow far from the maximum is expected
+            for u0 in self._starts(start, x, in_u):
+                result = minimize(
+                    lambda u: at(u)[1],
+                    u0,
+                    jac=lambda u: at(u)[2],
+                    hess=lambda u: at(u)[3],
+                    method="trust-exact",
+                    options={"gtol": 1e-10, "maxiter": 200},
+                )
+                theta = at(result.x)[0]
+                if self._is_maximum(theta, evaluate):
+                    maxima.append((at(result.x)[1], theta))
+                last = theta, result
         if not maxima:
             self._refuse(*last, data.size, constants)
         maxima.sort(key=lambda m: m[0])
@@ -204,11 +208,17 @@ class NumericMaximum:
         return {name: float(v) for name, v in zip(names, theta, strict=True)}, None
 
     def _starts(self, start: list, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
-        """The MLE where it is known (for a MAP estimate); else the best points of a grid
+        """The MLE where it is known (for a MAP estimate), then the best points of a grid
         built from the data's quantiles and scale, since a likelihood such as the Cauchy's
-        can have several maxima and a start at u = 0 may lie far from all of them."""
+        can have several maxima and a start at u = 0 may lie far from all of them; and the
+        MLE of data near 1e-150 lies where a prior's terms overflow."""
         if start and self.has_start:
-            return [self._start(start)]
+            u0 = self._start(start)
+            if np.isfinite(in_u(u0)[1]):
+                return [u0]
+        return self._grid(x, in_u)
+
+    def _grid(self, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
         values = np.asarray(x, dtype=float)
         quantiles = np.quantile(values, [0.1, 0.3, 0.5, 0.7, 0.9])
         scale = float(np.mean(np.abs(values))) or 1.0
@@ -253,7 +263,9 @@ class NumericMaximum:
         """A maximum inside the domain: the Hessian is negative definite there and the Newton
         step in θ is negligible (a run towards the boundary has neither)."""
         value, gradient, matrix = evaluate(theta)
-        if not (np.all(np.isfinite(theta)) and np.isfinite(value)):
+        # an overflow in the Hessian (-inf) would pass the Cholesky test and give a zero step
+        finite = [theta, value, gradient, matrix]
+        if not all(np.all(np.isfinite(part)) for part in finite):
             return False
         try:
             np.linalg.cholesky(-matrix)
@@ -269,10 +281,12 @@ class NumericMaximum:
         given = "".join(
             f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
         )
-        raise DataError(
+        raise ConvergenceError(
             f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
-            f"found no maximum inside the domain for these data (n = {size}{given}); it "
-            f"stopped at {_at(self.estimator.parameters, theta)} ({result.message})"
+            f"found no maximum inside the domain for these data (n = {size}{given}): where "
+            f"it stopped, at {_at(self.estimator.parameters, theta)}, the score is not zero "
+            "relative to the parameters' scale, the Hessian is not negative definite, or "
+            f"either overflows ({result.message})"
         )
 
 
