@@ -24,7 +24,7 @@ def test_coin_comparison_is_computed():
 def test_coin_posterior_mean_versus_mode_is_computed():
     """3 heads in 3 flips, Beta(2, 2) prior: Beta(5, 2), mode 4/5, mean 5/7 (by hand)."""
     numbers = seed().numbers
-    assert numbers["coin_posterior"] == r"\operatorname{Beta}\left(5, 2\right)"
+    assert numbers["coin_posterior"] == r"\operatorname{Beta}{\left(5, 2\right)}"
     assert (numbers["coin_mode"], numbers["coin_mean"]) == (r"\frac{4}{5}", r"\frac{5}{7}")
     assert numbers["coin_mean_side"] == "below"
     low, high = stats.beta(5, 2).ppf([0.025, 0.975])
