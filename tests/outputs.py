@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 from mlemap.cli.options import parse_spec
-from mlemap.documents.handout import custom_handout, seed_handout
+from mlemap.documents.handout import custom_handout, seed_handout, seed_worksheets
 from mlemap.documents.render import FORMATS, Renderer
+from mlemap.documents.worksheet import EXERCISE_STEPS
 from mlemap.engine.derive import derive
 
 #: Derivations rendered alone in the output tests: every kind of step and of result.
@@ -32,6 +33,17 @@ def seed_documents() -> dict[str, str]:
     handout = seed_handout()
     renderer = Renderer()
     return {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+
+
+@cache
+def seed_worksheet_documents() -> dict[str, str]:
+    """The seed handout's worksheet and solutions, by file name (handout-worksheet.md)."""
+    renderer = Renderer()
+    return {
+        f"handout-{version}.{fmt}": renderer.render("handout", fmt, h=h)
+        for version, h in seed_worksheets(EXERCISE_STEPS).items()
+        for fmt in FORMATS
+    }
 
 
 @cache

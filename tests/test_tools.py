@@ -18,7 +18,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from outputs import sample_documents, seed_documents
+from outputs import sample_documents, seed_documents, seed_worksheet_documents
 
 JS = Path(__file__).parent / "js"
 UNDER_CI = bool(os.environ.get("CI"))
@@ -34,6 +34,7 @@ def _need(available: bool, what: str) -> None:
 def _documents(fmt: str) -> dict[str, str]:
     found = {f"handout.{fmt}": seed_documents()[fmt]}
     found.update({k: v for k, v in sample_documents().items() if k.endswith(f".{fmt}")})
+    found.update({k: v for k, v in seed_worksheet_documents().items() if k.endswith(f".{fmt}")})
     return found
 
 

@@ -328,3 +328,29 @@ def test_every_option_says_its_default(capsys):
         for action in commands.choices[name]._actions:
             if action.option_strings and action.dest != "help":
                 assert "default" in (action.help or ""), (name, action.option_strings)
+
+
+def test_handout_exercises_write_a_worksheet_and_its_solutions(tmp_path, capsys):
+    arguments = ["handout", "poisson", "--prior", "gamma", "-o", str(tmp_path / "week3.md")]
+    assert main([*arguments, "--exercises", "score", "--no-pdf"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "week3-solutions.md",
+        "week3-solutions.tex",
+        "week3-worksheet.md",
+        "week3-worksheet.tex",
+    ]
+    sheet = (tmp_path / "week3-worksheet.md").read_text()
+    assert sheet.count("<!-- mlemap answer: poisson; prior lambda=gamma") == 1  # the score only
+    assert "step 6, score -->" in sheet
+    capsys.readouterr()
+    assert main(["handout", "--exercises", "likelihood", "--no-pdf", "-o", str(tmp_path)]) == 2
+    assert "among score, stationarity, result" in capsys.readouterr().err
+
+
+def test_derive_exercises_need_files_in_md_or_tex(tmp_path, capsys):
+    assert main(["derive", "bernoulli", "--exercises", "-o", "-"]) == 2
+    assert "--exercises writes two files" in capsys.readouterr().err
+    assert main(["derive", "bernoulli", "--exercises", "-o", str(tmp_path / "sheet.tex")]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["sheet-solutions.tex", "sheet-worksheet.tex"]

@@ -13,7 +13,7 @@ from mlemap.documents.render import FORMATS
 if __name__ == "__main__":  # run as a script: tests/ holds the shared outputs module
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from outputs import seed_documents
+from outputs import seed_documents, seed_worksheet_documents
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output"
 
@@ -27,6 +27,15 @@ def test_committed_handout_is_a_fresh_regeneration():
         )
 
 
+def test_committed_worksheets_are_a_fresh_regeneration():
+    for name, text in seed_worksheet_documents().items():
+        committed = (OUTPUT / name).read_text()
+        assert committed == text, (
+            f"output/{name} differs from a fresh run; regenerate it with "
+            "`python tests/documents/test_output.py` and commit it"
+        )
+
+
 def test_rendering_is_deterministic():
     first = seed_documents()
     seed_documents.cache_clear()
@@ -37,3 +46,6 @@ if __name__ == "__main__":
     for fmt in FORMATS:
         (OUTPUT / f"handout.{fmt}").write_text(seed_documents()[fmt])
         print(OUTPUT / f"handout.{fmt}")
+    for name, text in seed_worksheet_documents().items():
+        (OUTPUT / name).write_text(text)
+        print(OUTPUT / name)

@@ -8,14 +8,17 @@ import sys
 import sympy as sp
 
 from ..checker.plain import plain, to_claim
-from ..documents.files import write_atomic
-from ..documents.render import FORMATS
+from ..documents.files import write_atomic, write_together
+from ..documents.record import view_of
+from ..documents.render import FORMATS, Renderer
+from ..documents.worksheet import WORKSHEET_VERSIONS, exercise_steps, worksheet_of
 from ..engine.derivation import Record
 from ..engine.derive import derive
 from ..engine.display import present
 from ..engine.notation import to_text
-from .options import estimate_option, prior_option
-from .output import OUTPUT_HELP, derivation_stem, target
+from ..errors import MlemapError
+from .options import EXERCISES_HELP, estimate_option, prior_option
+from .output import OUTPUT_HELP, Target, derivation_stem, target
 
 __all__ = ["WRITES", "configure", "run"]
 
@@ -56,6 +59,13 @@ def configure(commands: argparse._SubParsersAction) -> None:
         "--output",
         metavar="PATH",
         help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
+    )
+    one.add_argument(
+        "--exercises",
+        nargs="?",
+        const="",
+        metavar="STEP[,STEP]",
+        help=EXERCISES_HELP + " (FILE-worksheet.md beside FILE-solutions.md; md or tex)",
     )
     one.add_argument(
         "--templates",
@@ -109,10 +119,30 @@ def run(arguments: argparse.Namespace) -> int:
     where = target(arguments.output, stem, arguments.format, WRITES)
     d = derive(arguments.model, prior=prior, estimate=estimate)
     fmt = where.format
+    if arguments.exercises is not None:
+        return _worksheets(d, where, exercise_steps(arguments.exercises or None), arguments)
     content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
     if where.path is None:
         sys.stdout.write(content)
         return 0
     write_atomic(where.path, content)
     print(where.path)
+    return 0
+
+
+def _worksheets(
+    d: Record, where: Target, kinds: tuple[str, ...], arguments: argparse.Namespace
+) -> int:
+    """Write the worksheet and its solutions beside it."""
+    if where.path is None or where.format == "text":
+        raise MlemapError("--exercises writes two files, in md or tex: give -o a folder or a file")
+    renderer, shown = Renderer(arguments.templates), view_of(d)
+    files = {
+        where.versioned(version).path: renderer.render(
+            "derivation", where.format, d=worksheet_of(d, shown, kinds, version == "solutions")
+        )
+        for version in WORKSHEET_VERSIONS
+    }
+    for path in write_together(files):
+        print(path)
     return 0

@@ -8,11 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..documents.files import write_together
-from ..documents.handout import custom_handout, seed_handout
+from ..documents.handout import custom_handout, custom_worksheets, seed_handout, seed_worksheets
 from ..documents.pdf import compile_pdf, latex_available
 from ..documents.render import FORMATS, Renderer
+from ..documents.worksheet import exercise_steps
 from ..errors import MlemapError
-from .options import SPEC_HELP, estimate_option, parse_spec, prior_option
+from .options import EXERCISES_HELP, SPEC_HELP, estimate_option, parse_spec, prior_option
 from .output import target
 from .progress import Progress
 
@@ -64,6 +65,13 @@ def configure(commands: argparse._SubParsersAction) -> None:
     handout.add_argument(
         "--no-pdf", action="store_true", help="do not compile the PDF (default: compile it)"
     )
+    handout.add_argument(
+        "--exercises",
+        nargs="?",
+        const="",
+        metavar="STEP[,STEP]",
+        help=EXERCISES_HELP + " (NAME-worksheet.md, .tex beside NAME-solutions.md, .tex)",
+    )
 
 
 def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] | None]]:
@@ -91,6 +99,35 @@ def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] |
     ]
 
 
+def _documents(
+    arguments: argparse.Namespace, renderer: Renderer, progress: Progress
+) -> dict[str, dict[str, str]]:
+    """The documents to write by version ("" the handout; else worksheet and solutions),
+    each by format."""
+    kinds = None if arguments.exercises is None else exercise_steps(arguments.exercises or None)
+    if arguments.derivations:
+        specs = _specs(arguments)
+        if kinds is None:
+            versions = {"": custom_handout(specs, progress)}
+        else:
+            versions = custom_worksheets(specs, kinds, progress)
+        title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
+        return {
+            version: {
+                fmt: renderer.render("collection", fmt, title=title, derivations=views)
+                for fmt in FORMATS
+            }
+            for version, views in versions.items()
+        }
+    handouts = {"": seed_handout(progress)} if kinds is None else seed_worksheets(kinds, progress)
+    if arguments.title:
+        handouts = {v: replace(h, title=arguments.title) for v, h in handouts.items()}
+    return {
+        version: {fmt: renderer.render("handout", fmt, h=h) for fmt in FORMATS}
+        for version, h in handouts.items()
+    }
+
+
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write a handout (and its PDF); the exit status."""
     if arguments.output == "-":
@@ -104,26 +141,15 @@ def run(arguments: argparse.Namespace) -> int:
     progress = Progress()
     renderer = Renderer(arguments.templates)
     try:
-        if arguments.derivations:
-            views = custom_handout(_specs(arguments), progress)
-            title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
-            documents = {
-                fmt: renderer.render("collection", fmt, title=title, derivations=views)
-                for fmt in FORMATS
-            }
-        else:
-            handout = seed_handout(progress)
-            if arguments.title:
-                handout = replace(handout, title=arguments.title)
-            documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
-        files: dict[Path, str | bytes] = {
-            where.sibling(fmt): text for fmt, text in documents.items()
-        }
-        if not arguments.no_pdf and latex_available():
-            progress("compiling the PDF")
-            pdf = where.sibling("pdf")
-            files[pdf] = compile_pdf(documents["tex"], pdf)
-        elif not arguments.no_pdf:
+        files: dict[Path, str | bytes] = {}
+        for version, documents in _documents(arguments, renderer, progress).items():
+            place = where.versioned(version)
+            files.update({place.sibling(fmt): text for fmt, text in documents.items()})
+            if not arguments.no_pdf and latex_available():
+                progress("compiling the PDF")
+                pdf = place.sibling("pdf")
+                files[pdf] = compile_pdf(documents["tex"], pdf)
+        if not arguments.no_pdf and not latex_available():
             progress.done()
             print(
                 "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "

@@ -6,7 +6,7 @@ import re
 
 from ..errors import MlemapError
 
-__all__ = ["SPEC_HELP", "estimate_option", "parse_spec", "prior_option"]
+__all__ = ["EXERCISES_HELP", "SPEC_HELP", "estimate_option", "parse_spec", "prior_option"]
 
 SPEC = re.compile(
     r"^(?P<model>[A-Za-z_][A-Za-z0-9_]*)"
@@ -16,6 +16,11 @@ SPEC = re.compile(
 SPEC_HELP = (
     "MODEL, MODEL:PRIOR, MODEL:PARAM=PRIOR[,PARAM=PRIOR] or MODEL[PARAM,…]:… to estimate only "
     "those parameters (e.g. poisson:gamma, normal[mu]:normal)"
+)
+
+EXERCISES_HELP = (
+    "write a worksheet with these steps blank (score, stationarity, result; default with the "
+    "option: all three; default without it: no worksheet) and its solutions"
 )
 
 

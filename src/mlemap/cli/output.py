@@ -35,6 +35,10 @@ class Target:
             return None
         return self.folder / f"{self.stem}.{SUFFIXES[self.format]}"
 
+    def versioned(self, version: str) -> Target:
+        """The set of one version beside this one: handout-worksheet for "worksheet"."""
+        return Target(self.folder, f"{self.stem}-{version}" if version else self.stem, self.format)
+
     def sibling(self, fmt: str) -> Path:
         """The file of format ``fmt`` beside this one (a handout's set)."""
         assert self.folder is not None

@@ -4,7 +4,7 @@ and custom ones from a list of derivations. Every formula and number here is com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -23,11 +23,20 @@ from ..engine.notation import (
 )
 from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
+from ..regression.record import RegressionDerivation
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
+from .worksheet import WORKSHEET_VERSIONS, worksheet, worksheet_of
 
-__all__ = ["CoinRow", "SeedHandout", "seed_handout"]
+__all__ = [
+    "CoinRow",
+    "SeedHandout",
+    "custom_handout",
+    "custom_worksheets",
+    "seed_handout",
+    "seed_worksheets",
+]
 
 Progress = Callable[[str], None]
 
@@ -223,6 +232,30 @@ def _variance_bias(normal: Derivation) -> dict[str, str]:
 
 def seed_handout(progress: Progress | None = None) -> SeedHandout:
     """The handout the project started from, with every result derived by the engine."""
+    return _seed(progress)[0]
+
+
+def seed_worksheets(
+    kinds: Iterable[str], progress: Progress | None = None
+) -> dict[str, SeedHandout]:
+    """The seed handout as a worksheet with the steps of ``kinds`` blank, and its solutions."""
+    handout, derived = _seed(progress)
+    return {
+        version: replace(
+            handout,
+            derivations={
+                **handout.derivations,
+                **{
+                    key: worksheet(d, handout.derivations[key], kinds, version == "solutions")
+                    for key, d in derived.items()
+                },
+            },
+        )
+        for version in WORKSHEET_VERSIONS
+    }
+
+
+def _seed(progress: Progress | None) -> tuple[SeedHandout, dict[str, Derivation]]:
     say = progress or (lambda message: None)
     plan = {
         "bernoulli": ("bernoulli", None),
@@ -248,22 +281,46 @@ def seed_handout(progress: Progress | None = None) -> SeedHandout:
         **_variance_bias(derived["normal"]),
         **_coin_posterior(derived["beta_bernoulli"]),
     }
-    return SeedHandout(
+    handout = SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
         _general_formulas(),
         views,
         coin,
         numbers,
     )
+    return handout, derived
+
+
+def _custom(
+    specs: Iterable[tuple[str, object, object]], progress: Progress | None
+) -> list[Derivation | RegressionDerivation]:
+    say = progress or (lambda message: None)
+    records = []
+    for model, prior, estimate in specs:
+        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
+        records.append(derive(model, prior=prior, estimate=estimate))
+    return records
 
 
 def custom_handout(
     specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
 ) -> list[DerivationView]:
     """Views of the derivations an instructor listed: (model, prior, estimate) each."""
-    say = progress or (lambda message: None)
-    views = []
-    for model, prior, estimate in specs:
-        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
-        views.append(view_of(derive(model, prior=prior, estimate=estimate)))
-    return views
+    return [view_of(d) for d in _custom(specs, progress)]
+
+
+def custom_worksheets(
+    specs: Iterable[tuple[str, object, object]],
+    kinds: Iterable[str],
+    progress: Progress | None = None,
+) -> dict[str, list[DerivationView]]:
+    """The listed derivations as a worksheet (the steps of ``kinds`` blank) and solutions."""
+    records = _custom(specs, progress)
+    views = [view_of(d) for d in records]
+    return {
+        version: [
+            worksheet_of(d, v, kinds, version == "solutions")
+            for d, v in zip(records, views, strict=True)
+        ]
+        for version in WORKSHEET_VERSIONS
+    }
