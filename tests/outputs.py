@@ -5,7 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from mlemap.cli.options import parse_spec
-from mlemap.documents.handout import custom_handout, seed_handout, seed_worksheets
+from mlemap.documents.handout import (
+    custom_handout,
+    seed_handout,
+    seed_notebook,
+    seed_worksheets,
+)
 from mlemap.documents.render import FORMATS, Renderer
 from mlemap.documents.worksheet import EXERCISE_STEPS
 from mlemap.engine.derive import derive
@@ -32,7 +37,8 @@ def seed_documents() -> dict[str, str]:
     """The seed handout, freshly rendered, by format."""
     handout = seed_handout()
     renderer = Renderer()
-    return {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+    documents = {fmt: renderer.render("handout", fmt, h=handout) for fmt in FORMATS}
+    return {**documents, "ipynb": seed_notebook(documents["md"])}
 
 
 @cache

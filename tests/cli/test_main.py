@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -84,7 +85,16 @@ def test_handout_writes_markdown_and_latex(tmp_path):
     assert result.stdout.split() == [
         str(tmp_path / "custom-handout.md"),
         str(tmp_path / "custom-handout.tex"),
+        str(tmp_path / "custom-handout.ipynb"),
     ]
+    notebook = json.loads((tmp_path / "custom-handout.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    assert sources[0] == "# Rates"
+    # each derivation's cells are followed by the code that runs it
+    poisson = sources.index("# MAP for the Poisson model with a Gamma prior on $\\lambda$")
+    code = "d = mlemap.derive('poisson', prior={'lambda': 'gamma'})"
+    runs = next(j for j, text in enumerate(sources) if code in text)
+    assert poisson < runs < sources.index("# MLE for the exponential model")
     markdown = (tmp_path / "custom-handout.md").read_text()
     assert markdown.startswith("# Rates\n")
     assert "## MAP for the Poisson model with a Gamma prior on $\\lambda$" in markdown
@@ -354,3 +364,11 @@ def test_derive_exercises_need_files_in_md_or_tex(tmp_path, capsys):
     assert main(["derive", "bernoulli", "--exercises", "-o", str(tmp_path / "sheet.tex")]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["sheet-solutions.tex", "sheet-worksheet.tex"]
+
+
+def test_derive_writes_a_notebook_where_the_extension_says_so(tmp_path, capsys):
+    assert main(["derive", "poisson", "-o", str(tmp_path / "week2.ipynb")]) == 0
+    book = json.loads((tmp_path / "week2.ipynb").read_text())
+    assert book["nbformat"] == 4 and book["cells"][0]["source"] == ["# MLE for the Poisson model"]
+    assert main(["derive", "poisson", "--format", "md", "-o", str(tmp_path / "x.ipynb")]) == 2
+    assert "--format md disagrees with -o" in capsys.readouterr().err

@@ -8,8 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlemap.documents.render import FORMATS
-
 if __name__ == "__main__":  # run as a script: tests/ holds the shared outputs module
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -43,8 +41,8 @@ def test_rendering_is_deterministic():
 
 
 if __name__ == "__main__":
-    for fmt in FORMATS:
-        (OUTPUT / f"handout.{fmt}").write_text(seed_documents()[fmt])
+    for fmt, text in seed_documents().items():
+        (OUTPUT / f"handout.{fmt}").write_text(text)
         print(OUTPUT / f"handout.{fmt}")
     for name, text in seed_worksheet_documents().items():
         (OUTPUT / name).write_text(text)

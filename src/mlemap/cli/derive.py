@@ -9,6 +9,7 @@ import sympy as sp
 
 from ..checker.plain import plain, to_claim
 from ..documents.files import write_atomic, write_together
+from ..documents.ipynb import notebook
 from ..documents.record import view_of
 from ..documents.render import FORMATS, Renderer
 from ..documents.worksheet import WORKSHEET_VERSIONS, exercise_steps, worksheet_of
@@ -23,7 +24,7 @@ from .output import OUTPUT_HELP, Target, derivation_stem, target
 __all__ = ["WRITES", "configure", "run"]
 
 #: The formats derive writes, the default first.
-WRITES = (*FORMATS, "text")
+WRITES = (*FORMATS, "text", "ipynb")
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
@@ -51,7 +52,8 @@ def configure(commands: argparse._SubParsersAction) -> None:
     one.add_argument(
         "--format",
         choices=WRITES,
-        help="md (Markdown with $…$ maths), tex (a LaTeX document) or text (plain text); "
+        help="md (Markdown with $…$ maths), tex (a LaTeX document), text (plain text) or "
+        "ipynb (a Jupyter notebook that also simulates, estimates and plots); "
         "default: from -o's extension, else md",
     )
     one.add_argument(
@@ -121,7 +123,12 @@ def run(arguments: argparse.Namespace) -> int:
     fmt = where.format
     if arguments.exercises is not None:
         return _worksheets(d, where, exercise_steps(arguments.exercises or None), arguments)
-    content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
+    if fmt == "text":
+        content = _text(d)
+    elif fmt == "ipynb":
+        content = notebook([(d.render("md", arguments.templates), d)])
+    else:
+        content = d.render(fmt, arguments.templates)
     if where.path is None:
         sys.stdout.write(content)
         return 0

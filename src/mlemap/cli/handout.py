@@ -8,9 +8,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..documents.files import write_together
-from ..documents.handout import custom_handout, custom_worksheets, seed_handout, seed_worksheets
+from ..documents.handout import (
+    custom_derivations,
+    custom_worksheets,
+    seed_handout,
+    seed_notebook,
+    seed_worksheets,
+)
+from ..documents.ipynb import notebook
 from ..documents.pdf import compile_pdf, latex_available
-from ..documents.render import FORMATS, Renderer
+from ..documents.record import view_of
+from ..documents.render import FORMATS, Renderer, escape_markdown
 from ..documents.worksheet import exercise_steps
 from ..errors import MlemapError
 from .options import EXERCISES_HELP, SPEC_HELP, estimate_option, parse_spec, prior_option
@@ -107,25 +115,39 @@ def _documents(
     kinds = None if arguments.exercises is None else exercise_steps(arguments.exercises or None)
     if arguments.derivations:
         specs = _specs(arguments)
-        if kinds is None:
-            versions = {"": custom_handout(specs, progress)}
-        else:
-            versions = custom_worksheets(specs, kinds, progress)
         title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
-        return {
-            version: {
-                fmt: renderer.render("collection", fmt, title=title, derivations=views)
-                for fmt in FORMATS
+        if kinds is not None:
+            versions = custom_worksheets(specs, kinds, progress)
+            return {
+                version: {
+                    fmt: renderer.render("collection", fmt, title=title, derivations=views)
+                    for fmt in FORMATS
+                }
+                for version, views in versions.items()
             }
-            for version, views in versions.items()
+        records = custom_derivations(specs, progress)
+        views = [view_of(d) for d in records]
+        documents = {
+            fmt: renderer.render("collection", fmt, title=title, derivations=views)
+            for fmt in FORMATS
         }
+        # the notebook: each derivation's own cells, then the code that runs it
+        sections: list = [(f"# {escape_markdown(title)}", None)]
+        sections += [
+            (renderer.render("derivation", "md", d=v), d)
+            for v, d in zip(views, records, strict=True)
+        ]
+        return {"": {**documents, "ipynb": notebook(sections)}}
     handouts = {"": seed_handout(progress)} if kinds is None else seed_worksheets(kinds, progress)
     if arguments.title:
         handouts = {v: replace(h, title=arguments.title) for v, h in handouts.items()}
-    return {
+    found = {
         version: {fmt: renderer.render("handout", fmt, h=h) for fmt in FORMATS}
         for version, h in handouts.items()
     }
+    if kinds is None:
+        found[""]["ipynb"] = seed_notebook(found[""]["md"])
+    return found
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -137,7 +159,7 @@ def run(arguments: argparse.Namespace) -> int:
             "--prior and --estimate need a derivation listed, e.g. poisson --prior gamma"
         )
     stem = "custom-handout" if arguments.derivations else "handout"
-    where = target(arguments.output, stem, None, (*FORMATS, "pdf"), arguments.name)
+    where = target(arguments.output, stem, None, (*FORMATS, "pdf", "ipynb"), arguments.name)
     progress = Progress()
     renderer = Renderer(arguments.templates)
     try:

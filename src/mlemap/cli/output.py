@@ -1,6 +1,7 @@
 """Where a subcommand writes, one convention for all: ``-o`` is a file or a folder.
 
-``-o`` names a file when it ends in a document extension (``.md``, ``.tex``, ``.txt``, ``.pdf``)
+``-o`` names a file when it ends in a document extension (``.md``, ``.tex``, ``.txt``, ``.pdf``,
+``.ipynb``)
 and is not an existing folder; anything else is a folder, where the default file name is used;
 ``-`` is standard output. A file's extension gives the format, and an explicit ``--format``
 that disagrees is an error. ``--name`` is a file name without its extension (one given is
@@ -17,7 +18,7 @@ from ..errors import MlemapError
 __all__ = ["EXTENSIONS", "OUTPUT_HELP", "Target", "derivation_stem", "plain_name", "target"]
 
 #: A document extension → the format it holds.
-EXTENSIONS = {".md": "md", ".tex": "tex", ".txt": "text", ".pdf": "pdf"}
+EXTENSIONS = {".md": "md", ".tex": "tex", ".txt": "text", ".pdf": "pdf", ".ipynb": "ipynb"}
 SUFFIXES = {fmt: suffix[1:] for suffix, fmt in EXTENSIONS.items()}
 
 OUTPUT_HELP = "a file (its extension gives the name and format), a folder, or - for standard output"

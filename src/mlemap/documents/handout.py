@@ -24,21 +24,26 @@ from ..engine.notation import (
 from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
 from ..regression.record import RegressionDerivation
+from .ipynb import handout_sections, notebook
 from .printing import to_latex
 from .record import view_of
-from .view import DerivationView, EquationRow, typesetter, view
+from .view import DerivationView, EquationRow, typesetter
 from .worksheet import WORKSHEET_VERSIONS, worksheet, worksheet_of
 
 __all__ = [
     "CoinRow",
     "SeedHandout",
+    "custom_derivations",
     "custom_handout",
     "custom_worksheets",
+    "seed_derivations",
     "seed_handout",
+    "seed_notebook",
     "seed_worksheets",
 ]
 
 Progress = Callable[[str], None]
+Record = Derivation | RegressionDerivation
 
 
 class ArgMax(sp.Function):
@@ -255,23 +260,38 @@ def seed_worksheets(
     }
 
 
+#: The seed handout's derivations, by the keys its templates use: (model, prior).
+SEED_DERIVATIONS = {
+    "bernoulli": ("bernoulli", None),
+    "normal": ("normal", None),
+    "beta_bernoulli": ("bernoulli", "beta"),
+    "uniform_poisson": ("poisson", "uniform"),
+    "ols": ("linear_regression", None),
+    "ridge": ("linear_regression", "normal"),
+    "lasso": ("linear_regression", "laplace"),
+}
+
+
+def seed_derivations(progress: Progress | None = None) -> dict[str, Record]:
+    """The records behind the seed handout (the engine derives each once per process)."""
+    say = progress or (lambda message: None)
+    records = {}
+    for key, (model, prior) in SEED_DERIVATIONS.items():
+        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
+        records[key] = derive(model, prior=prior)
+    return records
+
+
+def seed_notebook(markdown: str) -> str:
+    """The seed handout as a notebook: its Markdown, then code running each derivation."""
+    return notebook(handout_sections(markdown, seed_derivations().values()))
+
+
 def _seed(progress: Progress | None) -> tuple[SeedHandout, dict[str, Derivation]]:
     say = progress or (lambda message: None)
-    plan = {
-        "bernoulli": ("bernoulli", None),
-        "normal": ("normal", None),
-        "beta_bernoulli": ("bernoulli", "beta"),
-        "uniform_poisson": ("poisson", "uniform"),
-    }
-    derived: dict[str, Derivation] = {}
-    for key, (model, prior) in plan.items():
-        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
-        derived[key] = derive(model, prior=prior)
-    regression = {"ols": None, "ridge": "normal", "lasso": "laplace"}
-    views = {key: view(d) for key, d in derived.items()}
-    for key, prior in regression.items():
-        say("deriving linear_regression" + (f" with a {prior} prior" if prior else ""))
-        views[key] = view_of(derive("linear_regression", prior=prior))
+    records = seed_derivations(progress)
+    derived = {k: d for k, d in records.items() if isinstance(d, Derivation)}
+    views = {key: view_of(d) for key, d in records.items()}
     say("computing the coin comparison")
     coin = _coin_rows(derived["bernoulli"], derived["beta_bernoulli"])
     seven = coin[0]
@@ -291,9 +311,10 @@ def _seed(progress: Progress | None) -> tuple[SeedHandout, dict[str, Derivation]
     return handout, derived
 
 
-def _custom(
-    specs: Iterable[tuple[str, object, object]], progress: Progress | None
-) -> list[Derivation | RegressionDerivation]:
+def custom_derivations(
+    specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
+) -> list[Record]:
+    """The records an instructor listed: (model, prior, estimate) each."""
     say = progress or (lambda message: None)
     records = []
     for model, prior, estimate in specs:
@@ -306,7 +327,7 @@ def custom_handout(
     specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
 ) -> list[DerivationView]:
     """Views of the derivations an instructor listed: (model, prior, estimate) each."""
-    return [view_of(d) for d in _custom(specs, progress)]
+    return [view_of(d) for d in custom_derivations(specs, progress)]
 
 
 def custom_worksheets(
@@ -315,7 +336,7 @@ def custom_worksheets(
     progress: Progress | None = None,
 ) -> dict[str, list[DerivationView]]:
     """The listed derivations as a worksheet (the steps of ``kinds`` blank) and solutions."""
-    records = _custom(specs, progress)
+    records = custom_derivations(specs, progress)
     views = [view_of(d) for d in records]
     return {
         version: [
