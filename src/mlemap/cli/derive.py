@@ -18,7 +18,7 @@ from ..engine.derive import derive
 from ..engine.display import present
 from ..engine.notation import to_text
 from ..errors import MlemapError
-from .options import EXERCISES_HELP, estimate_option, prior_option
+from .options import add_exercises, estimate_option, prior_option
 from .output import OUTPUT_HELP, Target, derivation_stem, target
 
 __all__ = ["WRITES", "configure", "run"]
@@ -62,13 +62,7 @@ def configure(commands: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
     )
-    one.add_argument(
-        "--exercises",
-        nargs="?",
-        const="",
-        metavar="STEP[,STEP]",
-        help=EXERCISES_HELP + " (FILE-worksheet.md beside FILE-solutions.md; md or tex)",
-    )
+    add_exercises(one, "FILE-worksheet.md beside FILE-solutions.md; md or tex")
     one.add_argument(
         "--templates",
         metavar="DIR",

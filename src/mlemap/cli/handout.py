@@ -21,7 +21,7 @@ from ..documents.record import view_of
 from ..documents.render import FORMATS, Renderer, escape_markdown
 from ..documents.worksheet import exercise_steps
 from ..errors import MlemapError
-from .options import EXERCISES_HELP, SPEC_HELP, estimate_option, parse_spec, prior_option
+from .options import SPEC_HELP, add_exercises, estimate_option, parse_spec, prior_option
 from .output import target
 from .progress import Progress
 
@@ -73,13 +73,7 @@ def configure(commands: argparse._SubParsersAction) -> None:
     handout.add_argument(
         "--no-pdf", action="store_true", help="do not compile the PDF (default: compile it)"
     )
-    handout.add_argument(
-        "--exercises",
-        nargs="?",
-        const="",
-        metavar="STEP[,STEP]",
-        help=EXERCISES_HELP + " (NAME-worksheet.md, .tex beside NAME-solutions.md, .tex)",
-    )
+    add_exercises(handout, "NAME-worksheet.md, .tex beside NAME-solutions.md, .tex")
 
 
 def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] | None]]:
