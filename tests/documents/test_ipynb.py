@@ -117,6 +117,8 @@ def test_the_seed_handout_notebook_runs_every_derivation():
     assert headings == [
         "### MAP of bernoulli, prior theta ~ Beta(alpha, beta)",
         "### MAP of poisson, prior lambda ~ Uniform()",
+        "### MAP of linear regression (ridge)",
+        "### MAP of linear regression (lasso)",
     ]
 
 
