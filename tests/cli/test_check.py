@@ -95,7 +95,7 @@ def test_a_file_that_is_not_text_exits_2(tmp_path: Path, capsys):
 
 def test_usage_errors_exit_2_and_help_exits_0(capsys):
     assert main_check([]) == 2
-    assert "required: model, CLAIM_OR_FILE" in capsys.readouterr().err
+    assert "required: model" in capsys.readouterr().err
     assert main_check(["--help"]) == 0
     out = capsys.readouterr().out
     assert "exit codes: 0 all correct, 1 a step is wrong or undecided, 2 the input" in out

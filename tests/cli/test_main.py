@@ -277,14 +277,18 @@ def test_o_is_a_file_or_a_folder_for_every_subcommand(tmp_path, capsys):
     assert main(["derive", "poisson", "-o", str(tmp_path / "d")]) == 0
     assert (tmp_path / "d" / "poisson-mle.md").is_file()
     assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "h" / "week1.md")]) == 0
-    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["week1.md", "week1.tex"]
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == [
+        "week1.ipynb",
+        "week1.md",
+        "week1.tex",
+    ]
     assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "f")]) == 0
     assert (tmp_path / "f" / "custom-handout.md").is_file()
 
 
 def test_name_is_taken_without_its_extension(tmp_path, capsys):
     assert main(["handout", "poisson", "--no-pdf", "--name", "week1.md", "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.md", "week1.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.ipynb", "week1.md", "week1.tex"]
 
 
 def test_handout_takes_prior_and_estimate_as_derive_does(tmp_path, capsys):

@@ -112,7 +112,7 @@ def main_check(argv: list[str]) -> int:
     """Run ``mlemap check`` with ``argv`` (the arguments after ``check``); the exit code."""
     parser = configure(argparse.ArgumentParser(prog="mlemap check"))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_intermixed_args(argv)
     except SystemExit as stop:  # --help (0) or a usage error (2): return it, do not exit
         return stop.code if isinstance(stop.code, int) else 2
     return run(args)
