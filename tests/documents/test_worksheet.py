@@ -34,8 +34,8 @@ def test_the_default_exercises_are_the_score_the_root_and_the_result():
     assert blank == ["score", "stationarity", "stationarity", "result"]
     score = shown.steps[3].exercise
     assert [a.lhs for a in score.answers] == [
-        r"\frac{\partial}{\partial \mu} \ell\left(\mu, \sigma^{2}\right)",
-        r"\frac{\partial}{\partial \sigma^{2}} \ell\left(\mu, \sigma^{2}\right)",
+        r"\frac{\partial}{\partial \mu} \ell{\left(\mu, \sigma^{2}\right)}",
+        r"\frac{\partial}{\partial \sigma^{2}} \ell{\left(\mu, \sigma^{2}\right)}",
     ]
     assert all(a.rhs == "" for a in score.answers)
     result = shown.steps[7].exercise  # x̄ = Σxᵢ/n is a definition, not an answer
