@@ -5,8 +5,15 @@ from __future__ import annotations
 from functools import cache
 
 from mlemap.cli.options import parse_spec
-from mlemap.documents.handout import SeedHandout, custom_handout, seed_handout
+from mlemap.documents.handout import (
+    SeedHandout,
+    custom_handout,
+    seed_handout,
+    seed_notebook,
+    seed_worksheets,
+)
 from mlemap.documents.render import FORMATS, Renderer
+from mlemap.documents.worksheet import EXERCISE_STEPS
 from mlemap.engine.derive import derive
 
 #: Derivations rendered alone in the output tests: every kind of step and of result.
@@ -38,13 +45,26 @@ def seed_documents() -> dict[str, str]:
     handout = seed()
     renderer = Renderer()
     images = handout.files()
-    return {fmt: renderer.render("handout", fmt, images=images, h=handout) for fmt in FORMATS}
+    documents = {fmt: renderer.render("handout", fmt, images=images, h=handout) for fmt in FORMATS}
+    return {**documents, "ipynb": seed_notebook(documents["md"])}
 
 
 @cache
 def seed_figures() -> dict[str, bytes]:
     """The seed handout's figure files, by path relative to it (figures/NAME.svg, .pdf)."""
     return seed().files()
+
+
+@cache
+def seed_worksheet_documents() -> dict[str, str]:
+    """The seed handout's worksheet and solutions, by file name (handout-worksheet.md)."""
+    renderer = Renderer()
+    images = seed().files()
+    return {
+        f"handout-{version}.{fmt}": renderer.render("handout", fmt, images=images, h=h)
+        for version, h in seed_worksheets(EXERCISE_STEPS).items()
+        for fmt in FORMATS
+    }
 
 
 @cache

@@ -19,7 +19,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from outputs import sample_documents, seed_documents, seed_figures
+from outputs import sample_documents, seed_documents, seed_figures, seed_worksheet_documents
 
 JS = Path(__file__).parent / "js"
 UNDER_CI = bool(os.environ.get("CI"))
@@ -35,6 +35,7 @@ def _need(available: bool, what: str) -> None:
 def _documents(fmt: str) -> dict[str, str]:
     found = {f"handout.{fmt}": seed_documents()[fmt]}
     found.update({k: v for k, v in sample_documents().items() if k.endswith(f".{fmt}")})
+    found.update({k: v for k, v in seed_worksheet_documents().items() if k.endswith(f".{fmt}")})
     return found
 
 

@@ -95,7 +95,7 @@ def test_a_file_that_is_not_text_exits_2(tmp_path: Path, capsys):
 
 def test_usage_errors_exit_2_and_help_exits_0(capsys):
     assert main_check([]) == 2
-    assert "required: model, CLAIM_OR_FILE" in capsys.readouterr().err
+    assert "required: model" in capsys.readouterr().err
     assert main_check(["--help"]) == 0
     out = capsys.readouterr().out
     assert "exit codes: 0 all correct, 1 a step is wrong or undecided, 2 the input" in out
@@ -163,3 +163,28 @@ def test_a_file_of_factorials_a_nested_product_and_a_bom_give_no_traceback(tmp_p
     bom.write_bytes("\ufefftheta = k/n\n".encode())
     assert main_check(["bernoulli", str(bom)]) == 0
     assert capsys.readouterr().out.rstrip().endswith("Verdict: correct.")
+
+
+def test_a_filled_in_worksheet_is_checked_alone_and_a_wrong_step_named(tmp_path, capsys):
+    from mlemap.cli.main import main
+
+    assert main(["derive", "bernoulli", "--exercises", "-o", str(tmp_path)]) == 0
+    capsys.readouterr()
+    sheet = tmp_path / "bernoulli-mle-worksheet.md"
+    assert main_check([str(sheet)]) == 2  # blank: nothing to check yet
+    assert "no answer is filled in yet" in capsys.readouterr().err
+    text = sheet.read_text()
+    sheet.write_text(text.replace("\\theta &=\n", "\\theta &= k/n\n", 1))
+    assert main_check([str(sheet)]) == 0
+    assert "Verdict: all 1 answers correct; 2 left blank." in capsys.readouterr().out
+    wrong = text.replace("\\hat{\\theta} &=\n", "\\hat{\\theta} &= k/(n - 1)\n")
+    sheet.write_text(wrong)
+    assert main_check([str(sheet)]) == 1
+    line = wrong[: wrong.index("k/(n - 1)")].count("\n") + 1
+    assert f"the first wrong step is line {line}" in capsys.readouterr().out
+    assert main_check(["bernoulli", str(sheet)]) == 2  # a worksheet names its own models
+    assert "check it alone" in capsys.readouterr().err
+    assert main_check(["bernoulli"]) == 2
+    assert "is not a worksheet" in capsys.readouterr().err
+    solutions = tmp_path / "bernoulli-mle-solutions.md"
+    assert main_check([str(solutions)]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -85,7 +86,16 @@ def test_handout_writes_markdown_and_latex(tmp_path):
         str(tmp_path / "custom-handout.md"),
         str(tmp_path / "custom-handout.tex"),
         str(tmp_path / "custom-handout.html"),
+        str(tmp_path / "custom-handout.ipynb"),
     ]
+    notebook = json.loads((tmp_path / "custom-handout.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    assert sources[0] == "# Rates"
+    # each derivation's cells are followed by the code that runs it
+    poisson = sources.index("# MAP for the Poisson model with a Gamma prior on $\\lambda$")
+    code = "d = mlemap.derive('poisson', prior={'lambda': 'gamma'})"
+    runs = next(j for j, text in enumerate(sources) if code in text)
+    assert poisson < runs < sources.index("# MLE for the exponential model")
     markdown = (tmp_path / "custom-handout.md").read_text()
     assert markdown.startswith("# Rates\n")
     assert "## MAP for the Poisson model with a Gamma prior on $\\lambda$" in markdown
@@ -272,6 +282,7 @@ def test_o_is_a_file_or_a_folder_for_every_subcommand(tmp_path, capsys):
     assert main(["handout", "poisson", "--no-pdf", "-o", str(tmp_path / "h" / "week1.md")]) == 0
     assert sorted(p.name for p in (tmp_path / "h").iterdir()) == [
         "week1.html",
+        "week1.ipynb",
         "week1.md",
         "week1.tex",
     ]
@@ -281,7 +292,12 @@ def test_o_is_a_file_or_a_folder_for_every_subcommand(tmp_path, capsys):
 
 def test_name_is_taken_without_its_extension(tmp_path, capsys):
     assert main(["handout", "poisson", "--no-pdf", "--name", "week1.md", "-o", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["week1.html", "week1.md", "week1.tex"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "week1.html",
+        "week1.ipynb",
+        "week1.md",
+        "week1.tex",
+    ]
 
 
 def test_handout_takes_prior_and_estimate_as_derive_does(tmp_path, capsys):
@@ -348,3 +364,37 @@ def test_every_option_says_its_default(capsys):
         for action in commands.choices[name]._actions:
             if action.option_strings and action.dest != "help":
                 assert "default" in (action.help or ""), (name, action.option_strings)
+
+
+def test_handout_exercises_write_a_worksheet_and_its_solutions(tmp_path, capsys):
+    arguments = ["handout", "poisson", "--prior", "gamma", "-o", str(tmp_path / "week3.md")]
+    assert main([*arguments, "--exercises", "score", "--no-pdf"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == [
+        "week3-solutions.md",
+        "week3-solutions.tex",
+        "week3-worksheet.md",
+        "week3-worksheet.tex",
+    ]
+    sheet = (tmp_path / "week3-worksheet.md").read_text()
+    assert sheet.count("<!-- mlemap answer: poisson; prior lambda=gamma") == 1  # the score only
+    assert "step 6, score -->" in sheet
+    capsys.readouterr()
+    assert main(["handout", "--exercises", "likelihood", "--no-pdf", "-o", str(tmp_path)]) == 2
+    assert "among score, stationarity, result" in capsys.readouterr().err
+
+
+def test_derive_exercises_need_files_in_md_or_tex(tmp_path, capsys):
+    assert main(["derive", "bernoulli", "--exercises", "-o", "-"]) == 2
+    assert "--exercises writes two files" in capsys.readouterr().err
+    assert main(["derive", "bernoulli", "--exercises", "-o", str(tmp_path / "sheet.tex")]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["sheet-solutions.tex", "sheet-worksheet.tex"]
+
+
+def test_derive_writes_a_notebook_where_the_extension_says_so(tmp_path, capsys):
+    assert main(["derive", "poisson", "-o", str(tmp_path / "week2.ipynb")]) == 0
+    book = json.loads((tmp_path / "week2.ipynb").read_text())
+    assert book["nbformat"] == 4 and book["cells"][0]["source"] == ["# MLE for the Poisson model"]
+    assert main(["derive", "poisson", "--format", "md", "-o", str(tmp_path / "x.ipynb")]) == 2
+    assert "--format md disagrees with -o" in capsys.readouterr().err

@@ -9,12 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlemap.documents.render import FORMATS
-
 if __name__ == "__main__":  # run as a script: tests/ holds the shared outputs module
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from outputs import seed, seed_documents, seed_figures
+from outputs import seed, seed_documents, seed_figures, seed_worksheet_documents
 
 OUTPUT = Path(__file__).resolve().parents[2] / "output"
 REGENERATE = (
@@ -39,6 +37,15 @@ def test_committed_figures_are_a_fresh_regeneration():
         )
 
 
+def test_committed_worksheets_are_a_fresh_regeneration():
+    for name, text in seed_worksheet_documents().items():
+        committed = (OUTPUT / name).read_text()
+        assert committed == text, (
+            f"output/{name} differs from a fresh run; regenerate it with "
+            "`python tests/documents/test_output.py` and commit it"
+        )
+
+
 def test_rendering_is_deterministic():
     first = seed_documents(), seed_figures()
     for cached in (seed, seed_documents, seed_figures):
@@ -47,8 +54,8 @@ def test_rendering_is_deterministic():
 
 
 if __name__ == "__main__":
-    for fmt in FORMATS:
-        (OUTPUT / f"handout.{fmt}").write_text(seed_documents()[fmt])
+    for fmt, text in seed_documents().items():
+        (OUTPUT / f"handout.{fmt}").write_text(text)
         print(OUTPUT / f"handout.{fmt}")
     (OUTPUT / "figures").mkdir(exist_ok=True)
     for stale in (OUTPUT / "figures").iterdir():
@@ -56,3 +63,6 @@ if __name__ == "__main__":
     for relative, data in seed_figures().items():
         (OUTPUT / relative).write_bytes(data)
         print(OUTPUT / relative)
+    for name, text in seed_worksheet_documents().items():
+        (OUTPUT / name).write_text(text)
+        print(OUTPUT / name)

@@ -8,19 +8,23 @@ import sys
 import sympy as sp
 
 from ..checker.plain import plain, to_claim
-from ..documents.files import write_atomic
-from ..documents.render import FORMATS
+from ..documents.files import write_atomic, write_together
+from ..documents.ipynb import notebook
+from ..documents.record import view_of
+from ..documents.render import FORMATS, Renderer
+from ..documents.worksheet import WORKSHEET_VERSIONS, exercise_steps, worksheet_of
 from ..engine.derivation import Record
 from ..engine.derive import derive
 from ..engine.display import present
 from ..engine.notation import to_text
-from .options import estimate_option, prior_option
-from .output import OUTPUT_HELP, derivation_stem, target
+from ..errors import MlemapError
+from .options import add_exercises, estimate_option, prior_option
+from .output import OUTPUT_HELP, Target, derivation_stem, target
 
 __all__ = ["WRITES", "configure", "run"]
 
 #: The formats derive writes, the default first.
-WRITES = (*FORMATS, "text")
+WRITES = (*FORMATS, "text", "ipynb")
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
@@ -49,7 +53,8 @@ def configure(commands: argparse._SubParsersAction) -> None:
         "--format",
         choices=WRITES,
         help="md (Markdown with $…$ maths), tex (a LaTeX document), html (a self-contained web "
-        "page, maths as MathML) or text (plain text); "
+        "page, maths as MathML), text (plain text) or ipynb (a Jupyter notebook that also "
+        "simulates, estimates and plots); "
         "default: from -o's extension, else md",
     )
     one.add_argument(
@@ -58,6 +63,7 @@ def configure(commands: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
     )
+    add_exercises(one, "FILE-worksheet.md beside FILE-solutions.md; md or tex")
     one.add_argument(
         "--templates",
         metavar="DIR",
@@ -110,10 +116,35 @@ def run(arguments: argparse.Namespace) -> int:
     where = target(arguments.output, stem, arguments.format, WRITES)
     d = derive(arguments.model, prior=prior, estimate=estimate)
     fmt = where.format
-    content = _text(d) if fmt == "text" else d.render(fmt, arguments.templates)
+    if arguments.exercises is not None:
+        return _worksheets(d, where, exercise_steps(arguments.exercises or None), arguments)
+    if fmt == "text":
+        content = _text(d)
+    elif fmt == "ipynb":
+        content = notebook([(d.render("md", arguments.templates), d)])
+    else:
+        content = d.render(fmt, arguments.templates)
     if where.path is None:
         sys.stdout.write(content)
         return 0
     write_atomic(where.path, content)
     print(where.path)
+    return 0
+
+
+def _worksheets(
+    d: Record, where: Target, kinds: tuple[str, ...], arguments: argparse.Namespace
+) -> int:
+    """Write the worksheet and its solutions beside it."""
+    if where.path is None or where.format == "text":
+        raise MlemapError("--exercises writes two files, in md or tex: give -o a folder or a file")
+    renderer, shown = Renderer(arguments.templates), view_of(d)
+    files = {
+        where.versioned(version).path: renderer.render(
+            "derivation", where.format, d=worksheet_of(d, shown, kinds, version == "solutions")
+        )
+        for version in WORKSHEET_VERSIONS
+    }
+    for path in write_together(files):
+        print(path)
     return 0

@@ -8,11 +8,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..documents.files import write_together
-from ..documents.handout import custom_handout, seed_handout
+from ..documents.handout import (
+    custom_derivations,
+    custom_worksheets,
+    seed_handout,
+    seed_notebook,
+    seed_worksheets,
+)
+from ..documents.ipynb import notebook
 from ..documents.pdf import compile_pdf, latex_available
-from ..documents.render import FORMATS, Renderer
+from ..documents.record import view_of
+from ..documents.render import FORMATS, Renderer, escape_markdown
+from ..documents.worksheet import exercise_steps
 from ..errors import MlemapError
-from .options import SPEC_HELP, estimate_option, parse_spec, prior_option
+from .options import SPEC_HELP, add_exercises, estimate_option, parse_spec, prior_option
 from .output import target
 from .progress import Progress
 
@@ -64,6 +73,7 @@ def configure(commands: argparse._SubParsersAction) -> None:
     handout.add_argument(
         "--no-pdf", action="store_true", help="do not compile the PDF (default: compile it)"
     )
+    add_exercises(handout, "NAME-worksheet.md, .tex beside NAME-solutions.md, .tex")
 
 
 def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] | None]]:
@@ -91,6 +101,51 @@ def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] |
     ]
 
 
+def _documents(
+    arguments: argparse.Namespace, renderer: Renderer, progress: Progress
+) -> tuple[dict[str, dict[str, str]], dict[str, bytes]]:
+    """The documents to write by version ("" the handout; else worksheet and solutions),
+    each by format, and the figures they show (file name → bytes)."""
+    kinds = None if arguments.exercises is None else exercise_steps(arguments.exercises or None)
+    if arguments.derivations:
+        specs = _specs(arguments)
+        title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
+        if kinds is not None:
+            versions = custom_worksheets(specs, kinds, progress)
+            return {
+                version: {
+                    fmt: renderer.render("collection", fmt, title=title, derivations=views)
+                    for fmt in FORMATS
+                }
+                for version, views in versions.items()
+            }, {}
+        records = custom_derivations(specs, progress)
+        views = [view_of(d) for d in records]
+        documents = {
+            fmt: renderer.render("collection", fmt, title=title, derivations=views)
+            for fmt in FORMATS
+        }
+        # the notebook: each derivation's own cells, then the code that runs it
+        sections: list = [(f"# {escape_markdown(title)}", None)]
+        sections += [
+            (renderer.render("derivation", "md", d=v), d)
+            for v, d in zip(views, records, strict=True)
+        ]
+        return {"": {**documents, "ipynb": notebook(sections)}}, {}
+    handouts = {"": seed_handout(progress)} if kinds is None else seed_worksheets(kinds, progress)
+    if arguments.title:
+        handouts = {v: replace(h, title=arguments.title) for v, h in handouts.items()}
+    # Every version shows the same figures, drawn once.
+    figures = next(iter(handouts.values())).files()
+    found = {
+        version: {fmt: renderer.render("handout", fmt, images=figures, h=h) for fmt in FORMATS}
+        for version, h in handouts.items()
+    }
+    if kinds is None:
+        found[""]["ipynb"] = seed_notebook(found[""]["md"])
+    return found, figures
+
+
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write a handout (and its PDF); the exit status."""
     if arguments.output == "-":
@@ -100,35 +155,21 @@ def run(arguments: argparse.Namespace) -> int:
             "--prior and --estimate need a derivation listed, e.g. poisson --prior gamma"
         )
     stem = "custom-handout" if arguments.derivations else "handout"
-    where = target(arguments.output, stem, None, (*FORMATS, "pdf"), arguments.name)
+    where = target(arguments.output, stem, None, (*FORMATS, "pdf", "ipynb"), arguments.name)
     progress = Progress()
     renderer = Renderer(arguments.templates)
-    figures: dict[str, bytes] = {}
     try:
-        if arguments.derivations:
-            views = custom_handout(_specs(arguments), progress)
-            title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
-            documents = {
-                fmt: renderer.render("collection", fmt, title=title, derivations=views)
-                for fmt in FORMATS
-            }
-        else:
-            handout = seed_handout(progress)
-            if arguments.title:
-                handout = replace(handout, title=arguments.title)
-            figures = handout.files()
-            documents = {
-                fmt: renderer.render("handout", fmt, images=figures, h=handout) for fmt in FORMATS
-            }
-        files: dict[Path, str | bytes] = {
-            where.sibling(fmt): text for fmt, text in documents.items()
-        }
+        files: dict[Path, str | bytes] = {}
+        versions, figures = _documents(arguments, renderer, progress)
         files.update({where.folder / relative: data for relative, data in figures.items()})
-        if not arguments.no_pdf and latex_available():
-            progress("compiling the PDF")
-            pdf = where.sibling("pdf")
-            files[pdf] = compile_pdf(documents["tex"], pdf, figures)
-        elif not arguments.no_pdf:
+        for version, documents in versions.items():
+            place = where.versioned(version)
+            files.update({place.sibling(fmt): text for fmt, text in documents.items()})
+            if not arguments.no_pdf and latex_available():
+                progress("compiling the PDF")
+                pdf = place.sibling("pdf")
+                files[pdf] = compile_pdf(documents["tex"], pdf, figures)
+        if not arguments.no_pdf and not latex_available():
             progress.done()
             print(
                 "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "

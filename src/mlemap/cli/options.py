@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 
 from ..errors import MlemapError
 
-__all__ = ["SPEC_HELP", "estimate_option", "parse_spec", "prior_option"]
+__all__ = [
+    "EXERCISES_HELP",
+    "SPEC_HELP",
+    "add_exercises",
+    "estimate_option",
+    "parse_spec",
+    "prior_option",
+]
 
 SPEC = re.compile(
     r"^(?P<model>[A-Za-z_][A-Za-z0-9_]*)"
@@ -17,6 +25,22 @@ SPEC_HELP = (
     "MODEL, MODEL:PRIOR, MODEL:PARAM=PRIOR[,PARAM=PRIOR] or MODEL[PARAM,…]:… to estimate only "
     "those parameters (e.g. poisson:gamma, normal[mu]:normal)"
 )
+
+EXERCISES_HELP = (
+    "write a worksheet with these steps blank (score, stationarity, result; default with the "
+    "option: all three; default without it: no worksheet) and its solutions"
+)
+
+
+def add_exercises(parser: argparse.ArgumentParser, files: str) -> None:
+    """The --exercises [STEP,…] option; ``files`` says what it writes."""
+    parser.add_argument(
+        "--exercises",
+        nargs="?",
+        const="",
+        metavar="STEP[,STEP]",
+        help=f"{EXERCISES_HELP} ({files})",
+    )
 
 
 def parse_spec(text: str) -> tuple[str, object, list[str] | None]:

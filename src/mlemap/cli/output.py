@@ -1,10 +1,10 @@
 """Where a subcommand writes, one convention for all: ``-o`` is a file or a folder.
 
 ``-o`` names a file when it ends in a document extension (``.md``, ``.tex``, ``.html``, ``.txt``,
-``.pdf``) and is not an existing folder; anything else is a folder, where the default file
-name is used; ``-`` is standard output. A file's extension gives the format, and an
-explicit ``--format`` that disagrees is an error. ``--name`` is a file name without its
-extension (one given is dropped when it is a document extension).
+``.pdf``, ``.ipynb``) and is not an existing folder; anything else is a folder, where the
+default file name is used; ``-`` is standard output. A file's extension gives the format,
+and an explicit ``--format`` that disagrees is an error. ``--name`` is a file name without
+its extension (one given is dropped when it is a document extension).
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from ..errors import MlemapError
 __all__ = ["EXTENSIONS", "OUTPUT_HELP", "Target", "derivation_stem", "plain_name", "target"]
 
 #: A document extension → the format it holds.
-EXTENSIONS = {".md": "md", ".tex": "tex", ".html": "html", ".txt": "text", ".pdf": "pdf"}
+EXTENSIONS = {
+    ".md": "md",
+    ".tex": "tex",
+    ".html": "html",
+    ".txt": "text",
+    ".pdf": "pdf",
+    ".ipynb": "ipynb",
+}
 SUFFIXES = {fmt: suffix[1:] for suffix, fmt in EXTENSIONS.items()}
 
 OUTPUT_HELP = "a file (its extension gives the name and format), a folder, or - for standard output"
@@ -34,6 +41,10 @@ class Target:
         if self.folder is None:
             return None
         return self.folder / f"{self.stem}.{SUFFIXES[self.format]}"
+
+    def versioned(self, version: str) -> Target:
+        """The set of one version beside this one: handout-worksheet for "worksheet"."""
+        return Target(self.folder, f"{self.stem}-{version}" if version else self.stem, self.format)
 
     def sibling(self, fmt: str) -> Path:
         """The file of format ``fmt`` beside this one (a handout's set)."""

@@ -4,7 +4,7 @@ and custom ones from a list of derivations. Every formula and number here is com
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -23,16 +23,30 @@ from ..engine.notation import (
 )
 from ..engine.posterior import SUMMARIES
 from ..engine.verify import VerificationError
+from ..regression.record import RegressionDerivation
 from .figures import Figure
+from .ipynb import handout_sections, notebook
 from .parallel import Task, run_all
 from .plots import coin_figure, log_likelihood_figure, paths_figure
 from .printing import to_latex
 from .record import view_of
 from .view import DerivationView, EquationRow, typesetter, view
+from .worksheet import WORKSHEET_VERSIONS, worksheet, worksheet_of
 
-__all__ = ["CoinRow", "SeedHandout", "seed_handout"]
+__all__ = [
+    "CoinRow",
+    "SeedHandout",
+    "custom_derivations",
+    "custom_handout",
+    "custom_worksheets",
+    "seed_derivations",
+    "seed_handout",
+    "seed_notebook",
+    "seed_worksheets",
+]
 
 Progress = Callable[[str], None]
+Record = Derivation | RegressionDerivation
 
 #: The worked example: 7 heads in 10 flips.
 SEVEN_OF_TEN = [1] * 7 + [0] * 3
@@ -325,6 +339,68 @@ def seed_handout(progress: Progress | None = None, workers: int | None = None) -
     )
 
 
+def seed_worksheets(
+    kinds: Iterable[str], progress: Progress | None = None
+) -> dict[str, SeedHandout]:
+    """The seed handout as a worksheet with the steps of ``kinds`` blank, and its solutions."""
+    handout = seed_handout(progress)
+    records = seed_derivations(progress)
+    derived = {k: d for k, d in records.items() if isinstance(d, Derivation)}
+    return {
+        version: replace(
+            handout,
+            derivations={
+                **handout.derivations,
+                **{
+                    key: worksheet(d, handout.derivations[key], kinds, version == "solutions")
+                    for key, d in derived.items()
+                },
+            },
+        )
+        for version in WORKSHEET_VERSIONS
+    }
+
+
+#: The seed handout's derivations, by the keys its templates use: (model, prior).
+SEED_DERIVATIONS = {
+    "bernoulli": ("bernoulli", None),
+    "normal": ("normal", None),
+    "beta_bernoulli": ("bernoulli", "beta"),
+    "uniform_poisson": ("poisson", "uniform"),
+    "ols": ("linear_regression", None),
+    "ridge": ("linear_regression", "normal"),
+    "lasso": ("linear_regression", "laplace"),
+}
+
+
+def seed_derivations(progress: Progress | None = None) -> dict[str, Record]:
+    """The records behind the seed handout, in this process (the engine derives each once
+    per process; the handout itself derives them in worker processes)."""
+    say = progress or (lambda message: None)
+    records = {}
+    for key, (model, prior) in SEED_DERIVATIONS.items():
+        say(f"deriving {model}" + (f" with a {prior} prior" if prior else ""))
+        records[key] = derive(model, prior=prior)
+    return records
+
+
+def seed_notebook(markdown: str) -> str:
+    """The seed handout as a notebook: its Markdown, then code running each derivation."""
+    return notebook(handout_sections(markdown, seed_derivations().values()))
+
+
+def custom_derivations(
+    specs: Iterable[tuple[str, object, object]], progress: Progress | None = None
+) -> list[Record]:
+    """The records an instructor listed: (model, prior, estimate) each."""
+    say = progress or (lambda message: None)
+    records = []
+    for model, prior, estimate in specs:
+        say(f"deriving {model}" + (f" with prior {prior}" if prior else ""))
+        records.append(derive(model, prior=prior, estimate=estimate))
+    return records
+
+
 def custom_handout(
     specs: Iterable[tuple[str, object, object]],
     progress: Progress | None = None,
@@ -339,3 +415,20 @@ def custom_handout(
     names = [model + (f" with prior {prior}" if prior else "") for model, prior, _ in specs]
     tasks: list[Task] = [(_view_of, tuple(spec)) for spec in specs]
     return run_all(tasks, _progress(say, names), workers)
+
+
+def custom_worksheets(
+    specs: Iterable[tuple[str, object, object]],
+    kinds: Iterable[str],
+    progress: Progress | None = None,
+) -> dict[str, list[DerivationView]]:
+    """The listed derivations as a worksheet (the steps of ``kinds`` blank) and solutions."""
+    records = custom_derivations(specs, progress)
+    views = [view_of(d) for d in records]
+    return {
+        version: [
+            worksheet_of(d, v, kinds, version == "solutions")
+            for d, v in zip(records, views, strict=True)
+        ]
+        for version in WORKSHEET_VERSIONS
+    }

@@ -49,6 +49,7 @@ class StepView:
     words: tuple[object, ...]  # text, or LaTeX wrapped in Math
     check: str
     method: str
+    exercise: object = None  # a worksheet's Exercise in place of this step (worksheet.py)
 
 
 @dataclass(frozen=True)
