@@ -17,6 +17,7 @@ from ..catalog.symbols import hat, i, n
 from ..engine import notation
 from ..engine.bias import TRANSFORM
 from ..engine.display import MEAN, statistic_definitions
+from ..engine.order import Largest, Smallest
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
 from .reading import ReadError, read_latex
@@ -53,6 +54,8 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     names["H"] = HESSIAN
     names["x"] = model.x.label
     names["t"] = TRANSFORM  # the bias step's Laplace transform
+    names["x_{(1)}"] = Smallest(model.x, n)
+    names["x_{(n)}"] = Largest(model.x, n)
     for symbol in model.statistic_sums():
         names[_latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():
