@@ -6,7 +6,8 @@ public constructors (``Model``, ``Parameter``, ``Support``), location fixed at 0
 scipy has one the density does not need; then it is derived and estimated on random data
 and compared with ``scipy.stats.X.fit`` holding the same parameters fixed. Columns:
 
-* how: closed form, numeric (no closed form; the numeric method), unsupported (an
+* how: closed form, boundary (a support that moves with a parameter: an order statistic),
+  numeric (no closed form; the numeric method), unsupported (an
   ``UnsupportedModelError``: the feature out of reach is printed), or not declared;
 * derive: seconds for ``mlemap.derive``;
 * rel. diff: the largest relative difference from scipy's fit over the parameters and
@@ -120,17 +121,27 @@ FAMILIES: dict[str, Family | None] = {
         lambda x: (lambda f: (f[0], f[1] ** 2))(stats.norm.fit(x)),
         lambda x, t: stats.norm.logpdf(x, t[0], np.sqrt(t[1])).sum(),
     ),
-    "expon": Family(
-        Model("expon", (_p("lam"),), POSITIVE_DATA, lambda x, lam: lam * sp.exp(-lam * x)),
-        lambda r: stats.expon.rvs(scale=2, size=SIZE, random_state=r),
-        lambda x: (1 / stats.expon.fit(x, floc=0)[1],),
-        lambda x, t: stats.expon.logpdf(x, scale=1 / t[0]).sum(),
+    "expon": Family(  # location free: the shifted exponential, a boundary estimate
+        Model(
+            "expon",
+            (_p("loc", REAL), _p("lam")),
+            Support(_p("loc", REAL).symbol, sp.oo),
+            lambda x, loc, lam: lam * sp.exp(-lam * (x - loc)),
+        ),
+        lambda r: stats.expon.rvs(1, 2, size=SIZE, random_state=r),
+        lambda x: (lambda f: (f[0], 1 / f[1]))(stats.expon.fit(x)),
+        lambda x, t: stats.expon.logpdf(x, t[0], 1 / t[1]).sum(),
     ),
-    "uniform": Family(
-        Model("uniform", (_p("theta"),), Support(0, _p("theta").symbol), lambda x, t: 1 / t),
-        lambda r: stats.uniform.rvs(scale=3, size=SIZE, random_state=r),
-        lambda x: (stats.uniform.fit(x, floc=0)[1],),
-        lambda x, t: stats.uniform.logpdf(x, scale=t[0]).sum(),
+    "uniform": Family(  # both ends free: (x₍₁₎, x₍ₙ₎)
+        Model(
+            "uniform",
+            (_p("a", REAL), _p("b", REAL)),
+            Support(_p("a", REAL).symbol, _p("b", REAL).symbol),
+            lambda x, a, b: 1 / (b - a),
+        ),
+        lambda r: stats.uniform.rvs(-1, 3, size=SIZE, random_state=r),
+        lambda x: (lambda f: (f[0], f[0] + f[1]))(stats.uniform.fit(x)),
+        lambda x, t: stats.uniform.logpdf(x, t[0], t[1] - t[0]).sum(),
     ),
     "laplace": _location_scale(
         "laplace", lambda x, mu, s: sp.exp(-sp.Abs(x - mu) / s) / (2 * s), 1, 2
@@ -286,6 +297,8 @@ def measure(family: Family) -> tuple[str, float, str]:
         return "unsupported", time.perf_counter() - start, str(error).split(":")[0]
     seconds = time.perf_counter() - start
     how = "closed form" if d.closed_form else "numeric"
+    if d.closed_form and any(s.kind == "boundary" for s in d.steps):
+        how = "boundary"
     f, worst, higher = d.estimator(), 0.0, True
     for seed in range(3):
         x = family.sample(np.random.default_rng(seed))

@@ -78,6 +78,7 @@ LOG_DENSITY = {
     "logistic": lambda x, mu: stats.logistic.logpdf(x, mu),
     "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
+    "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
 }
 
 LOG_PRIOR = {
@@ -105,6 +106,7 @@ SAMPLE = {
     "logistic": lambda r, s, v: r.logistic(v["mu"], 1.0, s),
     "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
+    "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
 }
 
 

@@ -13,14 +13,23 @@ from scipy import optimize
 import mlemap
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.catalog.symbols import hat, i, n
+from mlemap.engine.order import Largest
 from mlemap.engine.sums import normalize
 
 from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, derived, random_values, sum_x, value
 
 
+def _moves_with(model) -> bool:
+    """The support holds a parameter: priors there are refused (tests/engine/test_boundary.py)."""
+    ends = model.support.lower.free_symbols | model.support.upper.free_symbols
+    return bool(ends & set(model.symbols.values()) - {c.symbol for c in model.constants})
+
+
 def _pairs():
     for model in MODELS:
         yield model.name, None, None
+        if _moves_with(model):
+            continue
         for parameter in model.parameters:
             for prior in PRIORS:
                 if prior.fits(parameter):
@@ -74,6 +83,7 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "weibull": lambda: {"lambda": (sum_x(model, lambda t: t ** s["k"]) / n) ** (1 / s["k"])},
         "half_normal": lambda: {"sigma2": sum_x(model, lambda t: t**2) / n},
         "negative_binomial": lambda: {"theta": s["r"] * n / (s["r"] * n + total)},
+        "uniform": lambda: {"theta": Largest(model.x, n)},
     }[name]()
 
 
@@ -264,7 +274,8 @@ def _check_against_optimiser(pair, seed):
     np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("pair", CLOSED, ids=_id)
+# A boundary maximum defeats L-BFGS-B; tests/engine/test_boundary.py searches those with a grid.
+@pytest.mark.parametrize("pair", [p for p in CLOSED if not _moves_with(MODELS.get(p[0]))], ids=_id)
 def test_estimate_is_the_numeric_maximum(pair):
     _check_against_optimiser(pair, seed=7)
 
@@ -344,7 +355,9 @@ MLE_KINDS = [
 ]
 
 
-@pytest.mark.parametrize("pair", PAIRS, ids=_id)
+@pytest.mark.parametrize(
+    "pair", [p for p in PAIRS if not _moves_with(MODELS.get(p[0]))], ids=_id
+)  # a boundary derivation's steps: tests/engine/test_boundary.py
 def test_steps_are_ordered_explained_and_verified(pair):
     d = derived(*pair)
     kinds = [s.kind for s in d.steps]
@@ -446,6 +459,7 @@ def test_models_and_priors_list_the_catalog():
         "negative_binomial",
         "cauchy",
         "logistic",
+        "uniform",
     }
     assert set(mlemap.priors()) == {"beta", "gamma", "normal", "inverse_gamma", "uniform"}
     assert repr(mlemap.models()["bernoulli"]) == (

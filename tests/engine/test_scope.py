@@ -16,18 +16,23 @@ REAL_THETA = Parameter("theta", REAL)
     ("model", "message"),
     [
         (
-            Model("uniform_0_theta", (THETA,), Support(0, THETA.symbol), lambda x, t: 1 / t),
-            r"support of model 'uniform_0_theta', \[0, theta\), depends on the estimated "
-            r"parameter theta.*maximum lies on that set's boundary",
+            Model(
+                "uniform_symmetric",
+                (THETA,),
+                Support(-THETA.symbol, THETA.symbol),
+                lambda x, t: 1 / (2 * t),
+            ),
+            r"support of model 'uniform_symmetric', \[-theta, theta\), depends on an "
+            r"estimated parameter, and both of its ends hold theta",
         ),
         (
             Model(
-                "shifted_exponential",
-                (REAL_THETA,),
-                Support(REAL_THETA.symbol, sp.oo),
-                lambda x, t: sp.exp(-(x - t)),
+                "two_in_one_end",
+                (THETA, Parameter("phi", POSITIVE)),
+                Support(0, THETA.symbol + Parameter("phi", POSITIVE).symbol),
+                lambda x, t, p: 1 / (t + p),
             ),
-            r"depends on the estimated parameter theta",
+            r"its upper end phi \+ theta holds theta and phi at once",
         ),
         (
             Model(

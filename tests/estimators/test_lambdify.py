@@ -8,6 +8,7 @@ import sympy as sp
 
 from mlemap import MlemapError
 from mlemap.catalog.symbols import i, n
+from mlemap.engine.order import Largest, Smallest
 from mlemap.estimators.lambdify import compile_function, hoist_sums, stable_logs, stable_roots
 
 x = sp.IndexedBase("x", real=True)
@@ -173,3 +174,16 @@ def test_quadratic_roots_are_computed_without_cancellation():
         assert function(big, small)[0] == pytest.approx(want, rel=1e-15)
     naive = (-1e8 + np.sqrt(1e16 + 4.0)) / 2  # the formula as written
     assert abs(naive / 1e-8 - 1) > 0.2  # the root is 1e-8 (to 1e-16); 1 digit is left
+
+
+def test_an_order_statistic_is_one_min_or_max_reduction():
+    spread = Largest(x, n) - Smallest(x, n)
+    plan = hoist_sums([spread, Largest(x, n) / total(x[i])], x, n)
+    kinds = sorted(type(e).__name__ for _, e in plan.locals)
+    assert kinds == ["Greatest", "Least", "Total"]  # x₍ₙ₎ reduced once for both outputs
+    assert not plan.elementwise  # min, max and Σx need no float64 copy of the data
+    data = np.array([3, -1, 7, 2], dtype=np.int16)
+    function = compile_function([plan.data, n], plan)
+    assert list(function(data, 4.0)) == [8, 7 / 11]
+    with pytest.raises(MlemapError, match="not an order statistic of all observations"):
+        hoist_sums([Largest(x, n - 1)], x, n)

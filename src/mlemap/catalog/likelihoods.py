@@ -197,3 +197,15 @@ register_model(
         label="negative binomial",
     )
 )
+
+UPPER_END = Parameter("theta", POSITIVE, r"\theta", "upper end")
+register_model(
+    Model(
+        "uniform",
+        (UPPER_END,),
+        Support(0, UPPER_END.symbol, upper_open=False),
+        lambda x, theta: 1 / theta,
+        description="uniform on [0, θ]: the support moves with θ, so the MLE is on a boundary",
+        reference="Casella & Berger, Statistical Inference, 2nd ed., Section 7.2.2",
+    )
+)

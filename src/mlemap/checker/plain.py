@@ -8,6 +8,7 @@ from sympy.printing.str import StrPrinter
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 from ..engine.display import present
+from ..engine.order import OrderStatistic
 
 __all__ = ["plain", "to_claim"]
 
@@ -25,6 +26,13 @@ class _Claim(StrPrinter):
         if expr.limits == ((i, 1, n),):
             return f"sum({self._print(expr.function)})"
         return super()._print_Sum(expr)
+
+    def _print_Largest(self, expr: OrderStatistic) -> str:
+        """x₍₁₎ and x₍ₙ₎ as min(x_i) and max(x_i)."""
+        return f"{expr.pick.__name__.lower()}({expr.data.label}_i)"
+
+    # SymPy dispatches a Function subclass on its own name only, not its bases'.
+    _print_Smallest = _print_Largest
 
     def _print_Product(self, expr: sp.Product) -> str:
         if expr.limits == ((i, 1, n),):

@@ -477,6 +477,9 @@ class _Reader:
 
     def estimate(self) -> sp.Expr:
         inner = self.raw_group()
+        if self.peek() == "_":  # \hat{x}_{m}: the estimate of x_{m}
+            self.next()
+            inner = f"{inner}_{{{self.raw_group()}}}"
         if self.peek() == "^" and self.peek(1) == "{":
             start = self.at
             self.next()

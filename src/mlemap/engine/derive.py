@@ -18,6 +18,7 @@ from ..catalog.model import Model, Parameter, Prior
 from ..catalog.symbols import hat, i, n
 from ..errors import DomainError, MlemapError, UnknownNameError, UnsupportedModelError
 from . import steps as steps_
+from .boundary import boundary_derivation, feasible_set
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
@@ -208,13 +209,15 @@ def _derive_matrix(model: str, prior: object, estimate: object) -> Record:
 
 
 # -- the pipeline ----------------------------------------------------------------------------
-def derive_problem(problem: Problem) -> Derivation:
-    """Run the whole pipeline on an assembled problem."""
-    return _presented(_pipeline(problem))
+def derive_problem(problem: Problem, inference: bool = True) -> Derivation:
+    """Run the whole pipeline on an assembled problem (an MLE goes on to its Fisher
+    information and bias unless ``inference`` is False)."""
+    return _presented(_pipeline(problem, inference))
 
 
-def _pipeline(problem: Problem) -> Derivation:
+def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
     check_in_scope(problem)
+    bounds = feasible_set(problem)
     rng = np.random.default_rng(SEED)
     parameters = problem.parameters
     density = problem.model.observation_density()
@@ -227,6 +230,8 @@ def _pipeline(problem: Problem) -> Derivation:
     log_sum = sp.Sum(sp.log(declared), (i, 1, n))
     log_likelihood = collect_parameters(normalize(sp.Sum(sp.log(density), (i, 1, n))), parameters)
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
+    if bounds:
+        return _derive_boundary(problem, bounds, steps, log_likelihood, rng)
     objective = log_likelihood
     if problem.is_map:
         log_prior = sp.Add(
@@ -283,9 +288,26 @@ def _pipeline(problem: Problem) -> Derivation:
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng
     )
     derivation = replace(derivation, steps=(*derivation.steps, result))
-    if problem.is_map:
+    if problem.is_map or not inference:
         return derivation
     return _with_inference(derivation, rng)
+
+
+def _derive_boundary(
+    problem: Problem,
+    bounds: tuple,
+    opening: list,
+    log_likelihood: sp.Expr,
+    rng: np.random.Generator,
+) -> Derivation:
+    """A support held by parameters: their boundary estimates, then the rest as if known."""
+    model = problem.model
+    held = {str(b.parameter) for b in bounds}
+    inner = None
+    if len(held) < len(problem.parameters):
+        inner = derive_problem(Problem(model.with_known(model.known | held), {}), False)
+    assumptions = (*_assumptions(problem), "the ends of the support are taken as closed")
+    return boundary_derivation(problem, bounds, opening, log_likelihood, inner, assumptions, rng)
 
 
 def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:

@@ -163,6 +163,9 @@ def _tidy(matrix: sp.Matrix) -> sp.Matrix:
 def fisher_information(problem: Problem, rng: np.random.Generator) -> Information | None:
     """I(θ) for one observation, verified by quadrature; None where a moment is out of reach."""
     model, parameters = problem.model, problem.parameters
+    ends = model.support.lower.free_symbols | model.support.upper.free_symbols
+    if ends & set(parameters):
+        return None  # a support that moves with a parameter breaks the regularity conditions
     x = observation_symbol(model)
     log_density = _log_density(model, x)
     size = len(parameters)

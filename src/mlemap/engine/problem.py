@@ -126,10 +126,19 @@ class Problem:
     def random_point(self, rng: np.random.Generator, size: int | None = None) -> Point:
         """Random parameter, constant and hyperparameter values and a data set from the support."""
         size = sample_sizes(rng, 1)[0] if size is None else size
-        values = {symbol: p.domain.sample(rng) for symbol, p in self.declarations.items()}
-        constants = {s: float(v) for s, v in values.items()}
+        for _ in range(100):
+            values = {symbol: p.domain.sample(rng) for symbol, p in self.declarations.items()}
+            constants = {s: float(v) for s, v in values.items()}
+            if self.admits(constants):
+                break
         data = self.model.support.sample(rng, size, constants)
         return Point(size, values, data)
+
+    def admits(self, values: Mapping[sp.Symbol, float]) -> bool:
+        """Whether ``values`` meet every constraint declared beyond the domains: a support
+        whose ends they fix (uniform(a, b)) is not empty."""
+        lower, upper = self.model.support.bounds(values)
+        return lower < upper
 
     def evaluate(self, expr: sp.Expr, point: Point, keep: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
         """``expr`` at a point: n and the data set in, sums expanded, symbols replaced

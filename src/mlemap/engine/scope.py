@@ -1,13 +1,11 @@
 """What the derivative test can reach: a model outside it is refused up front, by name.
 
-The pipeline maximises by setting a smooth score to zero. Two features of a model put the
-maximum where no score vanishes, and the engine says so before it starts rather than
-showing a wrong "no closed form" or failing in the numeric method:
-
-- a support that depends on an estimated parameter (uniform(0, θ)): the likelihood carries
-  an indicator, and its maximum lies on the boundary of the feasible set;
-- a density that is not differentiable in an estimated parameter (|xᵢ − μ| of the Laplace,
-  a Heaviside step, a Piecewise definition, a min or max).
+The pipeline maximises by setting a smooth score to zero, or (a support that depends on a
+parameter, :mod:`.boundary`) by the score's sign on a feasible set. A density that is not
+differentiable in an estimated parameter (|xᵢ − μ| of the Laplace, a Heaviside step, a
+Piecewise definition, a min or max) can put the maximum at a kink, where neither applies,
+and the engine says so before it starts rather than showing a wrong "no closed form" or
+failing in the numeric method.
 """
 
 from __future__ import annotations
@@ -36,18 +34,6 @@ NON_SMOOTH: dict[type, str] = {
 def check_in_scope(problem: Problem) -> None:
     """Raise :class:`~mlemap.UnsupportedModelError` naming the first feature out of reach."""
     model = problem.model
-    names = {str(p): p for p in problem.parameters}
-    support = model.support
-    bounds = {str(s) for bound in (support.lower, support.upper) for s in bound.free_symbols}
-    held = sorted(bounds & set(names))
-    if held:
-        raise UnsupportedModelError(
-            f"the support of model {model.name!r}, {support.describe()}, depends on the "
-            f"estimated parameter {held[0]}: the likelihood is then zero outside a set that "
-            f"the data fix ({held[0]} against the smallest or largest observation), its "
-            f"maximum lies on that set's boundary, and mlemap derives only maxima where the "
-            f"score vanishes; declare {held[0]} known (estimate= the others) to derive the rest"
-        )
     for expr, what in (
         (model.observation_density(), "density"),
         *((b.density(), f"prior on {s}") for s, b in problem.priors.items()),

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy as sp
 
+from ..catalog.domains import Support
 from ..catalog.symbols import hat, n
 from ..errors import DataError
 from .arrays import Namespace, deferred, rebind
@@ -107,7 +108,7 @@ class Estimator:
         )
         self.keywords: tuple[str, ...] = tuple(k.spelling for k in self._keywords)
         self._where = f"for the {derivation.method} estimator of {model.name}"
-        self._support = SupportCheck(model.support, known, model.name)
+        self._support = SupportCheck(_fixed_ends(model.support, problem), known, model.name)
         self._domains = tuple(Interval.of(problem.domain(p)) for p in problem.parameters)
         self.method = "closed form" if derivation.closed_form else "numeric"
         if derivation.closed_form:
@@ -228,6 +229,17 @@ class Estimator:
             f"<Estimator {self.derivation.method} of {self.derivation.model.name} "
             f"({self.method}): f({arguments}) -> {{{', '.join(map(repr, self.parameters))}}}>"
         )
+
+
+def _fixed_ends(support: Support, problem: Problem) -> Support:
+    """The support with each end an estimated parameter holds made infinite: the data fix
+    that parameter's feasible set (θ ≥ x₍ₙ₎), so they cannot be outside it."""
+    held = set(problem.parameters)
+    return replace(
+        support,
+        lower=-sp.oo if support.lower.free_symbols & held else support.lower,
+        upper=sp.oo if support.upper.free_symbols & held else support.upper,
+    )
 
 
 def _role(symbol: sp.Symbol, problem: Problem) -> str:

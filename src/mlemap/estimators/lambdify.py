@@ -26,10 +26,14 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
+from ..engine.order import Largest, OrderStatistic, Smallest
 from ..errors import MlemapError
 
 __all__ = [
     "CompiledFunction",
+    "Greatest",
+    "Least",
+    "Reduction",
     "Reductions",
     "Total",
     "compile_function",
@@ -39,10 +43,26 @@ __all__ = [
 ]
 
 
-class Total(sp.Function):
-    """Σ over all observations of an element-wise array expression: one NumPy reduction."""
+class Reduction(sp.Function):
+    """One NumPy reduction over all observations of an element-wise array expression."""
 
     nargs = 1
+
+
+class Total(Reduction):
+    """Σ over all observations: ``numpy.sum`` with a float64 accumulator."""
+
+
+class Least(Reduction):
+    """The smallest observation, x₍₁₎: ``numpy.min``."""
+
+
+class Greatest(Reduction):
+    """The largest observation, x₍ₙ₎: ``numpy.max``."""
+
+
+#: The engine's order statistics and the reductions that compute them.
+_ORDER_REDUCTIONS: dict[type, type] = {Smallest: Least, Largest: Greatest}
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,7 @@ class Reductions:
         """Whether any reduction needs more than the data themselves (Σ xᵢ alone needs only
         a float64 accumulator; anything else is computed on a float64 copy of the data)."""
         return any(e != self.data for e in self.statistics.values()) or any(
-            not isinstance(e, Total) for _, e in self.locals
+            not isinstance(e, Reduction) for _, e in self.locals
         )
 
     def split(
@@ -178,6 +198,8 @@ def hoist_sums(
     def lift(e: sp.Basic) -> sp.Basic:
         if isinstance(e, sp.Sum):
             return lift_sum(e)
+        if isinstance(e, OrderStatistic):
+            return lift_order(e)
         if isinstance(e, sp.Indexed):
             raise MlemapError(f"{e} appears outside a sum over the data; it cannot be vectorised")
         if not e.args:
@@ -206,6 +228,15 @@ def hoist_sums(
             totals[summand] = symbol
             definitions.append((symbol, Total(summand)))
         return totals[summand]
+
+    def lift_order(e: OrderStatistic) -> sp.Symbol:
+        if e.data != x or e.size != count:
+            raise MlemapError(f"{e} is not an order statistic of all observations of {x}")
+        reduction = _ORDER_REDUCTIONS[type(e)](data)
+        if reduction not in totals:
+            totals[reduction] = sp.Symbol(next(names))
+            definitions.append((totals[reduction], reduction))
+        return totals[reduction]
 
     outputs = tuple(stable_roots(lift(stable_logs(e))) for e in exprs)
     return Reductions(data, _share_arrays(definitions, data, taken), outputs)
@@ -238,7 +269,7 @@ def _share_arrays(
         else:  # a scalar such as S0/n: not worth a name of its own
             inline[symbol] = value
     statistics = [
-        (s, Total(r.xreplace(inline))) for (s, _), r in zip(definitions, reduced, strict=True)
+        (s, type(e)(r.xreplace(inline))) for (s, e), r in zip(definitions, reduced, strict=True)
     ]
     pending = arrays + statistics
     names = {s for s, _ in pending}
@@ -261,6 +292,12 @@ class ReductionPrinter(SciPyPrinter):
             f"{self._module_format('numpy.sum')}({self._print(expr.args[0])}, "
             f"dtype={self._module_format('numpy.float64')})"
         )
+
+    def _print_Least(self, expr: Least) -> str:
+        return f"{self._module_format('numpy.min')}({self._print(expr.args[0])})"
+
+    def _print_Greatest(self, expr: Greatest) -> str:
+        return f"{self._module_format('numpy.max')}({self._print(expr.args[0])})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Integer and expr.exp < 0:
@@ -350,7 +387,7 @@ def compile_function(
 
 def _with_deletions(reductions: Reductions) -> list[tuple[sp.Symbol, sp.Expr | None]]:
     """The assignments, each array temporary followed by ``del`` after its last use."""
-    arrays = {s for s, e in reductions.locals if not isinstance(e, Total)}
+    arrays = {s for s, e in reductions.locals if not isinstance(e, Reduction)}
     steps: list[tuple[sp.Symbol, sp.Expr | None]] = []
     uses = [e.free_symbols for _, e in reductions.locals]
     for position, (symbol, value) in enumerate(reductions.locals):

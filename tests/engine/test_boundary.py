@@ -1,0 +1,265 @@
+"""Supports that depend on a parameter: feasible sets, boundary maxima, order statistics.
+
+Each model is declared with the public constructors as a user would write it, derived,
+rendered, estimated, and compared with scipy: ``scipy.stats.X.fit`` and an independent
+``scipy.optimize`` maximisation of scipy's log-density, under hypothesis.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize, stats
+
+import mlemap
+from mlemap import POSITIVE, REAL, Model, Parameter, Support
+from mlemap.catalog.symbols import i, n
+from mlemap.engine.order import Largest, Smallest
+
+THETA = Parameter("theta", POSITIVE, r"\theta")
+SHIFT = Parameter("theta", REAL, r"\theta")
+RATE = Parameter("lambda", POSITIVE, r"\lambda")
+SCALE = Parameter("x_m", POSITIVE, "x_{m}")
+SHAPE = Parameter("alpha", POSITIVE, r"\alpha")
+A, B = Parameter("a", REAL), Parameter("b", REAL)
+
+SHIFTED = Model(
+    "shifted_exponential",
+    (SHIFT, RATE),
+    Support(SHIFT.symbol, sp.oo),
+    lambda x, t, lam: lam * sp.exp(-lam * (x - t)),
+    description="exponential waiting time after a threshold θ",
+)
+SHIFTED_KNOWN_RATE = SHIFTED.with_known(["lambda"])
+PARETO = Model(
+    "pareto_both",
+    (SCALE, SHAPE),
+    Support(SCALE.symbol, sp.oo),
+    lambda x, m, a: a * m**a / x ** (a + 1),
+    description="Pareto with its minimum and shape unknown",
+)
+UNIFORM_AB = Model(
+    "uniform_ab",
+    (A, B),
+    Support(A.symbol, B.symbol),
+    lambda x, a, b: 1 / (b - a),
+    description="uniform on [a, b]",
+)
+
+
+@functools.cache
+def _estimator(name):
+    return mlemap.derive(MODELS[name]).estimator()
+
+
+def _derive(model):
+    started = time.perf_counter()
+    d = mlemap.derive(model)
+    return d, time.perf_counter() - started
+
+
+MODELS = {
+    "uniform": "uniform",
+    "shifted": SHIFTED,
+    "shifted_known_rate": SHIFTED_KNOWN_RATE,
+    "pareto": PARETO,
+    "uniform_ab": UNIFORM_AB,
+}
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return {k: _derive(m) for k, m in MODELS.items()}
+
+
+def test_the_estimates_are_the_order_statistics(derived):
+    for model, expected in [
+        ("uniform", {"theta": lambda x: Largest(x, n)}),
+        ("shifted_known_rate", {"theta": lambda x: Smallest(x, n)}),
+        (
+            "shifted",
+            {
+                "theta": lambda x: Smallest(x, n),
+                "lambda": lambda x: n / (sp.Sum(x[i], (i, 1, n)) - n * Smallest(x, n)),
+            },
+        ),
+        (
+            "pareto",
+            {
+                "x_m": lambda x: Smallest(x, n),
+                "alpha": lambda x: (
+                    n / (sp.Sum(sp.log(x[i]), (i, 1, n)) - n * sp.log(Smallest(x, n)))
+                ),
+            },
+        ),
+        ("uniform_ab", {"a": lambda x: Smallest(x, n), "b": lambda x: Largest(x, n)}),
+    ]:
+        d, seconds = derived[model]
+        x = d.model.x
+        assert {str(p): e for p, e in d.estimates.items()}.keys() == expected.keys()
+        for p, e in d.estimates.items():
+            assert sp.simplify(e - expected[str(p)](x)) == 0, (model, p, e)
+        assert seconds < 10, (model, seconds)
+
+
+def test_the_derivation_says_why_the_derivative_test_does_not_apply(derived):
+    d, _ = derived["uniform"]
+    kinds = [s.kind for s in d.steps]
+    assert kinds == ["model", "likelihood", "feasible-set", "log-likelihood", "boundary", "result"]
+    feasible = d.steps[2]
+    assert feasible.lines == (sp.GreaterThan(d.parameters[0], Largest(d.model.x, n)),)
+    assert "order statistics" in feasible.explanation
+    assert feasible.check.method == "numeric" and "both sides" in feasible.check.detail
+    boundary = d.steps[4]
+    assert "derivative test does not apply" in boundary.explanation
+    assert "negative" in boundary.explanation and "decreases" in boundary.explanation
+    assert boundary.check.method == "symbolic"
+    assert boundary.lines[0].rhs == -n / d.parameters[0]
+    assert d.information is None and not d.biases
+    assert "(1/n)" not in d.to_markdown()
+    assert str(d.results[0]) == "Eq(theta_hat, x_(n))"
+
+
+def test_the_other_parameters_follow_as_if_the_boundary_one_were_known(derived):
+    d, _ = derived["pareto"]
+    kinds = [s.kind for s in d.steps]
+    assert kinds[:6] == [
+        "model",
+        "likelihood",
+        "feasible-set",
+        "log-likelihood",
+        "boundary",
+        "profile",
+    ]
+    assert "score" in kinds and "second-order" in kinds
+    assert d.steps[4].explanation.count("positive") == 1
+    # α̂ is shown in terms of x̂_m, the way a handout writes it.
+    shown = d.display_estimates[d.parameters[1]]
+    assert sp.Symbol("x_m_hat", positive=True) in shown.free_symbols
+
+
+@pytest.mark.parametrize("model", ["uniform", "shifted", "pareto", "uniform_ab"])
+def test_every_boundary_derivation_renders_and_reads_back(derived, model):
+    d, _ = derived[model]
+    markdown, latex = d.to_markdown(), d.to_latex()
+    assert "x_{(1)}" in markdown + latex or "x_{(n)}" in markdown + latex
+    assert "Feasible set" in markdown and "derivative test does not apply" in latex
+
+
+def _maximise(log_likelihood, first, log_second):
+    """scipy.optimize on scipy's log-likelihood, nested: the first parameter over the
+    interval ``first``, and for each value the second (positive, searched as its log over
+    ``log_second``) by its own bounded search. Outside the support scipy gives -inf."""
+
+    def best_second(t):
+        found = optimize.minimize_scalar(
+            lambda u: _minus(log_likelihood(t, np.exp(u))),
+            bounds=log_second,
+            method="bounded",
+            options={"xatol": 1e-12},
+        )
+        return found.x, found.fun
+
+    # The likelihood is 0 on one side of the boundary: a grid finds the right cell first.
+    grid = np.linspace(*first, 401)
+    k = int(np.argmin([best_second(t)[1] for t in grid]))
+    cell = (grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)])
+    found = optimize.minimize_scalar(
+        lambda t: best_second(t)[1], bounds=cell, method="bounded", options={"xatol": 1e-13}
+    )
+    return found.x, np.exp(best_second(found.x)[0])
+
+
+def _is_the_maximum(log_likelihood, ours, first):
+    """``ours`` (boundary parameter, positive one) against the nested scipy search."""
+    theirs = _maximise(log_likelihood, first, (-8, 8))
+    assert ours[0] == pytest.approx(theirs[0], rel=1e-6, abs=1e-6)
+    # Near a boundary maximum the optimiser's second parameter moves with its first one:
+    # compare the maxima as well.
+    assert ours[1] == pytest.approx(theirs[1], rel=1e-3)
+    best = log_likelihood(*ours)
+    assert best >= log_likelihood(*theirs) - 1e-9 * abs(best)
+
+
+def _minus(value):
+    return -value if np.isfinite(value) else 1e300
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(2, 60), scale=st.floats(0.1, 50.0))
+def test_uniform_matches_scipy(seed, size, scale):
+    x = stats.uniform.rvs(0, scale, size=size, random_state=np.random.default_rng(seed))
+    got = _estimator("uniform")(x)["theta"]
+    assert got == pytest.approx(stats.uniform.fit(x, floc=0)[1], rel=1e-12)
+    found = optimize.minimize_scalar(
+        lambda t: -stats.uniform.logpdf(x, 0, t).sum() if t >= x.max() else 1e300,
+        bounds=(x.max() / 2, 3 * x.max()),
+        method="bounded",
+        options={"xatol": 1e-12 * x.max()},
+    )
+    assert got == pytest.approx(found.x, rel=1e-6)
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(3, 60), shift=st.floats(-20, 20))
+def test_shifted_exponential_matches_scipy(seed, size, shift):
+    x = stats.expon.rvs(shift, 2.0, size=size, random_state=np.random.default_rng(seed))
+    got = _estimator("shifted")(x)
+    loc, scale = stats.expon.fit(x)
+    assert got["theta"] == pytest.approx(loc, rel=1e-9, abs=1e-12)
+    assert got["lambda"] == pytest.approx(1 / scale, rel=1e-9)
+    _is_the_maximum(
+        lambda t, lam: stats.expon.logpdf(x, t, 1 / lam).sum(),
+        (got["theta"], got["lambda"]),
+        (x.min() - 5, x.min() + 5),
+    )
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(3, 60), shape=st.floats(0.5, 6.0))
+def test_pareto_with_both_unknown_matches_scipy(seed, size, shape):
+    x = stats.pareto.rvs(shape, scale=3.0, size=size, random_state=np.random.default_rng(seed))
+    got = _estimator("pareto")(x)
+    assert got["x_m"] == x.min()
+    assert got["alpha"] == pytest.approx(size / np.log(x / x.min()).sum(), rel=1e-12)
+    _is_the_maximum(
+        lambda m, a: stats.pareto.logpdf(x, a, scale=m).sum(),
+        (got["x_m"], got["alpha"]),
+        (x.min() / 2, 2 * x.min()),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(2, 60), low=st.floats(-50, 50))
+def test_uniform_on_a_b_matches_scipy(seed, size, low):
+    x = stats.uniform.rvs(low, 3.0, size=size, random_state=np.random.default_rng(seed))
+    got = _estimator("uniform_ab")(x)
+    loc, scale = stats.uniform.fit(x)
+    assert (got["a"], got["b"]) == (x.min(), x.max())
+    assert got["a"] == pytest.approx(loc, rel=1e-12, abs=1e-12)
+    assert got["b"] == pytest.approx(loc + scale, rel=1e-12)
+
+
+def test_the_estimator_reduces_with_one_min_or_max_each():
+    source = mlemap.derive(UNIFORM_AB).estimator().source
+    assert source.count("numpy.min(x)") == 1 and source.count("numpy.max(x)") == 1
+    assert "for " not in source
+
+
+def test_the_estimator_checks_only_the_fixed_end_of_the_support():
+    f = mlemap.derive("uniform").estimator()
+    assert f([0.5, 2.0, 7.25]) == {"theta": 7.25}
+    with pytest.raises(mlemap.DataError, match="support"):
+        f([-1.0, 2.0])
+    assert mlemap.derive(SHIFTED).estimator()([-5.0, -3.0, 1.0])["theta"] == -5.0
+
+
+def test_a_prior_on_a_boundary_model_is_refused_by_name():
+    with pytest.raises(mlemap.UnsupportedModelError, match="a prior is given"):
+        mlemap.derive("uniform", prior="gamma")
