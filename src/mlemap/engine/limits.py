@@ -7,8 +7,8 @@ ended, since SymPy catches broad exceptions in places (solve's checksol) and wou
 a limit raised there once. No signal is used, so a limit works off the main thread and
 leaves a host program's own ``SIGALRM`` alone. The exception arrives between two Python
 bytecodes: one long C call (a power of huge integers) is not cut short, which is why
-readers cap numbers before SymPy builds them. Cost: a lock and a notify on entry and exit,
-a few microseconds.
+readers cap numbers before SymPy builds them. Cost: a lock on entry and exit, a few
+microseconds; a limit fires within :data:`REPEAT` seconds of its deadline.
 """
 
 from __future__ import annotations
@@ -59,10 +59,16 @@ class _Deadline:
 
 
 class _Watchdog:
-    """The deadlines of every thread inside a limit, and the thread that enforces them."""
+    """The deadlines of every thread inside a limit, and the thread that enforces them.
+
+    The lock is a plain C lock taken with ``with``: the exception this watchdog raises can
+    land at any bytecode, and a Python-level lock (``threading.Condition``) interrupted
+    between acquiring and its ``with`` block is never released, which deadlocked every
+    thread inside a limit. For the same reason the watchdog polls every :data:`REPEAT`
+    seconds instead of being notified."""
 
     def __init__(self) -> None:
-        self.condition = threading.Condition()
+        self.lock = threading.Lock()
         self.deadlines: dict[int, list[_Deadline]] = {}
         self.thread: threading.Thread | None = None
 
@@ -70,27 +76,33 @@ class _Watchdog:
         """Enter a limit on the calling thread; an enclosing limit keeps its deadline, so
         the block gets the shorter of its own time and what the enclosing one has left.
         Returns the depth to :meth:`pop` back to."""
+        if self.thread is None:
+            self._start()
         ident = threading.get_ident()
-        with self.condition:
+        clock = time.pthread_getcpuclockid(ident) if cpu else None
+        with self.lock:
             stack = self.deadlines.setdefault(ident, [])
             depth = len(stack)
             outer = stack[-1].wall if stack else math.inf
-            if cpu:
-                clock = time.pthread_getcpuclockid(ident)
+            if clock is not None:
                 deadline = _Deadline(outer, clock, time.clock_gettime(clock) + seconds)
             else:
                 deadline = _Deadline(min(time.monotonic() + seconds, outer))
             stack.append(deadline)
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self.run, name="mlemap-limits", daemon=True)
-                self.thread.start()
-            self.condition.notify()
             return depth
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                return  # started, or being started by another thread
+            thread = threading.Thread(target=self.run, name="mlemap-limits", daemon=True)
+            self.thread = thread
+        thread.start()
 
     def pop(self, depth: int) -> None:
         """Leave the limits entered at ``depth`` and inside it; safe to repeat."""
         ident = threading.get_ident()
-        with self.condition:
+        with self.lock:
             stack = self.deadlines.get(ident, [])
             del stack[depth:]
             if not stack:
@@ -98,27 +110,20 @@ class _Watchdog:
             # withdraw a repeat not yet delivered; if an enclosing limit has expired too,
             # the watchdog raises again within REPEAT
             _raise_in(ident, None)
-            self.condition.notify()
 
     def left(self) -> float | None:
-        with self.condition:
+        with self.lock:
             stack = self.deadlines.get(threading.get_ident())
             return stack[-1].wall - time.monotonic() if stack else None
 
     def run(self) -> None:
-        with self.condition:
-            while True:
+        while True:
+            with self.lock:
                 now = time.monotonic()
-                wait = None
                 for ident, stack in self.deadlines.items():
                     if any(d.expired(now) for d in stack):
                         _raise_in(ident, TimeLimitExceeded)
-                        wait = REPEAT
-                    else:  # a CPU clock is read again after REPEAT
-                        cpu = any(d.clock is not None for d in stack)
-                        due = min(stack[-1].wall - now, REPEAT if cpu else math.inf)
-                        wait = due if wait is None else min(wait, due)
-                self.condition.wait(None if wait == math.inf else wait)
+            time.sleep(REPEAT)
 
 
 _WATCHDOG = _Watchdog()
