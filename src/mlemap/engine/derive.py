@@ -6,7 +6,7 @@ Every step is verified before it is recorded (see :mod:`mlemap.engine.verify`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from .boundary import boundary_derivation, feasible_set
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .display import handout_form
+from .display import handout_form, signs_outside
 from .inference import bias_steps, efficiency_steps, information_step
 from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
@@ -357,18 +357,21 @@ def _presented(derivation: Derivation) -> Derivation:
     declared = [problem.model.declared_density(), problem.model.observation_density()]
     declared += [b.density() for b in problem.priors.values()]
 
-    def rewritten(obj: object) -> object:
+    def rewritten(obj: object, form: Callable = handout_form) -> object:
         if not isinstance(obj, sp.Basic):
             return obj
         if any(obj.has(d) for d in declared):
             return obj  # a density stays as it was declared
-        new = handout_form(obj, proof)
+        new = form(obj, proof)
         return new if new != obj and _same(new, obj) else obj
 
     steps = tuple(
         replace(
             step,
             lines=tuple(rewritten(line) for line in step.lines),
+            # the maths in words keeps its terms as written (n E[gh] + n(n − 1) E[g] E[h]),
+            # with only the signs of its factors turned round
+            words=tuple(rewritten(w, signs_outside) for w in step.words),
             problem=problem,
         )
         for step in derivation.steps
