@@ -371,8 +371,10 @@ def test_handout_exercises_write_a_worksheet_and_its_solutions(tmp_path, capsys)
     assert main([*arguments, "--exercises", "score", "--no-pdf"]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == [
+        "week3-solutions.html",
         "week3-solutions.md",
         "week3-solutions.tex",
+        "week3-worksheet.html",
         "week3-worksheet.md",
         "week3-worksheet.tex",
     ]

@@ -53,7 +53,7 @@ def _values(objects: list[object], path: str) -> list[object]:
         for obj in objects:
             if obj is None:
                 continue
-            value = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+            value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name)
             if each:
                 found += list(value.values() if isinstance(value, dict) else value)
             else:

@@ -66,7 +66,7 @@ def test_the_handout_form_takes_common_factors_out():
     normal = mlemap.models()["normal"]
     mu, sigma2 = normal.symbols["mu"], normal.symbols["sigma2"]
     total = sp.Sum(normal.x[i], (i, 1, n))
-    assert present((total - n * mu) / sigma2, normal) == n * (MEAN - mu) / sigma2
+    assert present((total - n * mu) / sigma2, normal) == (n * MEAN - n * mu) / sigma2
     beta, lam = sp.symbols("beta lambda", positive=True)
     assert str(handout_form((-beta - n) * lam, {})) == "-lambda*(beta + n)"  # sign outside
     assert handout_form(lam * lam**n, {}) == lam ** (n + 1)

@@ -51,7 +51,12 @@ def test_the_table_covers_the_catalog():
 
 @pytest.mark.parametrize("name", sorted(OUT_OF_REACH))
 def test_information_out_of_reach_is_said_not_guessed(name):
-    assert fisher_information(Problem(MODELS.get(name), {}), np.random.default_rng(0)) is None
+    found = fisher_information(Problem(MODELS.get(name), {}), np.random.default_rng(0))
+    if name == "cauchy" and found is not None:
+        # SymPy reaches the Cauchy's moments on a fast enough machine: then it is right
+        assert found.per_observation == sp.Matrix([[sp.Rational(1, 2)]])
+    else:
+        assert found is None
 
 
 @pytest.mark.parametrize("name", sorted(TEXTBOOK))

@@ -63,7 +63,8 @@ KNOWN |= {"weibull": {"k": 1.7}, "negative_binomial": {"r": 3}}
 
 
 def test_every_catalog_model_is_compared_with_statsmodels():
-    assert set(CASES) == set(mlemap.models())
+    # the uniform's support moves with θ: no information, so no standard errors to compare
+    assert set(CASES) | {"uniform"} == set(mlemap.models())
 
 
 class _Model(GenericLikelihoodModel):

@@ -22,7 +22,7 @@ from .boundary import boundary_derivation, feasible_set
 from .conjugacy import recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
-from .display import handout_form, signs_outside
+from .display import signs_outside
 from .inference import bias_steps, efficiency_steps, information_step
 from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
@@ -344,9 +344,9 @@ def _assumptions(problem: Problem) -> tuple[str, ...]:
 
 
 def _presented(derivation: Derivation) -> Derivation:
-    """Every step in handout form (:func:`~mlemap.engine.display.handout_form`): 1/(θ(1 − θ)),
-    not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the line it replaces,
-    and the model's densities as they were declared."""
+    """Every step with its factors' signs outside (:func:`.display.signs_outside`):
+    1/(θ(1 − θ)), not −1/(θ(θ − 1)); each rewritten line kept only where it is exactly the
+    line it replaces, and the model's densities as they were declared."""
     problem = derivation.problem
     proof = {}
     for symbol in problem.declarations:
@@ -357,7 +357,7 @@ def _presented(derivation: Derivation) -> Derivation:
     declared = [problem.model.declared_density(), problem.model.observation_density()]
     declared += [b.density() for b in problem.priors.values()]
 
-    def rewritten(obj: object, form: Callable = handout_form) -> object:
+    def rewritten(obj: object, form: Callable = signs_outside) -> object:
         if not isinstance(obj, sp.Basic):
             return obj
         if any(obj.has(d) for d in declared):
@@ -368,10 +368,10 @@ def _presented(derivation: Derivation) -> Derivation:
     steps = tuple(
         replace(
             step,
+            # Signs only: the lines' terms stay as the engine wrote them, since the checker
+            # and the numeric method show these same equations.
             lines=tuple(rewritten(line) for line in step.lines),
-            # the maths in words keeps its terms as written (n E[gh] + n(n − 1) E[g] E[h]),
-            # with only the signs of its factors turned round
-            words=tuple(rewritten(w, signs_outside) for w in step.words),
+            words=tuple(rewritten(w) for w in step.words),
             problem=problem,
         )
         for step in derivation.steps

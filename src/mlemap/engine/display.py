@@ -25,13 +25,8 @@ def _replacements(model: Model) -> dict[sp.Expr, sp.Expr]:
 
 
 def present(expr: sp.Expr, model: Model) -> sp.Expr:
-    """``expr`` with data sums replaced by the model's named statistics and x̄, and the
-    common factors this makes taken out again (n x̄ − nμ is n(x̄ − μ))."""
-    expr = sp.sympify(expr, strict=True)
-    shown = expr.xreplace(_replacements(model))
-    if shown == expr or not isinstance(shown, sp.Expr):
-        return shown
-    return sp.factor_terms(shown)
+    """``expr`` with data sums replaced by the model's named statistics and x̄."""
+    return sp.sympify(expr, strict=True).xreplace(_replacements(model))
 
 
 def statistic_definitions(exprs: list[sp.Expr], model: Model) -> dict[sp.Symbol, sp.Expr]:
