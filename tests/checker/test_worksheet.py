@@ -35,7 +35,7 @@ def test_the_solutions_pass(model, prior):
 
 def test_a_wrong_step_fails_at_its_line_and_the_others_still_pass():
     solutions = _version("normal", solved=True)
-    right = r"\frac{n \left(\bar{x} - \mu\right)}{\sigma^{2}}"
+    right = r"\frac{n \bar{x} - n \mu}{\sigma^{2}}"
     assert right in solutions
     wrong = solutions.replace(right, r"\frac{n \bar{x} - \mu}{\sigma^{2}}", 1)
     report = check_worksheet(wrong)
