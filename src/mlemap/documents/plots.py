@@ -145,7 +145,7 @@ def coin_curves(
         for h in beta.posterior.hyperparameters
     )
     posterior_density = beta.posterior.prior.density(theta, *arguments)
-    posterior = _curve(sp.sympify(posterior_density), theta, grid)
+    posterior = _curve(sp.sympify(posterior_density, strict=True), theta, grid)
     mean = at_data(_posterior_mean(beta), beta, flips).xreplace(hyper)
     return CoinCurves(
         alpha,

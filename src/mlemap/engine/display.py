@@ -10,7 +10,7 @@ from sympy.core.relational import Relational
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 
-__all__ = ["MEAN", "handout_form", "present", "signs_outside", "statistic_definitions", "tidy"]
+__all__ = ["MEAN", "present", "signs_outside", "statistic_definitions", "tidy"]
 
 #: The sample mean x̄, shown in place of Σxᵢ / n.
 MEAN = sp.Symbol("xbar", real=True)
@@ -49,20 +49,6 @@ def tidy(value: sp.Expr) -> sp.Expr:
     if numerator.could_extract_minus_sign() and denominator.could_extract_minus_sign():
         best = (-numerator) / (-denominator)
     return best
-
-
-def handout_form(expr: sp.Basic, proof: Mapping[sp.Symbol, sp.Expr]) -> sp.Basic:
-    """``expr`` as a handout writes it: common factors taken out of sums (n(x̄ − μ)/σ², not
-    (nx̄ − nμ)/σ²; −(β + n)λ, not (−β − n)λ), powers of one base combined (λ^{k+1}, not λλᵏ),
-    and factors that are negative on the domain turned round (:func:`signs_outside`)."""
-    if isinstance(expr, Relational):
-        lhs, rhs = (handout_form(side, proof) for side in (expr.lhs, expr.rhs))
-        return expr.func(lhs, rhs, evaluate=False)
-    if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(lambda e: handout_form(e, proof))
-    if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixExpr):
-        return expr
-    return signs_outside(sp.powsimp(sp.factor_terms(expr), combine="exp"), proof)
 
 
 def signs_outside(expr: sp.Basic, proof: Mapping[sp.Symbol, sp.Expr]) -> sp.Basic:
