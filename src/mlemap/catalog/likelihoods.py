@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..errors import ModelDefinitionError
 from .domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
 from .model import Model, Parameter
 from .registry import register_model
@@ -209,3 +210,36 @@ register_model(
         reference="Casella & Berger, Statistical Inference, 2nd ed., Section 7.2.2",
     )
 )
+
+
+def categorical(K: int = 3) -> Model:
+    """One draw among K categories, x ∈ {1, …, K}, with probabilities θ₁, …, θ_K on the simplex.
+
+    p(x | θ) = ∏ⱼ θⱼ^[x = j] with Σ θⱼ = 1; the counts nⱼ = Σᵢ [xᵢ = j] are sufficient.
+    """
+    if not isinstance(K, int) or isinstance(K, bool) or K < 2:
+        raise ModelDefinitionError(
+            f"a categorical model needs an integer K ≥ 2 categories; got {K!r}"
+        )
+    thetas = tuple(
+        Parameter(f"theta{j}", UNIT_INTERVAL, rf"\theta_{{{j}}}", f"probability of category {j}")
+        for j in range(1, K + 1)
+    )
+    return Model(
+        "categorical" if K == 3 else f"categorical{K}",
+        thetas,
+        Support(1, K, integer=True),
+        lambda x, *theta: sp.Mul(*(t ** sp.KroneckerDelta(x, j) for j, t in enumerate(theta, 1))),
+        statistics={f"n{j}": _indicator(j) for j in range(1, K + 1)},
+        constraints=(lambda *theta: sp.Eq(sp.Add(*theta), 1),),
+        description=f"one draw among {K} categories: x = j with probability θ_j, Σ θ_j = 1",
+        reference="Bishop, Pattern Recognition and Machine Learning, Section 2.2 (Lagrange "
+        "multiplier derivation of the multinomial MLE, eq. 2.33)",
+    )
+
+
+def _indicator(j: int):
+    return lambda x: sp.KroneckerDelta(x, j)
+
+
+register_model(categorical(3))

@@ -74,6 +74,9 @@ class Parameter:
         return self.domain.symbol(self.name)
 
 
+_RELATIONS = (sp.Equality, sp.StrictLessThan, sp.LessThan, sp.StrictGreaterThan, sp.GreaterThan)
+
+
 def _frozen(mapping: Mapping | None) -> Mapping:
     return MappingProxyType(dict(mapping or {}))
 
@@ -98,6 +101,10 @@ class Model:
     ``density(x, *parameters, *constants)`` returns the density (or mass function) of one
     observation ``x`` as a SymPy expression; arguments come in declaration order.
     ``statistics`` names data sums for display: ``{"k": lambda x: x}`` shows Σ xᵢ as k.
+    ``constraints`` are relations the parameters must meet beyond their domains, each
+    ``constraint(*parameters, *constants)`` in declaration order: an equality (Σ θⱼ = 1, a
+    simplex) is maximised over by a Lagrange multiplier, and every relation holds at the
+    engine's random check points (θ₁ + θ₂ < 1 where θ₃ = 1 − θ₁ − θ₂ is written out).
     """
 
     name: str
@@ -111,9 +118,11 @@ class Model:
     data: str = "x"
     known: frozenset[str] = frozenset()
     label: str = ""
+    constraints: tuple[Callable[..., sp.Basic], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", tuple(self.parameters))
+        object.__setattr__(self, "constraints", tuple(self.constraints))
         object.__setattr__(self, "constants", tuple(self.constants))
         object.__setattr__(self, "statistics", _frozen(self.statistics))
         object.__setattr__(self, "known", frozenset(self.known))
@@ -142,6 +151,9 @@ class Model:
                 f"density of model {self.name!r} uses {sorted(stray)}, which are not "
                 f"its parameters or constants ({', '.join(names)})"
             )
+        for number, constraint in enumerate(self.constraints):
+            _arity(constraint, f"constraint {number + 1} of model {self.name!r}", len(names))
+        self.constraint_relations()
 
     def __repr__(self) -> str:
         parameters = ", ".join(f"{p.name} ∈ {p.domain.describe()}" for p in self.estimated)
@@ -176,6 +188,22 @@ class Model:
         """p(xᵢ | θ) as a SymPy expression in ``x[i]``."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
         return sp.sympify(self.density(self.x[i], *arguments), strict=True)
+
+    def constraint_relations(self) -> tuple[sp.Basic, ...]:
+        """The declared constraints as SymPy relations in the parameters and constants."""
+        arguments = [p.symbol for p in (*self.parameters, *self.constants)]
+        found = []
+        for number, constraint in enumerate(self.constraints):
+            relation = constraint(*arguments)
+            stray = relation.free_symbols - set(arguments) if isinstance(relation, sp.Basic) else ()
+            if not isinstance(relation, _RELATIONS) or stray or not relation.has(*arguments):
+                raise ModelDefinitionError(
+                    f"constraint {number + 1} of model {self.name!r} gives {relation!r}; a "
+                    "constraint must be sp.Eq, <, <=, > or >= between expressions in the "
+                    f"model's parameters and constants ({', '.join(map(str, arguments))})"
+                )
+            found.append(relation)
+        return tuple(found)
 
     def declared_density(self) -> sp.Expr:
         """p(xᵢ | θ) as declared, unevaluated, for display (1/√(2πσ²), not √2/(2√π√σ²))."""

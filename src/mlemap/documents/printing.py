@@ -101,6 +101,12 @@ class _Latex(LatexPrinter):
         tex = rf"\log \Gamma{{\left({self._print(expr.args[0])}\right)}}"
         return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
+    def _print_KroneckerDelta(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # The Iverson bracket [xᵢ = j], the observation first, as a handout writes it.
+        a, b = sorted(expr.args, key=lambda e: not e.has(sp.Indexed))
+        tex = rf"\left[{self._print(a)} = {self._print(b)}\right]"
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
     def _print_StrictGreaterThan(self, expr: sp.Basic) -> str:
         return f"{self._print(expr.lhs)} > {self._print(expr.rhs)}"
 

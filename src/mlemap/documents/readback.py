@@ -8,6 +8,7 @@ parameter values. A mismatch is a printer bug and raises :class:`VerificationErr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..engine import notation
 from ..engine.bias import TRANSFORM
 from ..engine.display import MEAN, statistic_definitions
 from ..engine.inference import TERMS
+from ..engine.lagrange import CATEGORY, equality_constraint, multiplier
 from ..engine.order import Largest, Smallest
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
@@ -45,6 +47,9 @@ class Shown:
 
 def _latex_name(symbol: sp.Symbol) -> str:
     """A symbol's LaTeX by the handout's convention: a letter as itself, a Greek name as \\name."""
+    letters, digits = re.fullmatch(r"(.*?)(\d*)", symbol.name).groups()
+    if digits and letters:  # n1 as n_{1}, SymPy's convention for a trailing number
+        return f"{_latex_name(sp.Symbol(letters))}_{{{digits}}}"
     return symbol.name if len(symbol.name) == 1 else f"\\{symbol.name}"
 
 
@@ -58,6 +63,9 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     names.update({str(term): term for term in TERMS})  # the terms of sums, in its words
     names["x_{(1)}"] = Smallest(model.x, n)
     names["x_{(n)}"] = Largest(model.x, n)
+    if equality_constraint(problem) is not None:
+        names[_latex_name(multiplier(problem))] = multiplier(problem)
+        names["j"] = CATEGORY
     for symbol in model.statistic_sums():
         names[_latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():

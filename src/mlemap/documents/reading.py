@@ -27,6 +27,7 @@ from ..engine.notation import (
     Expectation,
     Family,
     Information,
+    Lagrangian,
     Likelihood,
     LogLikelihood,
     LogPosterior,
@@ -219,6 +220,8 @@ class _Reader:
             found = self.sum()
             self.expect("}")
             return found
+        if self.peek() == r"\left":  # ^{\left[…\right]} with its braces dropped
+            return self.bracketed()
         token = self.next()
         if token.isdigit():
             return sp.Integer(token)
@@ -239,6 +242,9 @@ class _Reader:
         if closing is None:
             raise ReadError(f"unexpected {opening!r} in {self.latex!r}")
         found = self.sum()
+        if opening == "[" and self.peek() == "=":  # the Iverson bracket [xᵢ = j]
+            self.next()
+            found = sp.KroneckerDelta(found, self.sum())
         if self.peek() == r"\right":
             self.next()
         self.expect(closing)
@@ -466,9 +472,13 @@ class _Reader:
         return _OPERATORS[name][given](inside)
 
     def information(self) -> sp.Expr:
-        r"""\mathcal{I}\left(θ\right), or \mathcal{I}_{n}\left(θ\right) for n observations."""
-        if self.raw_group() != "I":
-            raise ReadError(f"only \\mathcal{{I}} is known in {self.latex!r}")
+        r"""\mathcal{I}\left(θ\right), or \mathcal{I}_{n}\left(θ\right) for n observations;
+        \mathcal{L}\left(θ, λ\right), the Lagrangian."""
+        letter = self.raw_group()
+        if letter == "L":
+            return Lagrangian(*self.arguments())
+        if letter != "I":
+            raise ReadError(f"only \\mathcal{{I}} and \\mathcal{{L}} are known in {self.latex!r}")
         if self.peek() == "_":
             self.next()
             size = self.argument()

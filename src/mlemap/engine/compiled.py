@@ -60,6 +60,11 @@ class _Printer(MpmathPrinter):
     def _print_RisingFactorial(self, expr: sp.RisingFactorial) -> str:
         return self._call("mpmath.rf", expr)
 
+    def _print_KroneckerDelta(self, expr: sp.KroneckerDelta) -> str:
+        # an indicator [a = b]: a category's count is a sum of them
+        a, b = (self._print(e) for e in expr.args)
+        return f"(1 if {a} == {b} else 0)"
+
     def _call(self, function: str, expr: sp.Function) -> str:
         arguments = ", ".join(self._print(a) for a in expr.args)
         return f"{self._module_format(function)}({arguments})"

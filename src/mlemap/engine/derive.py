@@ -24,6 +24,7 @@ from .curvature import second_order
 from .derivation import Derivation, Record
 from .display import signs_outside
 from .inference import bias_steps, efficiency_steps, information_step
+from .lagrange import equality_constraint, lagrange_derivation
 from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
 from .posterior import posterior_summary_step
@@ -243,6 +244,10 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
                 problem, likelihood, log_likelihood, log_prior, objective, rng
             )
         )
+    constraint = equality_constraint(problem)
+    if constraint is not None:
+        assumptions = _assumptions(problem)
+        return lagrange_derivation(problem, constraint, steps, objective, assumptions, rng)
     solution = stationary_points(objective, problem, rng)
     steps.append(steps_.score_step(objective, solution, problem, rng))
     steps += steps_.stationarity_steps(solution, problem, rng)

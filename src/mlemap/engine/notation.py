@@ -23,6 +23,7 @@ __all__ = [
     "Expectation",
     "Family",
     "Information",
+    "Lagrangian",
     "Likelihood",
     "LogLikelihood",
     "LogPosterior",
@@ -53,6 +54,12 @@ class Likelihood(_Named):
 
 class LogLikelihood(_Named):
     symbol = r"\ell"
+
+
+class Lagrangian(_Named):
+    """ℒ(θ, λ): the objective plus a multiplier times each declared constraint."""
+
+    symbol = r"\mathcal{L}"
 
 
 class LogPosterior(_Named):
@@ -183,6 +190,13 @@ class _Text(StrPrinter):
     def _print_SampleInformation(self, expr: sp.Basic) -> str:
         size, *rest = (self._print(a) for a in expr.args)
         return f"I_{size}({', '.join(rest)})"
+
+    def _print_Lagrangian(self, expr: sp.Basic) -> str:
+        return f"Lagrangian({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_KroneckerDelta(self, expr: sp.Basic) -> str:
+        a, b = (self._print(e) for e in expr.args)
+        return f"[{a} = {b}]"
 
     def _print_Family(self, expr: sp.Basic) -> str:
         name, *args = expr.args

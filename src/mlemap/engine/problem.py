@@ -15,6 +15,7 @@ from ..catalog.domains import Domain
 from ..catalog.model import Model, Parameter, Prior
 from ..catalog.symbols import i, n
 from .compiled import DIGITS, compiled
+from .constraints import holds, place
 from .limits import attempt
 
 #: Time allowed to prove a prior's log-density constant in its parameter.
@@ -128,8 +129,9 @@ class Problem:
         size = sample_sizes(rng, 1)[0] if size is None else size
         for _ in range(100):
             values = {symbol: p.domain.sample(rng) for symbol, p in self.declarations.items()}
+            values = place(values, self.constraints)
             constants = {s: float(v) for s, v in values.items()}
-            if self.admits(constants):
+            if self.admits(constants) and (not self.constraints or self.meets_constraints(values)):
                 break
         data = self.model.support.sample(rng, size, constants)
         return Point(size, values, data)
@@ -139,6 +141,15 @@ class Problem:
         whose ends they fix (uniform(a, b)) is not empty."""
         lower, upper = self.model.support.bounds(values)
         return lower < upper
+
+    @cached_property
+    def constraints(self) -> tuple[sp.Basic, ...]:
+        """The relations the model declares between its parameters (Σ θⱼ = 1)."""
+        return self.model.constraint_relations()
+
+    def meets_constraints(self, values: Mapping[sp.Symbol, sp.Expr]) -> bool:
+        """Whether exact ``values`` lie in their domains and meet every declared constraint."""
+        return holds(values, self.constraints, lambda s, v: self.domain(s).contains(float(v)))
 
     def evaluate(self, expr: sp.Expr, point: Point, keep: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
         """``expr`` at a point: n and the data set in, sums expanded, symbols replaced
