@@ -228,7 +228,7 @@ def categorical(K: int = 3) -> Model:
     return Model(
         "categorical" if K == 3 else f"categorical{K}",
         thetas,
-        Support(1, K, integer=True),
+        Support(1, K, integer=True, name="{1, 2, 3}" if K == 3 else f"{{1, 2, …, {K}}}"),
         lambda x, *theta: sp.Mul(*(t ** sp.KroneckerDelta(x, j) for j, t in enumerate(theta, 1))),
         statistics={f"n{j}": _indicator(j) for j in range(1, K + 1)},
         constraints=(lambda *theta: sp.Eq(sp.Add(*theta), 1),),

@@ -232,6 +232,9 @@ class Prior:
     ``density(theta, *hyperparameters)`` returns the density; ``domain`` is its support
     (``None`` for a flat prior, which fits any parameter); ``flat`` gives hyperparameter
     values, or limits, at which the prior becomes flat, so the engine can show MAP → MLE.
+    A prior ``over`` several parameters jointly (the Dirichlet, on the simplex θ₁ + … +
+    θ_K = 1) takes them all first, ``density(theta1, …, thetaK, *hyperparameters)``, and
+    fits a model that declares that simplex constraint on its estimated parameters.
     """
 
     name: str
@@ -242,13 +245,21 @@ class Prior:
     flat: Mapping[str, sp.Expr] = field(default_factory=dict)
     description: str = ""
     reference: str = ""
+    over: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hyperparameters", tuple(self.hyperparameters))
+        if not isinstance(self.over, int) or self.over < 1:
+            raise ModelDefinitionError(
+                f"prior {self.name!r}: 'over' is the number of parameters it is a joint "
+                f"density of, a positive integer; got {self.over!r}"
+            )
         object.__setattr__(
             self, "flat", _frozen({k: sp.sympify(v, strict=True) for k, v in self.flat.items()})
         )
-        _arity(self.density, f"density of prior {self.name!r}", 1 + len(self.hyperparameters))
+        _arity(
+            self.density, f"density of prior {self.name!r}", self.over + len(self.hyperparameters)
+        )
         names = {h.name for h in self.hyperparameters}
         if set(self.flat) - names:
             raise ModelDefinitionError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.functions.special.beta_functions import beta as beta_function
 
+from ..errors import ModelDefinitionError
 from .domains import POSITIVE, REAL, UNIT_INTERVAL
 from .model import Parameter, Prior
 from .registry import register_prior
@@ -76,3 +77,35 @@ register_prior(
         description="flat (constant) density; improper on an unbounded domain",
     )
 )
+
+
+def dirichlet(K: int = 3) -> Prior:
+    """Dirichlet(α₁, …, α_K) on the simplex θ₁ + … + θ_K = 1, jointly over K parameters:
+    Γ(α₁ + … + α_K) / (Γ(α₁)⋯Γ(α_K)) · θ₁^(α₁−1) ⋯ θ_K^(α_K−1); αⱼ − 1 act as pseudo-counts."""
+    if not isinstance(K, int) or isinstance(K, bool) or K < 2:
+        raise ModelDefinitionError(f"a Dirichlet prior needs an integer K ≥ 2; got {K!r}")
+    alphas = tuple(
+        Parameter(f"alpha{j}", POSITIVE, rf"\alpha_{{{j}}}", f"concentration of category {j}")
+        for j in range(1, K + 1)
+    )
+
+    def density(*arguments: sp.Expr) -> sp.Expr:
+        thetas, alpha = arguments[:K], arguments[K:]
+        normaliser = sp.gamma(sp.Add(*alpha)) / sp.Mul(*(sp.gamma(a) for a in alpha))
+        return normaliser * sp.Mul(*(t ** (a - 1) for t, a in zip(thetas, alpha, strict=True)))
+
+    return Prior(
+        "dirichlet" if K == 3 else f"dirichlet{K}",
+        "Dirichlet",
+        alphas,
+        UNIT_INTERVAL,
+        density,
+        flat={f"alpha{j}": 1 for j in range(1, K + 1)},
+        description=f"Dirichlet(α₁, …, α_{K}) on the simplex θ₁ + … + θ_{K} = 1; αⱼ − 1 act "
+        "as pseudo-counts",
+        reference="Bishop, Pattern Recognition and Machine Learning, Section 2.2.1",
+        over=K,
+    )
+
+
+register_prior(dirichlet(3))

@@ -34,6 +34,7 @@ class Posterior:
     prior: Prior
     hyperparameters: tuple[sp.Expr, ...]
     check: Check
+    parameters: tuple[sp.Symbol, ...] = ()  # all it is a density of (a joint posterior)
 
     @property
     def family(self) -> str:
@@ -43,39 +44,48 @@ class Posterior:
         return f"{self.family}({', '.join(map(str, self.hyperparameters))})"
 
 
-def _match(objective: sp.Expr, parameter: sp.Symbol, prior: Prior) -> tuple[sp.Expr, ...] | None:
+def _match(
+    objective: sp.Expr, parameters: tuple[sp.Symbol, ...], prior: Prior
+) -> tuple[sp.Expr, ...] | None:
     unknowns = [sp.Dummy(h.name) for h in prior.hyperparameters]
-    kernel = sp.expand_log(sp.log(prior.density(parameter, *unknowns)), force=True)
-    derivative = normalize(sp.diff(objective - kernel, parameter))
-    frozen, table = freeze(derivative)
-    plain = sp.Dummy(parameter.name)
-    numerator = sp.numer(sp.together(frozen.xreplace({parameter: plain})))
-    polynomial = attempt(SECONDS, sp.Poly, sp.expand(numerator), plain)
-    if polynomial is None:
-        return None
-    solutions = attempt(SECONDS, sp.solve, polynomial.coeffs(), unknowns, dict=True)
+    kernel = sp.expand_log(sp.log(prior.density(*parameters, *unknowns)), force=True)
+    plain = {p: sp.Dummy(p.name) for p in parameters}
+    equations, derivatives, tables = [], [], {}
+    for parameter in parameters:
+        derivative = normalize(sp.diff(objective - kernel, parameter))
+        frozen, table = freeze(derivative)
+        tables.update(table)
+        numerator = sp.numer(sp.together(frozen.xreplace(plain)))
+        polynomial = attempt(SECONDS, sp.Poly, sp.expand(numerator), *plain.values())
+        if polynomial is None:
+            return None
+        equations += polynomial.coeffs()
+        derivatives.append(frozen)
+    solutions = attempt(SECONDS, sp.solve, equations, unknowns, dict=True)
     if not solutions or len(solutions) != 1 or set(solutions[0]) != set(unknowns):
         return None
-    if attempt(SECONDS, sp.simplify, frozen.xreplace(solutions[0])) != 0:
+    if any(attempt(SECONDS, sp.simplify, d.xreplace(solutions[0])) != 0 for d in derivatives):
         return None
-    return tuple(normalize(thaw(sp.factor(solutions[0][u]), table)) for u in unknowns)
+    return tuple(normalize(thaw(sp.factor(solutions[0][u]), tables)) for u in unknowns)
 
 
 def recognise(objective: sp.Expr, problem: Problem, families: Iterable[Prior]) -> Posterior | None:
     """The first of ``families`` whose kernel matches the log-posterior ``objective``."""
-    if len(problem.parameters) != 1:
-        return None  # a joint posterior of independent priors is not of one prior family
-    parameter = problem.parameters[0]
-    declaration = problem.declarations[parameter]
+    # A joint posterior of independent priors is not of one prior family; one of a joint
+    # prior over every parameter (Dirichlet) may be.
+    parameters = problem.parameters
+    declarations = [problem.declarations[p] for p in parameters]
     for prior in families:
-        if prior.domain is None or not prior.hyperparameters or not prior.fits(declaration):
+        if prior.over != len(parameters) or prior.domain is None or not prior.hyperparameters:
             continue
-        values = _match(objective, parameter, prior)
+        if not all(prior.fits(d) for d in declarations):
+            continue
+        values = _match(objective, parameters, prior)
         if values is not None:
             check = Check(
                 "symbolic",
                 f"the derivative of log posterior − log {prior.family} density in the "
                 "parameter simplifies to 0",
             )
-            return Posterior(parameter, prior, values, check)
+            return Posterior(parameters[0], prior, values, check, parameters)
     return None

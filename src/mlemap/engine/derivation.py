@@ -212,7 +212,8 @@ class Derivation(Record):
         prior = ""
         if self.problem.priors:
             prior = ", prior " + ", ".join(
-                f"{p}: {b.family_text()}" for p, b in self.problem.priors.items()
+                f"{', '.join(map(str, b.covers))}: {b.family_text()}"
+                for b in self.problem.priors.values()
             )
         found = "; ".join(f"{r.lhs} = {r.rhs}" for r in self.results) or "no closed form"
         return f"<Derivation {self.method} of {self.model.name}{prior}: {found}>"

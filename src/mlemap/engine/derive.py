@@ -19,7 +19,7 @@ from ..catalog.symbols import hat, i, n
 from ..errors import DomainError, MlemapError, UnknownNameError, UnsupportedModelError
 from . import steps as steps_
 from .boundary import boundary_derivation, feasible_set
-from .conjugacy import recognise
+from .conjugacy import Posterior, recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
 from .display import signs_outside
@@ -30,7 +30,7 @@ from .notation import to_text
 from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
 from .scope import check_in_scope
-from .solve import stationary_points
+from .solve import Solution, stationary_points
 from .sums import collect_parameters, normalize
 
 __all__ = ["derive"]
@@ -66,7 +66,8 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
         return {}
     estimated = {p.name: p for p in model.estimated}
     if isinstance(spec, str | Prior):
-        if len(estimated) != 1:
+        # a joint prior (Dirichlet) covers every estimated parameter
+        if len(estimated) != 1 and PRIORS.resolve(spec).over == 1:
             raise MlemapError(
                 f"a prior given as one name applies to a model's single estimated parameter, "
                 f"but model {model.name!r} estimates {', '.join(estimated)}; name the parameter "
@@ -99,6 +100,7 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
             )
         prior = PRIORS.resolve(entry)
         parameter = estimated[name]
+        jointly = _jointly(model, prior, parameter, len(spec))
         if not prior.fits(parameter):
             fitting = [p.name for p in PRIORS if p.fits(parameter)]
             try:
@@ -115,8 +117,36 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
                         break
             taken.add(renamed.name)
             hypers.append(renamed)
-        bound[parameter.symbol] = BoundPrior(prior, parameter, tuple(hypers))
+        bound[parameter.symbol] = BoundPrior(prior, parameter, tuple(hypers), jointly)
     return bound
+
+
+def _jointly(model: Model, prior: Prior, parameter: Parameter, given: int) -> tuple:
+    """The other parameters a joint prior covers: every estimated one, which must lie on the
+    simplex the model declares (a Dirichlet density is one only there)."""
+    if prior.over == 1:
+        return ()
+    estimated = model.estimated
+    symbols = [p.symbol for p in estimated]
+    simplex = sp.Eq(sp.Add(*symbols), 1)
+    if (
+        len(estimated) != prior.over
+        or given != 1
+        or not any(
+            isinstance(r, sp.Equality) and sp.expand(r.lhs - r.rhs - simplex.lhs + 1) == 0
+            for r in model.constraint_relations()
+        )
+    ):
+        raise DomainError(
+            f"a {prior.name} prior is a joint density of {prior.over} parameters on the "
+            f"simplex (their sum is 1), given alone; model {model.name!r} estimates "
+            f"{', '.join(p.name for p in estimated)}"
+            + ("" if model.constraints else " and declares no constraint on them")
+        )
+    for p in estimated:
+        if not prior.fits(p):
+            prior.check_fits(p, model.name)
+    return tuple(p for p in estimated if p != parameter)
 
 
 def derive(
@@ -246,8 +276,14 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
         )
     constraint = equality_constraint(problem)
     if constraint is not None:
-        assumptions = _assumptions(problem)
-        return lagrange_derivation(problem, constraint, steps, objective, assumptions, rng)
+        found = lagrange_derivation(
+            problem, constraint, steps, objective, _assumptions(problem), rng
+        )
+        if not problem.is_map:
+            return found
+        *body, result = found.steps
+        more, posterior, mle = _bayes(problem, objective, found.solution, rng)
+        return replace(found, steps=(*body, *more, result), posterior=posterior, mle=mle)
     solution = stationary_points(objective, problem, rng)
     steps.append(steps_.score_step(objective, solution, problem, rng))
     steps += steps_.stationarity_steps(solution, problem, rng)
@@ -261,29 +297,8 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
         assumptions += tuple(to_text(c) for c in curvature.conditions)
     posterior, mle = None, {}
     if problem.is_map:
-        families = [b.prior for b in problem.priors.values()]
-        families += [p for p in PRIORS if p not in families]
-        posterior = recognise(objective, problem, families)
-        if posterior is not None:
-            steps.append(steps_.posterior_step(posterior, problem))
-            summary = None
-            if solution.closed_form and posterior.parameter in solution.estimates:
-                estimate = solution.estimates[posterior.parameter]
-                summary = posterior_summary_step(posterior, estimate, problem, rng)
-            if summary is not None:
-                steps.append(summary)
-        model = problem.model
-        catalog = MODELS.get(model.name) if model.name in MODELS else None
-        without_prior = (
-            derive(model.name, estimate=[p.name for p in model.estimated])
-            if catalog is not None and catalog == replace(model, known=frozenset())
-            else derive_problem(Problem(model, {}))
-        )
-        mle = without_prior.estimates
-        if solution.closed_form and without_prior.closed_form:
-            flat = steps_.flat_prior_step(solution, mle, problem, rng)
-            if flat is not None:
-                steps.append(flat)
+        more, posterior, mle = _bayes(problem, objective, solution, rng)
+        steps += more
     derivation = Derivation(
         problem, objective, tuple(steps), solution, curvature, posterior, mle, assumptions
     )
@@ -296,6 +311,38 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
     if problem.is_map or not inference:
         return derivation
     return _with_inference(derivation, rng)
+
+
+def _bayes(
+    problem: Problem, objective: sp.Expr, solution: Solution, rng: np.random.Generator
+) -> tuple[list, Posterior | None, dict]:
+    """A MAP derivation's further steps: the posterior recognised by its kernel (with its
+    mean, mode and variance), and the flat-prior limit against the MLE derived without it."""
+    steps: list = []
+    families = [b.prior for b in problem.priors.values()]
+    families += [p for p in PRIORS if p not in families]
+    posterior = recognise(objective, problem, families)
+    if posterior is not None:
+        steps.append(steps_.posterior_step(posterior, problem))
+        summary = None
+        if solution.closed_form and posterior.parameter in solution.estimates:
+            estimate = solution.estimates[posterior.parameter]
+            summary = posterior_summary_step(posterior, estimate, problem, rng)
+        if summary is not None:
+            steps.append(summary)
+    model = problem.model
+    catalog = MODELS.get(model.name) if model.name in MODELS else None
+    without_prior = (
+        derive(model.name, estimate=[p.name for p in model.estimated])
+        if catalog is not None and catalog == replace(model, known=frozenset())
+        else derive_problem(Problem(model, {}))
+    )
+    mle = without_prior.estimates
+    if solution.closed_form and without_prior.closed_form:
+        flat = steps_.flat_prior_step(solution, mle, problem, rng)
+        if flat is not None:
+            steps.append(flat)
+    return steps, posterior, mle
 
 
 def _derive_boundary(

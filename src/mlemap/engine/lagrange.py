@@ -18,7 +18,8 @@ from ..errors import UnsupportedModelError
 from .derivation import Derivation, Step
 from .domain_checks import proof_substitution
 from .limits import attempt
-from .notation import Lagrangian, LogLikelihood, LogPosterior
+from .display import present
+from .notation import Lagrangian, LogLikelihood, LogPosterior, to_text
 from .problem import Problem
 from .solve import Solution, StationaryEquation
 from .sums import normalize
@@ -248,7 +249,7 @@ def lagrange_derivation(
     )
     # -- concavity ---------------------------------------------------------------------
     estimates = {
-        p: normalize(on_the_support(roots[p].xreplace({lam: lam_value}), problem))
+        p: sp.together(normalize(on_the_support(roots[p].xreplace({lam: lam_value}), problem)))
         for p in parameters
     }
     hessian = sp.Matrix(
@@ -262,7 +263,7 @@ def lagrange_derivation(
     for k in range(len(parameters)):
         entry = hessian[k, k]
         if not _nonpositive(entry, problem):
-            conditions.append(sp.LessThan(entry, 0, evaluate=False))
+            conditions.append(_condition(entry, problem))
     steps.append(_concavity_step(problem, hessian, conditions, constraint, name))
     # -- result -------------------------------------------------------------------------
     at = {lam: lam_value}
@@ -290,7 +291,7 @@ def lagrange_derivation(
         StationaryEquation(e.parameter, e.score, value=estimates[e.parameter]) for e in equations
     ]
     solution = Solution(tuple(equations), estimates, parameters, "a Lagrange multiplier")
-    conditions_text = tuple(f"{c}" for c in conditions)
+    conditions_text = tuple(to_text(present(c, problem.model)) for c in conditions)
     derivation = Derivation(
         problem,
         objective,
@@ -340,6 +341,16 @@ def _nonpositive(entry: sp.Expr, problem: Problem) -> bool:
         return False
     frozen = frozen.xreplace(proof_substitution(problem, frozen.free_symbols))
     return bool(frozen.is_nonpositive)
+
+
+def _condition(entry: sp.Expr, problem: Problem) -> sp.Basic:
+    """``entry`` ≤ 0 as a condition on its numerator where its denominator is positive:
+    n₁ + α₁ − 1 ≥ 0 for −(n₁ + α₁ − 1)/θ₁²."""
+    numerator, denominator = sp.fraction(sp.together(-entry))
+    positive = denominator.xreplace(proof_substitution(problem, denominator.free_symbols))
+    if positive.is_positive:
+        return sp.GreaterThan(numerator, 0, evaluate=False)
+    return sp.LessThan(entry, 0, evaluate=False)
 
 
 def _counts(s: sp.Sum) -> bool:

@@ -31,26 +31,32 @@ class BoundPrior:
     prior: Prior
     parameter: Parameter
     hyperparameters: tuple[Parameter, ...]
+    jointly: tuple[Parameter, ...] = ()  # the other parameters of a joint prior (Dirichlet)
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
         return tuple(h.symbol for h in self.hyperparameters)
 
+    @property
+    def covers(self) -> tuple[sp.Symbol, ...]:
+        """The parameters the prior is a density of: one, or all of a joint prior's."""
+        return tuple(p.symbol for p in (self.parameter, *self.jointly))
+
     def density(self) -> sp.Expr:
-        return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
+        return sp.sympify(self.prior.density(*self.covers, *self.symbols), strict=True)
 
     def declared_density(self) -> sp.Expr:
         """The density as declared, unevaluated, for display."""
         with sp.evaluate(False):
-            return sp.sympify(self.prior.density(self.parameter.symbol, *self.symbols), strict=True)
+            return sp.sympify(self.prior.density(*self.covers, *self.symbols), strict=True)
 
     @cached_property
     def is_flat(self) -> bool:
         """True when the log-density is provably constant in the parameter: a prior without
         hyperparameters (Jeffreys' 1/θ, Beta(½, ½)) is not flat for want of them."""
-        theta = self.parameter.symbol
-        slope = sp.diff(sp.expand_log(sp.log(self.density()), force=True), theta)
-        return slope == 0 or attempt(PROOF_SECONDS, sp.simplify, slope) == 0
+        log_density = sp.expand_log(sp.log(self.density()), force=True)
+        slopes = [sp.diff(log_density, theta) for theta in self.covers]
+        return all(s == 0 or attempt(PROOF_SECONDS, sp.simplify, s) == 0 for s in slopes)
 
     def flat_values(self) -> dict[sp.Symbol, sp.Expr]:
         """Hyperparameter values (or limits) at which this prior is flat."""

@@ -95,6 +95,8 @@ def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> 
 def _prior_words(bound: BoundPrior) -> list[object]:
     """ ": on (0, ∞), with shape α₀ and rate β.", from the bound prior's own (renamed) symbols."""
     words: list[object] = [": on ", bound.prior.domain.interval, ", with "]
+    if len(bound.covers) > 1:
+        words = [": on the simplex ", sp.Eq(sp.Add(*bound.covers), 1), ", with "]
     pairs = list(zip(bound.prior.hyperparameters, bound.symbols, strict=True))
     for number, (h, symbol) in enumerate(pairs):
         joint = "" if number == 0 else " and " if number == len(pairs) - 1 else ", "
@@ -105,12 +107,14 @@ def _prior_words(bound: BoundPrior) -> list[object]:
 def prior_step(problem: Problem) -> Step:
     lines, words = [], []
     for parameter, bound in problem.priors.items():
-        lines.append(sp.Eq(PriorDensity(parameter), bound.declared_density(), evaluate=False))
+        covers = bound.covers
+        lines.append(sp.Eq(PriorDensity(*covers), bound.declared_density(), evaluate=False))
         if words:
             words.append(" ")
         if bound.hyperparameters:
             family = Family(sp.Symbol(bound.prior.family), *bound.symbols)
-            words += [parameter, " ∼ ", family, *_prior_words(bound)]
+            shown = parameter if len(covers) == 1 else sp.Tuple(*covers)
+            words += [shown, " ∼ ", family, *_prior_words(bound)]
         elif not bound.is_flat:
             words += [
                 parameter,
@@ -124,7 +128,8 @@ def prior_step(problem: Problem) -> Step:
                 PriorDensity(parameter),
                 " is constant (improper where the domain is unbounded).",
             ]
-    flat = [p for p in problem.parameters if p not in problem.priors]
+    covered = {q for b in problem.priors.values() for q in b.covers}
+    flat = [p for p in problem.parameters if p not in covered]
     for p in flat:
         words += [" No prior on ", p, " (flat)."]
     return Step("prior", "Prior", tuple(lines), tuple(words), DEFINITION)
@@ -174,7 +179,7 @@ def log_posterior_step(
 ) -> Step:
     parameters = problem.parameters
     lhs = LogPosterior(*parameters)
-    priors = sp.Add(*(sp.log(PriorDensity(p)) for p in problem.priors))
+    priors = sp.Add(*(sp.log(PriorDensity(*b.covers)) for b in problem.priors.values()))
     lines = (
         sp.Eq(lhs, LogLikelihood(*parameters) + priors + Constant(), evaluate=False),
         sp.Eq(lhs, objective + Constant(), evaluate=False),
@@ -331,13 +336,14 @@ def second_order_step(curvature: Curvature, problem: Problem) -> Step:
 
 def posterior_step(posterior: Posterior, problem: Problem) -> Step:
     p = posterior.parameter
+    covers = posterior.parameters or (p,)
     bound = problem.priors.get(p)
     family = Family(sp.Symbol(posterior.family), *posterior.hyperparameters)
     words: list[object] = [
         "The log-posterior differs from the log-density of ",
         family,
         " by a term that does not depend on ",
-        p,
+        p if len(covers) == 1 else "the parameters",
         ", so that is the posterior.",
     ]
     if bound is not None and bound.prior is posterior.prior:
@@ -345,7 +351,7 @@ def posterior_step(posterior: Posterior, problem: Problem) -> Step:
             f" The {posterior.family} prior is conjugate to this likelihood: the "
             "posterior is in the prior's family, with updated hyperparameters."
         ]
-    line = sp.Eq(PosteriorDensity(p), family, evaluate=False)
+    line = sp.Eq(PosteriorDensity(*covers), family, evaluate=False)
     return Step("posterior", "Posterior distribution", (line,), tuple(words), posterior.check)
 
 
@@ -369,17 +375,23 @@ def flat_prior_step(
         values = bound.flat_values()
         if (bound.hyperparameters and not values) or not (bound.hyperparameters or bound.is_flat):
             continue
-        estimate = solution.estimates[p]
-        for symbol, value in values.items():
-            estimate = _at(estimate, symbol, value)
-        # SymPy's simplify can fail outright on sums (StopIteration in its sum rules).
-        estimate = tidy(normalize(attempt(SIMPLIFY_SECONDS, sp.simplify, estimate) or estimate))
-        lines.append(sp.Eq(hat(p), estimate))
-        checks.append(
-            equivalent(
-                estimate, mle[p], problem, rng, f"the flat-prior limit of the MAP estimate of {p}"
+        for q in bound.covers:
+            estimate = solution.estimates[q]
+            for symbol, value in values.items():
+                estimate = _at(estimate, symbol, value)
+            # SymPy's simplify can fail outright on sums (StopIteration in its sum rules).
+            estimate = attempt(SIMPLIFY_SECONDS, sp.simplify, estimate) or estimate
+            estimate = tidy(normalize(estimate))
+            lines.append(sp.Eq(hat(q), estimate))
+            checks.append(
+                equivalent(
+                    estimate,
+                    mle[q],
+                    problem,
+                    rng,
+                    f"the flat-prior limit of the MAP estimate of {q}",
+                )
             )
-        )
         if words:
             words.append(" ")
         if bound.hyperparameters:
@@ -388,7 +400,7 @@ def flat_prior_step(
                 words += [", " if number else "", _tends(symbol, value)]
             words += [
                 f" the {bound.prior.family} prior is flat, and the MAP estimate of ",
-                p,
+                p if len(bound.covers) == 1 else sp.Tuple(*bound.covers),
                 " reduces to the MLE.",
             ]
         else:

@@ -35,6 +35,7 @@ __all__ = [
     "Least",
     "Reduction",
     "Reductions",
+    "Tally",
     "Total",
     "compile_function",
     "hoist_sums",
@@ -59,6 +60,13 @@ class Least(Reduction):
 
 class Greatest(Reduction):
     """The largest observation, x₍ₙ₎: ``numpy.max``."""
+
+
+class Tally(Reduction):
+    """How often each integer 0, …, length − 1 occurs among the observations:
+    ``numpy.bincount``, so that the counts nⱼ = Σᵢ [xᵢ = j] of every category are one pass."""
+
+    nargs = 2
 
 
 #: The engine's order statistics and the reductions that compute them.
@@ -223,6 +231,9 @@ def hoist_sums(
             )
         if not summand.has(data):
             return count * summand
+        category = _category(summand, data)
+        if category is not None:
+            return lift_count(category)
         if summand not in totals:
             symbol = sp.Symbol(next(names))
             totals[summand] = symbol
@@ -238,8 +249,28 @@ def hoist_sums(
             definitions.append((totals[reduction], reduction))
         return totals[reduction]
 
+    tally: list[sp.Symbol] = []
+    categories: set[int] = set()
+
+    def lift_count(category: int) -> sp.Expr:
+        if not tally:
+            tally.append(sp.Symbol(next(names)))
+        categories.add(category)
+        return sp.Indexed(sp.IndexedBase(tally[0]), category)
+
     outputs = tuple(stable_roots(lift(stable_logs(e))) for e in exprs)
+    if tally:
+        definitions.append((tally[0], Tally(data, sp.Integer(max(categories) + 1))))
     return Reductions(data, _share_arrays(definitions, data, taken), outputs)
+
+
+def _category(summand: sp.Expr, data: sp.Symbol) -> int | None:
+    """j where the summand is the indicator [x = j] of a non-negative integer j."""
+    if isinstance(summand, sp.KroneckerDelta) and data in summand.args:
+        (other,) = [a for a in summand.args if a != data] or [None]
+        if other is not None and other.is_Integer and other >= 0:
+            return int(other)
+    return None
 
 
 def _fresh_names(taken: set[str], prefix: str = "S") -> Iterable[str]:
@@ -269,7 +300,8 @@ def _share_arrays(
         else:  # a scalar such as S0/n: not worth a name of its own
             inline[symbol] = value
     statistics = [
-        (s, type(e)(r.xreplace(inline))) for (s, e), r in zip(definitions, reduced, strict=True)
+        (s, e.func(r.xreplace(inline), *e.args[1:]))
+        for (s, e), r in zip(definitions, reduced, strict=True)
     ]
     pending = arrays + statistics
     names = {s for s, _ in pending}
@@ -298,6 +330,12 @@ class ReductionPrinter(SciPyPrinter):
 
     def _print_Greatest(self, expr: Greatest) -> str:
         return f"{self._module_format('numpy.max')}({self._print(expr.args[0])})"
+
+    def _print_Tally(self, expr: Tally) -> str:
+        data, length = (self._print(a) for a in expr.args)
+        numpy = {name: self._module_format(f"numpy.{name}") for name in ("asarray", "intp")}
+        integers = f"{numpy['asarray']}({data}).astype({numpy['intp']})"
+        return f"{self._module_format('numpy.bincount')}({integers}, minlength={length})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Integer and expr.exp < 0:
