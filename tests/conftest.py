@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from functools import cache
 
+import re
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -79,7 +81,14 @@ LOG_DENSITY = {
     "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
+    "categorical": lambda x, *theta: stats.multinomial.logpmf(_one_hot(x, len(theta)), 1, theta),
 }
+
+
+def _one_hot(x, k: int) -> np.ndarray:
+    """Categories 1…k as rows of a k-column indicator matrix, as scipy's multinomial takes them."""
+    return np.eye(k)[np.asarray(x, dtype=int) - 1]
+
 
 LOG_PRIOR = {
     "beta": lambda t, alpha, beta: stats.beta.logpdf(t, alpha, beta),
@@ -87,6 +96,7 @@ LOG_PRIOR = {
     "normal": lambda t, mu0, tau2: stats.norm.logpdf(t, mu0, np.sqrt(tau2)),
     "inverse_gamma": lambda t, alpha, beta: stats.invgamma.logpdf(t, a=alpha, scale=beta),
     "uniform": lambda t: 0.0,
+    "dirichlet": lambda t, *alpha: stats.dirichlet.logpdf(t, alpha),
 }
 
 #: A sampler per model: (rng, size, parameter values, constants) -> data.
@@ -107,12 +117,17 @@ SAMPLE = {
     "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
+    "categorical": lambda r, s, v: 1 + r.choice(3, s, p=[v[f"theta{j}"] for j in (1, 2, 3)]),
 }
 
 
 def random_values(rng: np.random.Generator, declarations) -> dict[str, float]:
-    """A value for every declared symbol, drawn inside its domain."""
-    found = {}
+    """A value for every declared symbol, drawn inside its domain; probabilities θ1, θ2, …
+    of categories together on the simplex (from a flat Dirichlet)."""
+    declarations = list(declarations)
+    simplex = [p.name for p in declarations if re.fullmatch(r"theta\d+", p.name)]
+    found = dict(zip(simplex, rng.dirichlet(np.ones(len(simplex))), strict=True))
+    declarations = [p for p in declarations if p.name not in found]
     for parameter in declarations:
         lo, hi = parameter.domain.sample_range
         if parameter.domain.integer:

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
         Domain,
         Support,
     )
+    from .catalog.likelihoods import categorical
     from .catalog.model import Model, Parameter, Prior
+    from .catalog.priors import dirichlet
     from .catalog.registry import Catalog
     from .checker.judge import CheckReport, check
     from .engine.derivation import Derivation, Step
@@ -54,6 +56,8 @@ _HOMES = {
         "catalog.domains",
     ),
     **dict.fromkeys(["Model", "Parameter", "Prior"], "catalog.model"),
+    "categorical": "catalog.likelihoods",
+    "dirichlet": "catalog.priors",
     **dict.fromkeys(["MODELS", "PRIORS", "register_model", "register_prior"], "catalog"),
     **dict.fromkeys(["CheckReport", "check"], "checker.judge"),
     **dict.fromkeys(["Derivation", "Step"], "engine.derivation"),
@@ -101,8 +105,10 @@ __all__ = [
     "UnknownNameError",
     "UnsupportedModelError",
     "VerificationError",
+    "categorical",
     "check",
     "derive",
+    "dirichlet",
     "models",
     "priors",
     "register_model",

@@ -34,15 +34,15 @@ def test_density_is_scipys(model):
 @pytest.mark.parametrize("prior", [p for p in PRIORS if p.hyperparameters], ids=lambda p: p.name)
 def test_prior_density_is_scipys(prior):
     rng = np.random.default_rng(4)
-    t = sp.Symbol("t", positive=True)
+    t = sp.symbols(f"t1:{prior.over + 1}", positive=True)
     hypers = [sp.Dummy(h.name, **h.domain.assumptions) for h in prior.hyperparameters]
-    density = sp.lambdify([t, *hypers], sp.log(prior.density(t, *hypers)), "scipy")
+    density = sp.lambdify([*t, *hypers], sp.log(prior.density(*t, *hypers)), "scipy")
     for _ in range(5):
         values = [random_values(rng, [h])[h.name] for h in prior.hyperparameters]
-        point = float(rng.uniform(0.05, 0.95))
-        assert density(point, *values) == pytest.approx(
-            LOG_PRIOR[prior.name](point, *values), rel=1e-10
-        )
+        # a joint prior (Dirichlet) at a point of its simplex
+        point = rng.dirichlet(np.ones(prior.over)) if prior.over > 1 else [rng.uniform(0.05, 0.95)]
+        reference = LOG_PRIOR[prior.name](point if prior.over > 1 else point[0], *values)
+        assert density(*point, *values) == pytest.approx(reference, rel=1e-10)
 
 
 def test_every_entry_has_a_description_and_models_a_reference():
@@ -53,17 +53,18 @@ def test_every_entry_has_a_description_and_models_a_reference():
 
 
 def test_flat_values_make_the_prior_flat():
-    t = sp.Symbol("t", positive=True)
     for prior in PRIORS:
+        t = sp.symbols(f"t1:{prior.over + 1}", positive=True)
         hypers = {h.name: h.symbol for h in prior.hyperparameters}
-        density = sp.log(prior.density(t, *hypers.values()))
-        if not prior.flat:
-            assert sp.diff(density, t) == 0
-            continue
-        derivative = sp.diff(density, t)
-        for name, value in prior.flat.items():
-            derivative = sp.limit(derivative, hypers[name], value)
-        assert sp.simplify(derivative) == 0, prior.name
+        density = sp.log(prior.density(*t, *hypers.values()))
+        for each in t:
+            derivative = sp.diff(density, each)
+            if not prior.flat:
+                assert derivative == 0
+                continue
+            for name, value in prior.flat.items():
+                derivative = sp.limit(derivative, hypers[name], value)
+            assert sp.simplify(derivative) == 0, prior.name
 
 
 def test_registry_refuses_duplicates_and_names_the_known_entries():

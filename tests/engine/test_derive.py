@@ -30,6 +30,11 @@ def _pairs():
         yield model.name, None, None
         if _moves_with(model):
             continue
+        if model.constraints:  # a joint prior over the constrained parameters only
+            for prior in PRIORS:
+                if prior.fits_all(model.parameters):
+                    yield model.name, {model.parameters[0].name: prior.name}, None
+            continue
         for parameter in model.parameters:
             for prior in PRIORS:
                 if prior.fits(parameter):
@@ -84,6 +89,9 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "half_normal": lambda: {"sigma2": sum_x(model, lambda t: t**2) / n},
         "negative_binomial": lambda: {"theta": s["r"] * n / (s["r"] * n + total)},
         "uniform": lambda: {"theta": Largest(model.x, n)},
+        "categorical": lambda: {
+            f"theta{j}": sum_x(model, lambda t: sp.KroneckerDelta(t, j)) / n for j in (1, 2, 3)
+        },
     }[name]()
 
 
@@ -274,8 +282,14 @@ def _check_against_optimiser(pair, seed):
     np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=1e-7)
 
 
-# A boundary maximum defeats L-BFGS-B; tests/engine/test_boundary.py searches those with a grid.
-@pytest.mark.parametrize("pair", [p for p in CLOSED if not _moves_with(MODELS.get(p[0]))], ids=_id)
+def _unconstrained(pair) -> bool:
+    model = MODELS.get(pair[0])
+    return not _moves_with(model) and not model.constraints
+
+
+# A boundary maximum defeats L-BFGS-B; tests/engine/test_boundary.py searches those with a grid,
+# and tests/engine/test_lagrange.py maximises on the simplex.
+@pytest.mark.parametrize("pair", [p for p in CLOSED if _unconstrained(p)], ids=_id)
 def test_estimate_is_the_numeric_maximum(pair):
     _check_against_optimiser(pair, seed=7)
 
@@ -356,8 +370,8 @@ MLE_KINDS = [
 
 
 @pytest.mark.parametrize(
-    "pair", [p for p in PAIRS if not _moves_with(MODELS.get(p[0]))], ids=_id
-)  # a boundary derivation's steps: tests/engine/test_boundary.py
+    "pair", [p for p in PAIRS if _unconstrained(p)], ids=_id
+)  # a boundary derivation's steps: tests/engine/test_boundary.py; Lagrange's: test_lagrange.py
 def test_steps_are_ordered_explained_and_verified(pair):
     d = derived(*pair)
     kinds = [s.kind for s in d.steps]
@@ -460,8 +474,16 @@ def test_models_and_priors_list_the_catalog():
         "cauchy",
         "logistic",
         "uniform",
+        "categorical",
     }
-    assert set(mlemap.priors()) == {"beta", "gamma", "normal", "inverse_gamma", "uniform"}
+    assert set(mlemap.priors()) == {
+        "beta",
+        "gamma",
+        "normal",
+        "inverse_gamma",
+        "uniform",
+        "dirichlet",
+    }
     assert repr(mlemap.models()["bernoulli"]) == (
         "Model('bernoulli': theta ∈ (0, 1); data in {0, 1})"
     )

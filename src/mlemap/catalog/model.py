@@ -273,8 +273,17 @@ class Prior:
         return f"Prior({self.name!r}: {self.family}({hypers}) on {support})"
 
     def fits(self, parameter: Parameter) -> bool:
-        """True when the prior's support is exactly the parameter's domain."""
+        """True when the prior's support is exactly the parameter's domain (a joint prior
+        fits only its group of parameters, :meth:`fits_all`)."""
+        if self.over > 1:
+            return False
         return self.domain is None or self.domain.interval == parameter.domain.interval
+
+    def fits_all(self, parameters: tuple[Parameter, ...]) -> bool:
+        """True when a joint prior is over exactly these parameters, each in its support."""
+        return len(parameters) == self.over and all(
+            self.domain is None or self.domain.interval == p.domain.interval for p in parameters
+        )
 
     def check_fits(self, parameter: Parameter, model: str) -> None:
         if not self.fits(parameter):

@@ -7,6 +7,8 @@ import sys
 
 import sympy as sp
 
+from ..catalog.likelihoods import categorical
+from ..catalog.priors import dirichlet
 from ..checker.plain import plain, to_claim
 from ..documents.files import write_atomic, write_together
 from ..documents.ipynb import notebook
@@ -25,6 +27,9 @@ __all__ = ["WRITES", "configure", "run"]
 
 #: The formats derive writes, the default first.
 WRITES = (*FORMATS, "text", "ipynb")
+#: The models and priors whose size --K sets: the number of categories.
+SIZED_MODELS = {"categorical": categorical}
+SIZED_PRIORS = {"dirichlet": dirichlet}
 
 
 def configure(commands: argparse._SubParsersAction) -> None:
@@ -62,6 +67,12 @@ def configure(commands: argparse._SubParsersAction) -> None:
         "--output",
         metavar="PATH",
         help=f"{OUTPUT_HELP} (default: the folder output, file MODEL-[PRIOR-]mle|map.FORMAT)",
+    )
+    one.add_argument(
+        "--K",
+        type=int,
+        metavar="K",
+        help="the number of categories of a categorical model and its Dirichlet prior (default: 3)",
     )
     add_exercises(one, "FILE-worksheet.md beside FILE-solutions.md; md or tex")
     one.add_argument(
@@ -112,9 +123,13 @@ def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write (or print) one derivation; the exit status."""
     estimate = estimate_option(arguments.estimate)
     prior = prior_option(arguments.prior)
-    stem = derivation_stem(arguments.model, prior, estimate)
+    model, prior = _sized(arguments.model, prior, arguments.K, arguments.exercises)
+    name = model if isinstance(model, str) else model.name
+    stem = derivation_stem(
+        name, prior if isinstance(prior, str | dict | None) else "dirichlet", estimate
+    )
     where = target(arguments.output, stem, arguments.format, WRITES)
-    d = derive(arguments.model, prior=prior, estimate=estimate)
+    d = derive(model, prior=prior, estimate=estimate)
     fmt = where.format
     if arguments.exercises is not None:
         return _worksheets(d, where, exercise_steps(arguments.exercises or None), arguments)
@@ -130,6 +145,23 @@ def run(arguments: argparse.Namespace) -> int:
     write_atomic(where.path, content)
     print(where.path)
     return 0
+
+
+def _sized(model: str, prior: object, size: int | None, exercises: object) -> tuple:
+    """The model and prior with ``size`` categories where --K is given (3 is the catalog's)."""
+    if size is None or size == 3:
+        return model, prior
+    if model not in SIZED_MODELS:
+        raise MlemapError(
+            f"--K sets the number of categories of {', '.join(SIZED_MODELS)}; model "
+            f"{model!r} has none"
+        )
+    if exercises is not None:
+        raise MlemapError("--exercises needs a catalog model, so --K must be 3 (the default)")
+    names = [prior] if isinstance(prior, str) else list(prior.values()) if prior else []
+    if len(names) == 1 and names[0] in SIZED_PRIORS:
+        return SIZED_MODELS[model](size), SIZED_PRIORS[names[0]](size)
+    return SIZED_MODELS[model](size), prior
 
 
 def _worksheets(

@@ -33,10 +33,16 @@ def catalog() -> dict[str, Any]:
                 {
                     "name": p.name,
                     "domain": p.domain.describe(),
-                    "priors": [prior.name for prior in PRIORS if prior.fits(p)],
+                    # a constrained parameter takes only a joint prior, listed below
+                    "priors": []
+                    if model.constraints
+                    else [prior.name for prior in PRIORS if prior.fits(p)],
                 }
                 for p in model.parameters
             ],
+            "joint_priors": [prior.name for prior in PRIORS if prior.fits_all(model.parameters)]
+            if model.constraints
+            else [],
             "known": [p.name for p in model.constants],
         }
         for model in MODELS
@@ -71,7 +77,11 @@ def run(arguments: argparse.Namespace) -> int:
             + (f"; known: {known}" if known else "")
         )
         for p in model["parameters"]:
-            print(f"    priors for {p['name']}: {', '.join(p['priors'])}")
+            if p["priors"]:
+                print(f"    priors for {p['name']}: {', '.join(p['priors'])}")
+        if model["joint_priors"]:
+            names = ", ".join(p["name"] for p in model["parameters"])
+            print(f"    priors for ({names}) jointly: {', '.join(model['joint_priors'])}")
     for model in found["matrix_models"]:
         print(f"{model['name']}: {model['description']}")
         print("    no prior: the MLE (OLS)")

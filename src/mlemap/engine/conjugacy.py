@@ -78,7 +78,10 @@ def recognise(objective: sp.Expr, problem: Problem, families: Iterable[Prior]) -
     for prior in families:
         if prior.over != len(parameters) or prior.domain is None or not prior.hyperparameters:
             continue
-        if not all(prior.fits(d) for d in declarations):
+        fits = (
+            prior.fits_all(tuple(declarations)) if prior.over > 1 else prior.fits(declarations[0])
+        )
+        if not fits:
             continue
         values = _match(objective, parameters, prior)
         if values is not None:

@@ -4,7 +4,7 @@ The verifier draws each parameter from its domain; a declared relation (Σ θⱼ
 θ₁ + θ₂ < 1 where θ₃ = 1 − θ₁ − θ₂ is written out) ties them together. An equality is met
 by placing the values on it: a positively weighted sum equal to a positive constant (a
 simplex) by scaling its terms, which keeps each inside (0, ∞); any other by solving it for
-its last symbol. Points that then leave a domain or break an inequality are drawn again.
+its last symbol (its first real root). Points that then leave a domain or break an inequality are drawn again.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ def place(
                 scale = -constant / current
                 placed.update({s: placed[s] * scale for s in held})
                 continue
-        last = held[-1]
-        roots = sp.solve(gap.xreplace({s: placed[s] for s in held[:-1]}), last)
-        if len(roots) == 1 and roots[0].is_number:
+        last, plain = held[-1], sp.Dummy()  # no assumptions: a root outside is drawn again
+        rest = gap.xreplace({s: placed[s] for s in held[:-1]})
+        roots = [r for r in sp.solve(rest.xreplace({last: plain}), plain) if r.is_real]
+        if roots:  # the first real root; another's point is drawn from other values
             placed[last] = roots[0]
     return placed
 

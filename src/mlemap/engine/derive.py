@@ -101,7 +101,7 @@ def _priors(model: Model, spec: PriorSpec) -> dict[sp.Symbol, BoundPrior]:
         prior = PRIORS.resolve(entry)
         parameter = estimated[name]
         jointly = _jointly(model, prior, parameter, len(spec))
-        if not prior.fits(parameter):
+        if not jointly and not prior.fits(parameter):
             fitting = [p.name for p in PRIORS if p.fits(parameter)]
             try:
                 prior.check_fits(parameter, model.name)
@@ -143,9 +143,13 @@ def _jointly(model: Model, prior: Prior, parameter: Parameter, given: int) -> tu
             f"{', '.join(p.name for p in estimated)}"
             + ("" if model.constraints else " and declares no constraint on them")
         )
-    for p in estimated:
-        if not prior.fits(p):
-            prior.check_fits(p, model.name)
+    if not prior.fits_all(estimated):
+        assert prior.domain is not None
+        domains = ", ".join(f"{p.name} ∈ {p.domain.describe()}" for p in estimated)
+        raise DomainError(
+            f"a {prior.name} prior lives on {prior.domain.describe()} in each parameter, but "
+            f"model {model.name!r} has {domains}"
+        )
     return tuple(p for p in estimated if p != parameter)
 
 
@@ -249,6 +253,7 @@ def derive_problem(problem: Problem, inference: bool = True) -> Derivation:
 def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
     check_in_scope(problem)
     bounds = feasible_set(problem)
+    constraint = equality_constraint(problem)  # refused before any step where out of reach
     rng = np.random.default_rng(SEED)
     parameters = problem.parameters
     density = problem.model.observation_density()
@@ -274,7 +279,6 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
                 problem, likelihood, log_likelihood, log_prior, objective, rng
             )
         )
-    constraint = equality_constraint(problem)
     if constraint is not None:
         found = lagrange_derivation(
             problem, constraint, steps, objective, _assumptions(problem), rng

@@ -16,9 +16,9 @@ import sympy as sp
 from ..catalog.symbols import i, n
 from ..errors import UnsupportedModelError
 from .derivation import Derivation, Step
+from .display import present
 from .domain_checks import proof_substitution
 from .limits import attempt
-from .display import present
 from .notation import Lagrangian, LogLikelihood, LogPosterior, to_text
 from .problem import Problem
 from .solve import Solution, StationaryEquation
