@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from functools import cache
-
 import re
+from functools import cache
 
 import numpy as np
 import pytest

@@ -164,13 +164,19 @@ class Support:
     def sample(
         self, rng: np.random.Generator, size: int, constants: Mapping[sp.Symbol, float]
     ) -> list[sp.Expr]:
-        """Random exact observations that are not all on one bound (so that estimates are
-        interior); used by the engine's numeric checks, not as a model's sampler."""
+        """Random exact observations that are not all on one bound, and that take every
+        value of a small fixed range of integers where there are enough of them (categories:
+        none of them empty), so that estimates are interior; used by the engine's numeric
+        checks, not as a model's sampler."""
         lower, upper = self.bounds(constants)
+        every = self.integer and self.lower.is_Integer and self.upper.is_Integer
+        every = every and 2 < upper - lower + 1 <= size
         for _ in range(100):
             draws = self._draws(rng, size, lower, upper)
             inside = self.contains(np.array([float(v) for v in draws]), constants)
             distinct = len(set(draws)) > 1 or (lower < draws[0] < upper)
+            if every:
+                distinct = len(set(draws)) == upper - lower + 1
             if inside.all() and distinct:
                 return draws
         raise RuntimeError("could not sample non-degenerate data from the support")

@@ -199,7 +199,12 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
     from scipy import integrate, special  # loaded when first needed: slow to import
 
     modules = [{"gammaln": special.gammaln}, "scipy", "numpy"]
-    integrand = sp.lambdify(x, (g * sp.exp(log_density)).xreplace(at), modules=modules)
+    integrand = (g * sp.exp(log_density)).xreplace(at)
+    # an indicator [x = j] as a Piecewise, which NumPy evaluates element by element
+    integrand = integrand.replace(
+        sp.KroneckerDelta, lambda a, b: sp.Piecewise((1, sp.Eq(a, b)), (0, True))
+    )
+    integrand = sp.lambdify(x, integrand, modules=modules)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         if model.support.integer:
