@@ -39,6 +39,8 @@ from ..engine.notation import (
     Variance,
 )
 from ..errors import MlemapError
+from ..regression.linear import ArgMin
+from ..regression.matrix import L1Norm, SquaredNorm
 
 __all__ = ["ReadError", "read_latex"]
 
@@ -209,8 +211,23 @@ class _Reader:
     def power(self) -> sp.Expr:
         base = self.primary()
         while self.peek() in ("^", "!"):
-            base = sp.factorial(base) if self.next() == "!" else base ** self.argument()
+            if self.next() == "!":
+                base = sp.factorial(base)
+            elif isinstance(base, sp.MatrixExpr) and self._transposed():
+                base = base.T
+            else:
+                base = base ** self.argument()
         return base
+
+    def _transposed(self) -> bool:
+        """After a ^: the superscript is T, the transpose of a matrix."""
+        if self.peek() == "T":
+            self.next()
+            return True
+        if (self.peek(), self.peek(1), self.peek(2)) == ("{", "T", "}"):
+            self.at += 3
+            return True
+        return False
 
     def argument(self) -> sp.Expr:
         """A superscript or a command's argument: a braced group or one token."""
@@ -235,14 +252,28 @@ class _Reader:
             opening = self.next()
             if opening == "[" and self.peek() == r"\begin":
                 return self.matrix()
-        closing = {"(": ")", "[": "]", "|": "|", r"\{": r"\}"}.get(opening)
+        closing = {"(": ")", "[": "]", "|": "|", r"\{": r"\}", r"\lVert": r"\rVert"}.get(opening)
         if closing is None:
             raise ReadError(f"unexpected {opening!r} in {self.latex!r}")
         found = self.sum()
         if self.peek() == r"\right":
             self.next()
         self.expect(closing)
+        if opening == r"\lVert":
+            return self.norm(found)
         return sp.Abs(found) if opening == "|" else found
+
+    def norm(self, vector: sp.Expr) -> sp.Expr:
+        r"""\lVert v \rVert^{2} (the squared norm), \lVert v \rVert_{1}, or \lVert v \rVert."""
+        if self.peek() == "_":
+            self.next()
+            if self.argument() != 1:
+                raise ReadError(f"only the 1-norm has a subscript in {self.latex!r}")
+            return L1Norm(vector)
+        if (self.peek(), self.peek(1), self.peek(2), self.peek(3)) == ("^", "{", "2", "}"):
+            self.at += 4
+            return SquaredNorm(vector)
+        return sp.sqrt(SquaredNorm(vector))
 
     def matrix(self) -> sp.Expr:
         r"""\begin{matrix} a & b \\ c & d \end{matrix}\right], as an immutable matrix."""
@@ -356,6 +387,12 @@ class _Reader:
             return sp.polygamma(order, *self.arguments())
         if name == r"\operatorname":
             return self.operator(self.raw_group())
+        if name == r"\nabla":  # \nabla_{w}\left(f\right): the gradient in w of f
+            self.expect("_")
+            over = self.raw_group()
+            return sp.Function(rf"\nabla_{{{over}}}")(*self.arguments())
+        if name == r"\lim":
+            return self.limit()
         if name == r"\mathcal":
             return self.information()
         if name == r"\text":
@@ -440,9 +477,23 @@ class _Reader:
             sign = -1
         return kind(sign * self.product(), (index, lower, upper))
 
+    def limit(self) -> sp.Expr:
+        r"""\lim_{τ \to ∞} f, as SymPy's Limit from below where the point is ∞."""
+        self.expect("_")
+        self.expect("{")
+        variable = self.sum()
+        self.expect(r"\to")
+        point = self.sum()
+        self.expect("}")
+        return sp.Limit(self.product(), variable, point, "-" if point == sp.oo else "+-")
+
     def operator(self, name: str) -> sp.Expr:
         if name in _OPERATORS:
             return self.moment(name)
+        if name == "arg min":  # \operatorname{arg\,min}_{w} f: what minimises f over w
+            self.expect("_")
+            over = self.argument()
+            return ArgMin(self.sum(), over)
         arguments = self.arguments()
         if None in arguments:
             raise ReadError(f"unexpected \\mid in {self.latex!r}")
@@ -477,13 +528,19 @@ class _Reader:
 
     def estimate(self) -> sp.Expr:
         inner = self.raw_group()
+        if rf"\hat{{{inner}}}" in self.names and self.peek() not in ("_", "^"):
+            return self.names[rf"\hat{{{inner}}}"]  # an estimate declared as such: ŵ
         if self.peek() == "_":  # \hat{x}_{m}: the estimate of x_{m}
             self.next()
             inner = f"{inner}_{{{self.raw_group()}}}"
         if self.peek() == "^" and self.peek(1) == "{":
             start = self.at
             self.next()
-            combined = f"{inner}^{{{self.raw_group()}}}"
+            power = self.raw_group()
+            declared = rf"\hat{{{inner}}}^{{{power}}}"  # an estimate declared as such: σ̂²
+            if declared in self.names:
+                return self.names[declared]
+            combined = f"{inner}^{{{power}}}"
             if combined in self.names:
                 return hat(self.names[combined])
             self.at = start
@@ -494,6 +551,9 @@ class _Reader:
             return self.density()
         if letter in _FUNCTIONS and self.applied():
             return _FUNCTIONS[letter](*self.arguments())
+        declared = self.names.get(letter)
+        if isinstance(declared, sp.FunctionClass) and self.applied():
+            return declared(*self.arguments())
         if letter == "e" and "e" not in self.names and self.peek() == "^":
             self.next()
             return sp.exp(self.argument())

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
-from ..engine.notation import Constant, LogLikelihood, PriorDensity
+from ..engine.notation import Constant, Likelihood, LogLikelihood, PriorDensity
 from ..engine.verify import DEFINITION, Check, VerificationError
 from .matrix import (
     LinearSystem,
@@ -235,7 +235,7 @@ def _likelihood_step(points: Sequence[MatrixPoint]) -> Step:
     likelihood = (2 * sp.pi * sigma2) ** (-n / 2) * sp.exp(-SquaredNorm(_residual) / (2 * sigma2))
     log_likelihood = _log_likelihood()
     lines = (
-        sp.Eq(sp.Function("L")(w, sigma2), likelihood, evaluate=False),
+        sp.Eq(Likelihood(w, sigma2), likelihood, evaluate=False),
         sp.Eq(LogLikelihood(w, sigma2), log_likelihood, evaluate=False),
     )
     words = (
