@@ -24,6 +24,7 @@ from ..engine.notation import (
     Bias,
     Constant,
     Density,
+    Distributed,
     Expectation,
     Family,
     Information,
@@ -42,7 +43,10 @@ from ..errors import MlemapError
 from ..regression.linear import ArgMin
 from ..regression.matrix import L1Norm, SquaredNorm
 
-__all__ = ["ReadError", "read_latex"]
+__all__ = ["DATA", "ReadError", "read_latex"]
+
+#: The key of ``names`` for the data that a posterior is conditioned on, where it is not x.
+DATA = " data"
 
 
 class ReadError(MlemapError):
@@ -59,12 +63,13 @@ _TOKEN = re.compile(
 #: Tokens that end a product: what follows belongs to the sum, relation or bracket around it.
 _STOP = {
     "+", "-", "=", ")", "}", "]", ",", "|", "&", "\\\\",
-    r"\right", r"\mid", r"\to", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
+    r"\right", r"\mid", r"\to", r"\sim", r"\neq", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
 }  # fmt: skip
 _FUNCTIONS = {"L": Likelihood, r"\ell": LogLikelihood}
 _RELATIONS = {
     r"\geq": sp.GreaterThan,
     r"\leq": sp.LessThan,
+    r"\neq": sp.Unequality,
     ">": sp.StrictGreaterThan,
     "<": sp.StrictLessThan,
 }
@@ -106,6 +111,8 @@ def _unbraced_calls(tokens: list[_Token]) -> list[_Token]:
     for start, token in enumerate(tokens):
         if token.text != "{" or start + 1 >= len(tokens) or tokens[start + 1].text != r"\left":
             continue
+        if _is_argument(tokens, start):
+            continue
         depth = 0
         for end in range(start, len(tokens)):
             depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
@@ -116,6 +123,26 @@ def _unbraced_calls(tokens: list[_Token]) -> list[_Token]:
             drop |= {start, end}
             tokens[start + 1].spaced = token.spaced
     return [t for k, t in enumerate(tokens) if k not in drop]
+
+
+_TAKES_ARGUMENTS = {r"\frac", r"\sqrt", r"\binom", "^", "_"}
+
+
+def _is_argument(tokens: list[_Token], start: int) -> bool:
+    """The group at ``start`` is an argument (\\frac{…}{…}, x^{…}), not a call's braces."""
+    if start == 0:
+        return False
+    previous = tokens[start - 1].text
+    if previous in _TAKES_ARGUMENTS:
+        return True
+    if previous != "}":
+        return False
+    depth = 0
+    for k in range(start - 1, -1, -1):  # the group just before: \frac's first argument?
+        depth += {"}": 1, "{": -1}.get(tokens[k].text, 0)
+        if depth == 0:
+            return k > 0 and tokens[k - 1].text in (r"\frac", r"\binom")
+    return False
 
 
 def _bracket_ends_at(tokens: list[_Token], left: int, end: int) -> bool:
@@ -174,6 +201,9 @@ class _Reader:
         if self.peek() == r"\to":  # the limit β → 0, as the pair (β, 0)
             self.next()
             return sp.Tuple(left, self.sum())
+        if self.peek() == r"\sim":  # y ∼ N(Xw, σ²I)
+            self.next()
+            return Distributed(left, self.sum())
         return left
 
     def whole(self) -> sp.Basic:
@@ -393,6 +423,8 @@ class _Reader:
             return sp.Function(rf"\nabla_{{{over}}}")(*self.arguments())
         if name == r"\lim":
             return self.limit()
+        if name in (r"\max", r"\min") and self.applied():
+            return (sp.Max if name == r"\max" else sp.Min)(*self.arguments())
         if name == r"\mathcal":
             return self.information()
         if name == r"\text":
@@ -499,6 +531,8 @@ class _Reader:
             raise ReadError(f"unexpected \\mid in {self.latex!r}")
         if name == "B":
             return sp.beta(*arguments)
+        if name == "sign":
+            return sp.sign(*arguments)
         return Family(sp.Symbol(name), *arguments)
 
     def moment(self, name: str) -> sp.Expr:
@@ -510,7 +544,7 @@ class _Reader:
         given = self.peek() == r"\mid"
         if given:
             self.next()
-            if self._known("x") != self.sum():
+            if self.names.get(DATA, self.names.get("x")) != self.sum():
                 raise ReadError(f"a condition other than the data in {self.latex!r}")
         self.expect(r"\right")
         self.expect("]" if square else ")")
@@ -568,7 +602,7 @@ class _Reader:
             return PriorDensity(*arguments)
         cut = arguments.index(None)
         before, after = arguments[:cut], arguments[cut + 1 :]
-        if after == [self.names.get("x")]:
+        if after == [self.names.get(DATA, self.names.get("x"))]:
             return PosteriorDensity(*before)
         if len(before) != 1:
             raise ReadError(f"a density of one observation expected in {self.latex!r}")

@@ -8,12 +8,14 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
-from ..regression import linear
+from ..regression import lasso, linear
 from ..regression.linear import NAMES, SoftThreshold
 from ..regression.matrix import MatrixPoint, random_point
 from ..regression.record import RegressionDerivation
 from .printing import to_latex
+from .prose import maths_runs
 from .readback import Shown, latex_name, read_back_matrices
+from .reading import DATA
 from .view import DerivationView, EquationRow, Math, StepView
 
 __all__ = ["view"]
@@ -25,6 +27,11 @@ _TITLES = {
 }
 SEED = 20261201
 POINTS = 4
+#: The one-letter names that prose may use as variables: sizes, matrices, scalars.
+PROSE_SYMBOLS: dict[str, sp.Basic] = {
+    str(s): s
+    for s in (linear.n, linear.d, linear.X, linear.y, linear.w, linear.v, linear.b, *lasso.c_z_t)
+}
 
 
 def _latex(obj: object) -> str:
@@ -51,8 +58,20 @@ def _math(obj: sp.Basic, where: str, shown: list[Shown]) -> Math:
     return Math(text)
 
 
+def _words(step: Step, where: str, shown: list[Shown]) -> tuple[object, ...]:
+    """The words of a step, its one-letter names (n, d, X) typeset as maths and read back."""
+    out: list[object] = []
+    for word in step.words:
+        if isinstance(word, str):
+            runs = maths_runs(word, PROSE_SYMBOLS)
+            out += [r if isinstance(r, str) else _math(r, where, shown) for r in runs]
+        else:
+            out.append(_math(word, where, shown))
+    return tuple(out)
+
+
 def _step(step: Step, where: str, shown: list[Shown]) -> StepView:
-    words = tuple(w if isinstance(w, str) else _math(w, where, shown) for w in step.words)
+    words = _words(step, where, shown)
     rows = _rows(step.lines, where, shown)
     return StepView(step.kind, step.title, rows, words, str(step.check), step.check.method)
 
@@ -60,7 +79,7 @@ def _step(step: Step, where: str, shown: list[Shown]) -> StepView:
 def reading_names(shown: list[Shown]) -> dict[str, sp.Basic]:
     """The LaTeX of every name the shown objects use: the derivation's own symbols, matrices
     and named functions, with the identity I and y as the data of p(w ∣ y)."""
-    names: dict[str, sp.Basic] = {"I": sp.Identity(linear.d), "x": linear.y}
+    names: dict[str, sp.Basic] = {"I": sp.Identity(linear.d), DATA: linear.y}
     names["S"] = SoftThreshold
     for piece in shown:
         source = sp.sympify(piece.source, strict=True)
@@ -76,9 +95,10 @@ def _points() -> list[MatrixPoint]:
     rng = np.random.default_rng(SEED)
     matrices = [linear.X, linear.y, linear.w, linear.v, linear.epsilon, linear.w_hat]
     positive = [linear.sigma2, linear.tau2, linear.lam, linear.b, linear.sigma2_hat]
-    scalars = [s for s in sp.symbols("c z t", real=True)]
+    matrices.append(lasso.x)
+    positive.append(lasso.c)
     return [
-        random_point(matrices, [linear.n, linear.d], positive, rng, real=scalars)
+        random_point(matrices, [linear.n, linear.d], positive, rng, real=[lasso.z, lasso.t])
         for _ in range(POINTS)
     ]
 
