@@ -154,3 +154,7 @@ def test_matrices_read_as_matrix_expressions_with_transposes_norms_and_gradients
     assert limit == sp.Limit(n / LAM, LAM, sp.oo, "-")
     with pytest.raises(ReadError, match="unknown name 'T'"):  # only a matrix has a transpose
         read_latex(r"\lambda^{T}", names)
+
+
+def test_exp_of_a_bracket_reads_as_the_exponential():
+    assert read(r"\exp\left(- \frac{\mu}{2}\right)") == sp.exp(-MU / 2)

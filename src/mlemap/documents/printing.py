@@ -68,6 +68,12 @@ class _Latex(LatexPrinter):
                 out += f" + {body}" if number else body
         return out
 
+    def _print_exp(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # A fraction in a superscript is set too small to read: exp(−(xᵢ − μ)²/(2σ²)).
+        inner = self._print(expr.args[0])
+        tex = rf"\exp\left({inner}\right)" if r"\frac" in inner else rf"e^{{{inner}}}"
+        return self._do_exponent(tex, exp)
+
     def _print_Identity(self, expr: sp.Identity) -> str:
         return "I"
 

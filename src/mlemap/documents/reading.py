@@ -423,6 +423,8 @@ class _Reader:
             return sp.Function(rf"\nabla_{{{over}}}")(*self.arguments())
         if name == r"\lim":
             return self.limit()
+        if name == r"\exp" and self.applied():
+            return sp.exp(*self.arguments())
         if name in (r"\max", r"\min") and self.applied():
             return (sp.Max if name == r"\max" else sp.Min)(*self.arguments())
         if name == r"\mathcal":
