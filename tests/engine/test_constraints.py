@@ -84,7 +84,6 @@ def test_the_issues_written_out_categorical_derives():
     """θ₃ = 1 − θ₁ − θ₂ in the density: its checks used to draw θ₁ + θ₂ > 1 and fail."""
     d = mlemap.derive(_written_out())
     assert d.closed_form
-    t1, t2 = d.parameters
     rng = np.random.default_rng(2)
     x = 1 + rng.choice(3, 50, p=[0.2, 0.3, 0.5])
     found = d.estimator()(x)

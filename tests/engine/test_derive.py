@@ -90,7 +90,7 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "negative_binomial": lambda: {"theta": s["r"] * n / (s["r"] * n + total)},
         "uniform": lambda: {"theta": Largest(model.x, n)},
         "categorical": lambda: {
-            f"theta{j}": sum_x(model, lambda t: sp.KroneckerDelta(t, j)) / n for j in (1, 2, 3)
+            f"theta{j}": sum_x(model, lambda t, j=j: sp.KroneckerDelta(t, j)) / n for j in (1, 2, 3)
         },
     }[name]()
 

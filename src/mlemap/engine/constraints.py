@@ -4,7 +4,8 @@ The verifier draws each parameter from its domain; a declared relation (Σ θⱼ
 θ₁ + θ₂ < 1 where θ₃ = 1 − θ₁ − θ₂ is written out) ties them together. An equality is met
 by placing the values on it: a positively weighted sum equal to a positive constant (a
 simplex) by scaling its terms, which keeps each inside (0, ∞); any other by solving it for
-its last symbol (its first real root). Points that then leave a domain or break an inequality are drawn again.
+its last symbol (its first real root). Points that then leave a domain or break an
+inequality are drawn again.
 """
 
 from __future__ import annotations
