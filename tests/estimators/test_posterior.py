@@ -101,3 +101,25 @@ def test_bad_input_and_posteriors_out_of_reach_are_mlemap_errors():
         d.fit([0, 1], alpha=-2, beta=2)
     with pytest.raises(mlemap.MlemapError, match="recognised conjugate posterior"):
         mlemap.derive("weibull", prior="gamma").fit([1.0, 2.0], k=1.5, alpha=2, beta=1)
+
+
+def test_a_dirichlet_posterior_is_summarised_parameter_by_parameter():
+    d = mlemap.derive("categorical", prior="dirichlet")
+    rng = np.random.default_rng(8)
+    x = 1 + rng.choice(3, 60, p=[0.2, 0.3, 0.5])
+    alpha = np.array([2.0, 3.5, 1.5])
+    r = d.fit(x, alpha1=alpha[0], alpha2=alpha[1], alpha3=alpha[2])
+    updated = alpha + np.bincount(x, minlength=4)[1:]
+    assert r.posterior[0] == "Dirichlet"
+    np.testing.assert_allclose(r.posterior[1], updated)
+    reference = stats.dirichlet(updated)
+    names = ["theta1", "theta2", "theta3"]
+    np.testing.assert_allclose([r.mean[k] for k in names], reference.mean(), rtol=1e-12)
+    np.testing.assert_allclose([r.var[k] for k in names], reference.var(), rtol=1e-12)
+    mode = (updated - 1) / (updated.sum() - 3)
+    np.testing.assert_allclose([r.params[k] for k in names], mode, rtol=1e-12)
+    draws = reference.rvs(200_000, random_state=np.random.default_rng(3))
+    for k, name in enumerate(names):
+        low, high = r.credible_interval(0.9)[name]
+        assert np.quantile(draws[:, k], [0.05, 0.95]) == pytest.approx([low, high], abs=3e-3)
+    assert r.summary().count("theta") >= 3

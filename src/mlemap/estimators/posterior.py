@@ -30,7 +30,19 @@ from .validation import check_keywords, check_observations
 if TYPE_CHECKING:
     from ..engine.derivation import Derivation
 
-__all__ = ["PosteriorFit", "PosteriorFitter"]
+__all__ = ["JOINT", "PosteriorFit", "PosteriorFitter"]
+
+
+def _dirichlet_marginals(*alpha: float) -> list[object]:
+    """θⱼ of Dirichlet(α) is Beta(αⱼ, Σα − αⱼ) (Bishop, PRML, Section 2.2.1)."""
+    from scipy import stats
+
+    total = sum(alpha)
+    return [stats.beta(a, total - a) for a in alpha]
+
+
+#: Joint posteriors over several parameters: the marginal of each, as scipy distributions.
+JOINT = {"Dirichlet": _dirichlet_marginals}
 
 
 class PosteriorFitter:
@@ -44,7 +56,8 @@ class PosteriorFitter:
                 f"fit() of a MAP derivation needs a recognised conjugate posterior, and {where} "
                 "has none; use estimator() for the MAP estimate"
             )
-        if posterior.family not in SUMMARIES or len(derivation.parameters) != 1:
+        joint = posterior.family in JOINT and len(posterior.parameters) > 1
+        if not joint and (posterior.family not in SUMMARIES or len(derivation.parameters) != 1):
             raise MlemapError(
                 f"fit() summarises a one-parameter posterior of a family with known moments "
                 f"({', '.join(SUMMARIES)}); {where} has a {posterior.family} posterior on "
@@ -52,7 +65,8 @@ class PosteriorFitter:
             )
         self.derivation = derivation
         self.estimator = Estimator(derivation)
-        self.summary = SUMMARIES[posterior.family]
+        self.summary = None if joint else SUMMARIES[posterior.family]
+        self.marginals = JOINT[posterior.family] if joint else None
         plan = self.estimator.reductions(list(posterior.hyperparameters))
         arguments = [plan.data, n, *self.estimator.known_symbols]
         self.function = compile_function(arguments, plan, "the posterior's hyperparameters")
@@ -86,6 +100,7 @@ class PosteriorFit:
 
     @property
     def name(self) -> str:
+        """The parameter of a one-parameter posterior."""
         (name,) = self.params
         return name
 
@@ -100,23 +115,34 @@ class PosteriorFit:
         return self.fitter.summary.scipy(*self.arguments)
 
     @property
+    def marginals(self) -> dict[str, object]:
+        """Each parameter's posterior (its marginal, for a joint posterior), from scipy.stats."""
+        if self.fitter.marginals is None:
+            return {self.name: self.distribution}
+        found = self.fitter.marginals(*self.arguments)
+        return dict(zip(self.params, found, strict=True))
+
+    @property
     def mean(self) -> dict[str, float]:
-        return {self.name: float(self.distribution.mean())}
+        return {k: float(m.mean()) for k, m in self.marginals.items()}
 
     @property
     def var(self) -> dict[str, float]:
-        return {self.name: float(self.distribution.var())}
+        return {k: float(m.var()) for k, m in self.marginals.items()}
 
     @property
     def sd(self) -> dict[str, float]:
-        return {self.name: float(self.distribution.std())}
+        return {k: float(m.std()) for k, m in self.marginals.items()}
 
     def credible_interval(self, level: float = 0.95) -> dict[str, tuple[float, float]]:
         """The equal-tailed interval: the posterior's (1 − level)/2 and (1 + level)/2 quantiles."""
         if not (isinstance(level, float | int) and 0 < level < 1):
             raise MlemapError(f"level must be a number strictly between 0 and 1; got {level!r}")
-        low, high = self.distribution.ppf([(1 - level) / 2, (1 + level) / 2])
-        return {self.name: (float(low), float(high))}
+        found = {}
+        for name, marginal in self.marginals.items():
+            low, high = marginal.ppf([(1 - level) / 2, (1 + level) / 2])
+            found[name] = (float(low), float(high))
+        return found
 
     def summary(self, fmt: str = "text", level: float = 0.95) -> str:
         """The MAP, the posterior's mean, standard deviation and credible interval, as
@@ -134,10 +160,13 @@ class PosteriorFit:
         percent = f"{100 * level:g}%"
         columns = ["parameter", "MAP (mode)", "mean", "std. dev.", f"{percent} lower"]
         columns.append(f"{percent} upper")
-        name = self.name
-        low, high = self.credible_interval(level)[name]
-        numbers = (self.params[name], self.mean[name], self.sd[name], low, high)
-        return table(head, columns, [[name, *(f"{v:.6g}" for v in numbers)]], fmt)
+        intervals, mean, sd = self.credible_interval(level), self.mean, self.sd
+        rows = []
+        for name in self.params:
+            low, high = intervals[name]
+            numbers = (self.params[name], mean[name], sd[name], low, high)
+            rows.append([name, *(f"{v:.6g}" for v in numbers)])
+        return table(head, columns, rows, fmt)
 
     def _repr_html_(self) -> str:
         return self.summary("html")
@@ -145,8 +174,9 @@ class PosteriorFit:
     def __repr__(self) -> str:
         family, arguments = self.posterior
         shown = ", ".join(f"{a:.6g}" for a in arguments)
-        name = self.name
+        maps = ", ".join(f"{k}={v:.6g}" for k, v in self.params.items())
+        means = ", ".join(f"{v:.6g}" for v in self.mean.values())
         return (
             f"<PosteriorFit {self.fitter.derivation.model.name}: {family}({shown}); "
-            f"MAP {name}={self.params[name]:.6g}, mean {self.mean[name]:.6g}; n = {self.nobs}>"
+            f"MAP {maps}, mean {means}; n = {self.nobs}>"
         )
