@@ -49,3 +49,17 @@ def test_the_text_opens_with_the_results_in_claim_syntax(capsys):
     assert main(["derive", "normal", "--format", "text", "-o", "-"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "MLE of normal: mu_hat = xbar; sigma2_hat = sum((x_i - mu_hat)**2)/n"
+
+
+def test_the_categorical_derives_on_the_command_line_for_any_k(tmp_path, capsys):
+    assert main(["derive", "categorical", "--format", "md", "-o", str(tmp_path)]) == 0
+    markdown = (tmp_path / "categorical-mle.md").read_text()
+    assert r"\mathcal{L}" in markdown and r"\hat{\theta}_{3} & = \frac{n_{3}}{n}" in markdown
+    capsys.readouterr()
+    arguments = ["derive", "categorical", "--K", "4", "--prior", "dirichlet", "--format", "text"]
+    assert main([*arguments, "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("MAP of categorical4")
+    assert "theta4_hat = (alpha4 + n4 - 1)/(alpha1 + alpha2 + alpha3 + alpha4 + n - 4)" in text
+    assert main(["derive", "normal", "--K", "4", "-o", "-"]) == 2
+    assert "--K sets the number of categories of categorical" in capsys.readouterr().err

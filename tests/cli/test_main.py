@@ -164,6 +164,9 @@ def test_models_lists_the_catalog(capsys):
     assert "bernoulli: one trial" in out
     assert "    priors for theta: beta, uniform" in out
     assert "  inverse_gamma: InverseGamma(α, β)" in out
+    # a constrained model's parameters take a joint prior, listed with all of them
+    assert "    priors for (theta1, theta2, theta3) jointly: dirichlet" in out
+    assert "priors for theta1:" not in out
 
 
 def test_spec_grammar():
