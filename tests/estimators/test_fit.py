@@ -213,3 +213,17 @@ def test_ridge_posterior_covariance_is_the_bayesian_precision_inverted():
     assert np.allclose(interval[:, 1] - result.w, stats.norm.ppf(0.95) * np.sqrt(np.diag(cov)))
     with pytest.raises(mlemap.MlemapError, match="needs sigma2"):
         mlemap.derive("linear_regression", prior="normal").fit(X, y, lam=0.5)
+
+
+def test_a_categorical_fit_has_the_multinomial_covariance_on_the_simplex():
+    rng = np.random.default_rng(11)
+    x = 1 + rng.choice(3, 80, p=[0.2, 0.3, 0.5])
+    r = mlemap.derive("categorical").fit(x)
+    theta = np.bincount(x, minlength=4)[1:] / x.size
+    # the counts are multinomial: Cov(n̂ⱼ/n) = (diag θ − θθᵀ)/n, scipy's cov divided by n²
+    expected = stats.multinomial(x.size, theta).cov() / x.size**2
+    np.testing.assert_allclose(r.cov, expected, rtol=1e-10, atol=1e-15)
+    assert r.se["theta1"] == pytest.approx(np.sqrt(theta[0] * (1 - theta[0]) / x.size))
+    assert r.aic == pytest.approx(2 * 2 - 2 * r.loglik)  # two free parameters, not three
+    with pytest.raises(mlemap.MlemapError, match="wald"):
+        r.conf_int(method="profile")

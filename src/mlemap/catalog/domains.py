@@ -173,10 +173,12 @@ class Support:
         every = every and 2 < upper - lower + 1 <= size
         for _ in range(100):
             draws = self._draws(rng, size, lower, upper)
+            if every:  # one of each value, the rest as drawn, in a random order
+                each = [sp.Integer(v) for v in range(int(lower), int(upper) + 1)]
+                draws = [draws[k] for k in rng.permutation(size)[: size - len(each)]] + each
+                draws = [draws[k] for k in rng.permutation(size)]
             inside = self.contains(np.array([float(v) for v in draws]), constants)
             distinct = len(set(draws)) > 1 or (lower < draws[0] < upper)
-            if every:
-                distinct = len(set(draws)) == upper - lower + 1
             if inside.all() and distinct:
                 return draws
         raise RuntimeError("could not sample non-degenerate data from the support")

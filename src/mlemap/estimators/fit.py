@@ -62,6 +62,13 @@ class Fitter:
         self._arguments = [plan.data, n, *known, *spelled]
         self.function = compile_function(self._arguments, plan, "log-likelihood, score and Hessian")
         self.transforms = tuple(Transform.of(Interval.of(problem.domain(p))) for p in parameters)
+        # Equality constraints (Σ θⱼ = 1): their gradients, to project the covariance onto them.
+        gaps = [r.lhs - r.rhs for r in problem.constraints if isinstance(r, sp.Equality)]
+        self.constraints = len(gaps)
+        self.gradients = None
+        if gaps:
+            rows = sp.Matrix([[sp.diff(g, p) for p in parameters] for g in gaps])
+            self.gradients = sp.lambdify([*known, *spelled], self.estimator.spell(rows), "numpy")
         self.expected = None
         if derivation.information is not None:
             info = derivation.information.per_observation
@@ -103,6 +110,8 @@ class Fitter:
             )
         try:
             cov = np.linalg.inv(precision)
+            if self.gradients is not None:
+                cov = _on_the_constraints(cov, np.atleast_2d(self.gradients(*constants, *theta)))
         except np.linalg.LinAlgError:
             cov = np.full_like(precision, np.nan)
         if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
@@ -111,6 +120,14 @@ class Fitter:
                 f"estimate for these data (n = {values.size}): no standard errors"
             )
         return FitResult(self, values, constants, theta, cov, loglik, information)
+
+
+def _on_the_constraints(cov: np.ndarray, gradients: np.ndarray) -> np.ndarray:
+    """The covariance of an MLE under equality constraints with these gradients G (rows):
+    A⁻¹ − A⁻¹Gᵀ(GA⁻¹Gᵀ)⁻¹GA⁻¹ for A⁻¹ = ``cov`` (Aitchison & Silvey, 1958); for the simplex
+    it gives Var θ̂ⱼ = θⱼ(1 − θⱼ)/n and Cov(θ̂ⱼ, θ̂ₖ) = −θⱼθₖ/n."""
+    side = cov @ gradients.T
+    return cov - side @ np.linalg.solve(gradients @ side, side.T)
 
 
 def fit_of(
@@ -165,12 +182,17 @@ class FitResult:
         return int(self.data.size)
 
     @property
+    def dof(self) -> int:
+        """Free parameters: those estimated, less one for each equality constraint."""
+        return len(self.names) - self.fitter.constraints
+
+    @property
     def aic(self) -> float:
-        return 2 * len(self.names) - 2 * self.loglik
+        return 2 * self.dof - 2 * self.loglik
 
     @property
     def bic(self) -> float:
-        return len(self.names) * math.log(self.nobs) - 2 * self.loglik
+        return self.dof * math.log(self.nobs) - 2 * self.loglik
 
     def conf_int(self, level: float = 0.95, method: str = "wald") -> dict[str, tuple[float, float]]:
         """Two-sided intervals: Wald (estimate ± z·SE) or profile likelihood (where twice
@@ -179,6 +201,11 @@ class FitResult:
             raise MlemapError(f"level must be a number strictly between 0 and 1; got {level!r}")
         if method not in METHODS:
             raise MlemapError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+        if method == "profile" and self.fitter.constraints:
+            raise MlemapError(
+                f"profile intervals of {self.fitter.derivation.model.name} would have to "
+                "maximise on its constraint, which is not done; use method='wald'"
+            )
         if method == "wald":
             z = stats.norm.ppf(0.5 + level / 2)
             return {
