@@ -32,6 +32,10 @@ def _pairs():
         yield model.name, None
         if model.name == "uniform":  # a prior there is refused (tests/engine/test_boundary.py)
             continue
+        if model.constraints:  # only a joint prior over the constrained parameters
+            joint = [p for p in PRIORS if p.fits_all(model.parameters)]
+            yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)
+            continue
         for parameter in model.parameters:
             for prior in PRIORS:
                 if prior.fits(parameter):
