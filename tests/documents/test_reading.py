@@ -161,5 +161,7 @@ def test_exp_of_a_bracket_reads_as_the_exponential():
 
 
 def test_display_style_cells_of_a_matrix_read_as_their_entries():
-    latex = to_latex(sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]]), NAMES)
+    latex = to_latex(
+        sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]]), latex_names(NORMAL.parameters)
+    )
     assert read(latex) == sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]])
