@@ -79,6 +79,7 @@ LOG_DENSITY = {
     "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
+    "laplace": lambda x, mu, b: stats.laplace.logpdf(x, mu, b),
 }
 
 LOG_PRIOR = {
@@ -107,6 +108,7 @@ SAMPLE = {
     "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
+    "laplace": lambda r, s, v: r.laplace(v["mu"], v["b"], s),
 }
 
 

@@ -18,7 +18,7 @@ from ..engine import notation
 from ..engine.bias import TRANSFORM
 from ..engine.display import MEAN, statistic_definitions
 from ..engine.inference import TERMS
-from ..engine.order import Largest, Smallest
+from ..engine.order import Largest, SampleMedian, Smallest
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
 from .reading import ReadError, read_latex
@@ -58,6 +58,7 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     names.update({str(term): term for term in TERMS})  # the terms of sums, in its words
     names["x_{(1)}"] = Smallest(model.x, n)
     names["x_{(n)}"] = Largest(model.x, n)
+    names[rf"\tilde{{{model.x.label}}}"] = SampleMedian(model.x, n)
     for symbol in model.statistic_sums():
         names[_latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from ..engine.order import Largest, OrderStatistic, Smallest
+from ..engine.order import Largest, OrderStatistic, SampleMedian, Smallest
 from ..errors import MlemapError
 
 __all__ = [
     "CompiledFunction",
     "Greatest",
     "Least",
+    "Middle",
     "Reduction",
     "Reductions",
     "Total",
@@ -61,8 +62,12 @@ class Greatest(Reduction):
     """The largest observation, x₍ₙ₎: ``numpy.max``."""
 
 
+class Middle(Reduction):
+    """The sample median x̃: ``numpy.median``, the midpoint of the middle two for even n."""
+
+
 #: The engine's order statistics and the reductions that compute them.
-_ORDER_REDUCTIONS: dict[type, type] = {Smallest: Least, Largest: Greatest}
+_ORDER_REDUCTIONS: dict[type, type] = {Smallest: Least, Largest: Greatest, SampleMedian: Middle}
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,9 @@ class ReductionPrinter(SciPyPrinter):
 
     def _print_Greatest(self, expr: Greatest) -> str:
         return f"{self._module_format('numpy.max')}({self._print(expr.args[0])})"
+
+    def _print_Middle(self, expr: Middle) -> str:
+        return f"{self._module_format('numpy.median')}({self._print(expr.args[0])})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Integer and expr.exp < 0:
