@@ -147,8 +147,9 @@ def _check_slopes(kink: Kink, problem: Problem, rng: np.random.Generator) -> Che
         "numeric",
         f"exact at {checked} values (at, between and below the observations) of random "
         "data sets with ties: the slopes of S from the left and the right, as difference "
-        "quotients within the gap to the next observation, equal 2#{xᵢ < μ} − n and "
-        "2#{xᵢ ≤ μ} − n",
+        "quotients within the gap to the next observation, equal twice the number of "
+        "observations below the value (from the left) or at most the value (from the "
+        "right), less n",
     )
 
 
@@ -195,8 +196,8 @@ def _check_median(kink: Kink, problem: Problem, rng: np.random.Generator) -> Che
         sizes += 1
     return Check(
         "numeric",
-        f"exact at {sizes} random data sets with ties, of odd and even size: x̃ meets the "
-        "condition and S is no smaller at any observation or beyond the range; for even n "
+        f"exact at {sizes} random data sets with ties, of odd and even size: the median meets "
+        "the condition and S is no smaller at any observation or beyond the range; for even n "
         "every point between the middle observations meets it with the same S, and points "
         "beyond them do not",
     )
