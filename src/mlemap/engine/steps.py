@@ -26,6 +26,7 @@ from .notation import (
     LogPosterior,
     PosteriorDensity,
     PriorDensity,
+    Tends,
 )
 from .problem import BoundPrior, Problem
 from .solve import Solution, StationaryEquation, denominator_sign
@@ -403,24 +404,12 @@ def flat_prior_step(
     return Step("flat-prior", "Flat prior: MAP = MLE", tuple(lines), tuple(words), _weakest(checks))
 
 
-class _Tends(sp.Function):
-    """symbol → value, for the limits that make a prior flat."""
-
-    def _latex(self, printer: object) -> str:
-        symbol, value = self.args
-        return rf"{printer._print(symbol)} \to {printer._print(value)}"
-
-    def _sympystr(self, printer: object) -> str:
-        symbol, value = self.args
-        return f"{printer._print(symbol)} → {'∞' if value == sp.oo else printer._print(value)}"
-
-
 def _tends(symbol: sp.Symbol, value: sp.Expr) -> sp.Basic:
     """α = 1 where the value is in the hyperparameter's domain, else the limit β → 0."""
     equal = sp.Eq(symbol, value)  # False where the symbol's assumptions exclude the value
     if value.is_finite and not isinstance(equal, sp.logic.boolalg.BooleanAtom):
         return equal
-    return _Tends(symbol, value)
+    return Tends(symbol, value)
 
 
 def no_closed_form_step(solution: Solution) -> Step:
