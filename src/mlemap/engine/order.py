@@ -29,16 +29,11 @@ __all__ = [
 ]
 
 
-class OrderStatistic(sp.Function):
-    """An end of the sample: ``Smallest(x, n)`` is x₍₁₎, ``Largest(x, n)`` is x₍ₙ₎."""
-
-    nargs = 2
-    pick: type = sp.Min
-    rank = "1"
-    word = ""
+class _OfSample(sp.Function):
+    """A function of the data symbol and the sample size (and perhaps more), unevaluated."""
 
     @classmethod
-    def eval(cls, data: sp.Basic, size: sp.Basic) -> None:
+    def eval(cls, *args: sp.Basic) -> None:
         return None
 
     @property
@@ -48,6 +43,15 @@ class OrderStatistic(sp.Function):
     @property
     def size(self) -> sp.Expr:
         return self.args[1]
+
+
+class OrderStatistic(_OfSample):
+    """An end of the sample: ``Smallest(x, n)`` is x₍₁₎, ``Largest(x, n)`` is x₍ₙ₎."""
+
+    nargs = 2
+    pick: type = sp.Min
+    rank = "1"
+    word = ""
 
     def _observation(self) -> sp.Expr:
         return self.data[sp.Dummy("k", integer=True, positive=True)]
@@ -126,7 +130,7 @@ class SampleMedian(OrderStatistic):
         return f"median({self.data.label})"
 
 
-class Count(sp.Function):
+class Count(_OfSample):
     """How many observations lie below a value: ``Below(x, n, v)`` is #{i : xᵢ < v},
     ``AtMost(x, n, v)`` is #{i : xᵢ ≤ v}; ``doit`` at a numeric n gives a sum of 0s and 1s."""
 
@@ -134,18 +138,6 @@ class Count(sp.Function):
     relation: type = sp.StrictLessThan
     symbol = "<"
     latex_symbol = "<"
-
-    @classmethod
-    def eval(cls, data: sp.Basic, size: sp.Basic, value: sp.Basic) -> None:
-        return None
-
-    @property
-    def data(self) -> sp.IndexedBase:
-        return self.args[0]
-
-    @property
-    def size(self) -> sp.Expr:
-        return self.args[1]
 
     @property
     def value(self) -> sp.Expr:

@@ -18,14 +18,13 @@ import sympy as sp
 
 from ..catalog.symbols import hat, i, n
 from ..errors import UnsupportedModelError
-from .boundary import profile_step
+from .boundary import the_rest
 from .derivation import Derivation, Step
 from .domain_checks import proof_substitution, sign
 from .order import AtMost, Below, SampleMedian
 from .problem import Point, Problem
 from .solve import Solution, StationaryEquation, score
-from .sums import normalize
-from .verify import TRIALS, Check, VerificationError, vanishes
+from .verify import TRIALS, Check, VerificationError
 
 __all__ = ["Kink", "find_kink", "kink_parameter", "subgradient_derivation"]
 
@@ -314,19 +313,12 @@ def subgradient_derivation(
     if inner is not None:
         if not inner.closed_form:
             raise _refuse(problem, "the other parameters have no closed form")
-        steps.append(profile_step({p: median}, problem))
-        steps += [s for s in inner.steps if s.kind in ("score", "stationarity", "second-order")]
-        equations += inner.solution.equations
-        for q in inner.solution.order:
-            estimates[q] = normalize(inner.solution.estimates[q].xreplace({p: median}))
-        order += inner.solution.order
-        residual = sp.Add(
-            *(
-                sp.Abs(normalize(score(objective, q, problem).xreplace(estimates)))
-                for q in inner.solution.order
-            )
-        )
-        check = vanishes(residual, problem, rng, "the other parameters' stationary point")
+        rest = the_rest(problem, objective, inner, {p: median}, rng)
+        steps += rest.steps
+        equations += rest.equations
+        estimates.update(rest.estimates)
+        order += rest.order
+        check = rest.check
     solution = Solution(tuple(equations), estimates, order, "by the subgradient condition")
     derivation = Derivation(problem, objective, tuple(steps), solution, assumptions=assumptions)
     words = (
