@@ -379,13 +379,20 @@ def seed_handout(progress: Progress | None = None, workers: int | None = None) -
     )
 
 
+#: Seed derivations left as they are in the worksheets: their answers hold order statistics
+#: and the median, which ``mlemap check`` does not read, so a student's could not be checked.
+_NOT_EXERCISES = ("uniform", "laplace")
+
+
 def seed_worksheets(
     kinds: Iterable[str], progress: Progress | None = None
 ) -> dict[str, SeedHandout]:
     """The seed handout as a worksheet with the steps of ``kinds`` blank, and its solutions."""
     handout = seed_handout(progress)
     records = seed_derivations(progress)
-    derived = {k: d for k, d in records.items() if isinstance(d, Derivation)}
+    derived = {
+        k: d for k, d in records.items() if isinstance(d, Derivation) and k not in _NOT_EXERCISES
+    }
     return {
         version: replace(
             handout,
