@@ -478,6 +478,7 @@ def test_models_and_priors_list_the_catalog():
         "cauchy",
         "logistic",
         "uniform",
+        "laplace",
     }
     assert set(mlemap.priors()) == {"beta", "gamma", "normal", "inverse_gamma", "uniform"}
     assert repr(mlemap.models()["bernoulli"]) == (
