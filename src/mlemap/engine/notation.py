@@ -202,7 +202,7 @@ class _Text(StrPrinter):
     def _print_Interval(self, expr: sp.Interval) -> str:
         left = "(" if expr.left_open else "["
         right = ")" if expr.right_open else "]"
-        inf, sup = ({sp.oo: "∞", -sp.oo: "-∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
+        inf, sup = ({sp.oo: "∞", -sp.oo: "−∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
         return f"{left}{inf}, {sup}{right}"
 
     def _print_Expectation(self, expr: sp.Basic) -> str:

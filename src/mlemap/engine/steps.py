@@ -176,10 +176,18 @@ def log_posterior_step(
     parameters = problem.parameters
     lhs = LogPosterior(*parameters)
     priors = sp.Add(*(sp.log(PriorDensity(p)) for p in problem.priors))
-    lines = (
+    lines = [
         sp.Eq(lhs, LogLikelihood(*parameters) + priors + Constant(), evaluate=False),
         sp.Eq(lhs, objective + Constant(), evaluate=False),
-    )
+    ]
+    # Terms free of every parameter (log β^α, Σ log xᵢ!) go into the constant, as the words say.
+    free = [t for t in sp.Add.make_args(objective) if not t.has(*parameters)]
+    kept = sp.Add(*(t for t in sp.Add.make_args(objective) if t.has(*parameters)))
+    absorbed: tuple[object, ...] = ()
+    if free and kept != 0:
+        lines.append(sp.Eq(lhs, kept + Constant(), evaluate=False))
+        names = [w for number, p in enumerate(parameters) for w in ((" and " if number else ""), p)]
+        absorbed = (" The terms free of ", *names, " then join the constant.")
     x = sp.Symbol("x")
     bayes = sp.Eq(
         PosteriorDensity(*parameters),
@@ -193,6 +201,7 @@ def log_posterior_step(
         PriorDensity(x),
         " does not depend on the parameters: the posterior is proportional to likelihood × "
         "prior, and its log is the log-likelihood plus the log-prior, up to a constant.",
+        *absorbed,
     )
     prior_density = sp.Mul(*(b.density() for b in problem.priors.values()))
     check = _chain(
@@ -202,7 +211,10 @@ def log_posterior_step(
         rng,
         "the log-posterior",
     )
-    return Step("log-posterior", "Log-posterior", lines, words, check)
+    if absorbed:
+        detail = f"{check.detail}; the terms gathered into the constant hold no parameter"
+        check = Check(check.method, detail)
+    return Step("log-posterior", "Log-posterior", tuple(lines), words, check)
 
 
 # -- score and stationarity ------------------------------------------------------------------
