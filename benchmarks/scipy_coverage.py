@@ -7,6 +7,7 @@ scipy has one the density does not need; then it is derived and estimated on ran
 and compared with ``scipy.stats.X.fit`` holding the same parameters fixed. Columns:
 
 * how: closed form, boundary (a support that moves with a parameter: an order statistic),
+  subgradient (a kink at every observation: the median),
   numeric (no closed form; the numeric method), unsupported (an
   ``UnsupportedModelError``: the feature out of reach is printed), or not declared;
 * derive: seconds for ``mlemap.derive``;
@@ -299,6 +300,8 @@ def measure(family: Family) -> tuple[str, float, str]:
     how = "closed form" if d.closed_form else "numeric"
     if d.closed_form and any(s.kind == "boundary" for s in d.steps):
         how = "boundary"
+    if d.closed_form and any(s.kind == "subgradient" for s in d.steps):
+        how = "subgradient"
     f, worst, higher = d.estimator(), 0.0, True
     for seed in range(3):
         x = family.sample(np.random.default_rng(seed))

@@ -81,6 +81,7 @@ LOG_DENSITY = {
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
     "categorical": lambda x, *theta: stats.multinomial.logpmf(_one_hot(x, len(theta)), 1, theta),
+    "laplace": lambda x, mu, b: stats.laplace.logpdf(x, mu, b),
 }
 
 
@@ -117,6 +118,7 @@ SAMPLE = {
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
     "categorical": lambda r, s, v: 1 + r.choice(3, s, p=[v[f"theta{j}"] for j in (1, 2, 3)]),
+    "laplace": lambda r, s, v: r.laplace(v["mu"], v["b"], s),
 }
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+import sympy as sp
 from scipy import stats
+
+import mlemap
+from mlemap.documents.handout import EVEN_SAMPLE, _even_sample
 
 from outputs import seed, seed_documents
 
@@ -37,6 +42,7 @@ def test_the_handout_follows_the_seeds_arc():
     assert headings == [
         "## Contents",
         "## Maximum likelihood estimation (MLE)",
+        "## When the derivative test fails",
         "## Maximum a posteriori estimation (MAP)",
         "## The connection: MLE vs MAP",
         "## Worked comparison: coin flips",
@@ -48,6 +54,9 @@ def test_the_handout_follows_the_seeds_arc():
         r"p{\left(\theta \mid x\right)} & = \operatorname{Beta}{\left(k + \alpha, "
         r"\beta + n - k\right)}",
         r"\hat{\theta} & = \frac{k}{n}",
+        r"\hat{\theta} & = x_{(n)}",
+        r"\hat{\mu} & = \tilde{x}",
+        r"\frac{n}{2} & \leq \#\left\lbrace i : x_{i} \leq \mu\right\rbrace",
     ):
         assert needle in markdown
 
@@ -80,3 +89,14 @@ def test_argmax_brackets_a_sum():
         r"\mathop{\mathrm{arg\,max}}_{\theta} \left[\ell{\left(\theta\right)} + "
         r"\log p{\left(\theta\right)}\right]"
     ) in markdown
+
+
+def test_the_even_sample_of_the_laplace_is_computed():
+    found = _even_sample(mlemap.derive("laplace"))
+    ordered = sorted(EVEN_SAMPLE)
+    low, high = ordered[1], ordered[2]
+    assert found["median_interval"] == rf"\left[{low}, {high}\right]"
+    midpoint = np.median(EVEN_SAMPLE)
+    spread = np.mean(np.abs(np.array(EVEN_SAMPLE) - midpoint))
+    assert found["laplace_location"] == rf"\hat{{\mu}} = {midpoint:g}"
+    assert found["laplace_scale"] == rf"\hat{{b}} = {sp.nsimplify(spread)}"

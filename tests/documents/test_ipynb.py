@@ -109,8 +109,8 @@ def test_the_seed_handout_notebook_runs_every_derivation():
     text = seed_documents()["ipynb"]
     book = _execute(text)
     printed = _printed(book)
-    assert len(_plots(book)) == 7  # four models and three regressions, one plot each
-    for name in ("theta_hat", "mu_hat", "sigma2_hat", "lambda_hat"):
+    assert len(_plots(book)) == 9  # six models and three regressions, one plot each
+    for name in ("theta_hat", "mu_hat", "sigma2_hat", "lambda_hat", "b_hat"):
         assert f"{name} = " in printed
     assert printed.count("w_hat = [") == 3
     headings = [c.source for c in book.cells if c.source.startswith("### MAP of")]

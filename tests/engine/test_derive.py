@@ -13,7 +13,7 @@ from scipy import optimize
 import mlemap
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.catalog.symbols import hat, i, n
-from mlemap.engine.order import Largest
+from mlemap.engine.order import Largest, SampleMedian
 from mlemap.engine.sums import normalize
 
 from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, derived, random_values, sum_x, value
@@ -23,6 +23,11 @@ def _moves_with(model) -> bool:
     """The support holds a parameter: priors there are refused (tests/engine/test_boundary.py)."""
     ends = model.support.lower.free_symbols | model.support.upper.free_symbols
     return bool(ends & set(model.symbols.values()) - {c.symbol for c in model.constants})
+
+
+def _kinked(model, parameter) -> bool:
+    """|xᵢ − θ| in the density: a prior there is refused (tests/engine/test_subgradient.py)."""
+    return any(a.has(parameter.symbol) for a in model.observation_density().atoms(sp.Abs))
 
 
 def _pairs():
@@ -36,6 +41,8 @@ def _pairs():
                     yield model.name, {model.parameters[0].name: prior.name}, None
             continue
         for parameter in model.parameters:
+            if _kinked(model, parameter):
+                continue
             for prior in PRIORS:
                 if prior.fits(parameter):
                     estimate = (parameter.name,) if len(model.parameters) > 1 else None
@@ -91,6 +98,10 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "uniform": lambda: {"theta": Largest(model.x, n)},
         "categorical": lambda: {
             f"theta{j}": sum_x(model, lambda t, j=j: sp.KroneckerDelta(t, j)) / n for j in (1, 2, 3)
+        },
+        "laplace": lambda: {
+            "mu": SampleMedian(model.x, n),
+            "b": sp.Sum(sp.Abs(model.x[i] - SampleMedian(model.x, n)), (i, 1, n)) / n,
         },
     }[name]()
 
@@ -284,11 +295,12 @@ def _check_against_optimiser(pair, seed):
 
 def _unconstrained(pair) -> bool:
     model = MODELS.get(pair[0])
-    return not _moves_with(model) and not model.constraints
+    return not _moves_with(model) and not model.constraints and pair != ("laplace", None, None)
 
 
 # A boundary maximum defeats L-BFGS-B; tests/engine/test_boundary.py searches those with a grid,
-# and tests/engine/test_lagrange.py maximises on the simplex.
+# tests/engine/test_lagrange.py maximises on the simplex, and a kink (the Laplace location) is
+# tests/engine/test_subgradient.py's, with Nelder–Mead.
 @pytest.mark.parametrize("pair", [p for p in CLOSED if _unconstrained(p)], ids=_id)
 def test_estimate_is_the_numeric_maximum(pair):
     _check_against_optimiser(pair, seed=7)
@@ -371,7 +383,7 @@ MLE_KINDS = [
 
 @pytest.mark.parametrize(
     "pair", [p for p in PAIRS if _unconstrained(p)], ids=_id
-)  # a boundary derivation's steps: tests/engine/test_boundary.py; Lagrange's: test_lagrange.py
+)  # a boundary's steps: test_boundary.py; Lagrange's: test_lagrange.py; a kink's: test_subgradient.py
 def test_steps_are_ordered_explained_and_verified(pair):
     d = derived(*pair)
     kinds = [s.kind for s in d.steps]
@@ -475,6 +487,7 @@ def test_models_and_priors_list_the_catalog():
         "logistic",
         "uniform",
         "categorical",
+        "laplace",
     }
     assert set(mlemap.priors()) == {
         "beta",

@@ -42,7 +42,8 @@ def _information(name: str) -> sp.Matrix:
 
 
 #: Models whose information SymPy does not reach in time: I(μ) = 1/2 for the Cauchy location.
-OUT_OF_REACH = {"cauchy", "uniform"}  # uniform: a support that moves with θ
+OUT_OF_REACH = {"cauchy", "uniform", "laplace"}  # uniform: a support that moves with θ;
+# laplace: a kink, whose second derivative is a Dirac delta
 
 
 def test_the_table_covers_the_catalog():

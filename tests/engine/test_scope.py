@@ -36,13 +36,13 @@ REAL_THETA = Parameter("theta", REAL)
         ),
         (
             Model(
-                "laplace_location",
+                "kink_at_a_square",
                 (Parameter("mu", REAL),),
                 Support(-sp.oo, sp.oo),
-                lambda x, mu: sp.exp(-sp.Abs(x - mu)) / 2,
+                lambda x, mu: sp.exp(-sp.Abs(x - mu**2)) / 2,
             ),
-            r"holds an absolute value \|·\|, Abs\(mu - x\[i\]\), that is not differentiable "
-            r"in mu",
+            r"holds an absolute value \|·\|, Abs\(mu\*\*2 - x\[i\]\), that is not "
+            r"differentiable in mu",
         ),
         (
             Model(

@@ -199,6 +199,22 @@ register_model(
     )
 )
 
+register_model(
+    Model(
+        "laplace",
+        (
+            Parameter("mu", REAL, r"\mu", "location (median)"),
+            Parameter("b", POSITIVE, "b", "scale"),
+        ),
+        Support(-sp.oo, sp.oo, lower_open=True),
+        lambda x, mu, b: sp.exp(-sp.Abs(x - mu) / b) / (2 * b),
+        description="double exponential with location μ and scale b: a kink at μ, so the MLE "
+        "of μ is the median",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 2, ch. 24",
+        label="Laplace",
+    )
+)
+
 UPPER_END = Parameter("theta", POSITIVE, r"\theta", "upper end")
 register_model(
     Model(

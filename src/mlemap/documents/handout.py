@@ -50,6 +50,8 @@ Record = Derivation | RegressionDerivation
 
 #: The worked example: 7 heads in 10 flips.
 SEVEN_OF_TEN = [1] * 7 + [0] * 3
+#: The Laplace example: an even sample, whose medians fill an interval.
+EVEN_SAMPLE = [7, 1, 4, 2]
 
 
 class ArgMax(sp.Function):
@@ -246,6 +248,30 @@ def _variance_bias(normal: Derivation) -> dict[str, str]:
     }
 
 
+def _even_sample(laplace: Derivation) -> dict[str, str]:
+    """The Laplace estimates at an even sample, exactly, and the interval of medians they
+    choose from: every point between the two middle observations is an MLE of μ."""
+    mu, b = laplace.parameters
+    ordered = sorted(EVEN_SAMPLE)
+    low, high = ordered[len(ordered) // 2 - 1], ordered[len(ordered) // 2]
+    location = _at_flips(laplace.estimates[mu], laplace, EVEN_SAMPLE, {})
+    scale = _at_flips(laplace.estimates[b], laplace, EVEN_SAMPLE, {})
+    if location != sp.Rational(low + high, 2):
+        raise VerificationError(f"the Laplace location at {EVEN_SAMPLE} is {location}")
+    latex = typesetter(laplace)
+    return {
+        "even_sample": ", ".join(str(v) for v in EVEN_SAMPLE),
+        "median_interval": rf"\left[{low}, {high}\right]",
+        "laplace_location": f"{latex(hat(mu))} = {latex(location)}",
+        "laplace_scale": f"{latex(hat(b))} = {latex(scale)}",
+    }
+
+
+def _laplace_task() -> tuple[DerivationView, dict[str, str]]:
+    laplace = derive("laplace")
+    return view(laplace), _even_sample(laplace)
+
+
 def _view_of(model: str, prior: object, estimate: object) -> DerivationView:
     """A task: one derivation's view."""
     return view_of(derive(model, prior=prior, estimate=estimate))
@@ -292,11 +318,23 @@ _SEED_TASKS: tuple[tuple[str, str, Task], ...] = (
         (_view_of, ("linear_regression", "laplace", None)),
     ),
     ("bernoulli", "bernoulli", (_view_of, ("bernoulli", None, None))),
+    ("uniform", "uniform", (_view_of, ("uniform", None, None))),
+    ("laplace", "laplace", (_laplace_task, ())),
     ("uniform_poisson", "poisson with a uniform prior", (_view_of, ("poisson", "uniform", None))),
     ("figures", "the plots", (_figures_task, ())),
 )
 #: The order the derivations appear in the handout.
-_SEED_ORDER = ("bernoulli", "normal", "beta_bernoulli", "uniform_poisson", "ols", "ridge", "lasso")
+_SEED_ORDER = (
+    "bernoulli",
+    "normal",
+    "uniform",
+    "laplace",
+    "beta_bernoulli",
+    "uniform_poisson",
+    "ols",
+    "ridge",
+    "lasso",
+)
 
 
 def _progress(say: Progress, names: list[str]) -> Callable[[int], None]:
@@ -322,12 +360,14 @@ def seed_handout(progress: Progress | None = None, workers: int | None = None) -
         by_key["normal"],
         by_key["beta_bernoulli"],
     )
-    by_key.update(normal=normal, beta_bernoulli=beta)
+    laplace, even_sample = by_key["laplace"]
+    by_key.update(normal=normal, beta_bernoulli=beta, laplace=laplace)
     numbers = {
         "seven_of_ten": coin[0].value,
         "large_sample": large_sample,
         **bias,
         **posterior,
+        **even_sample,
     }
     return SeedHandout(
         "MLE and MAP: derivations with intuitive explanations",
@@ -339,13 +379,20 @@ def seed_handout(progress: Progress | None = None, workers: int | None = None) -
     )
 
 
+#: Seed derivations left as they are in the worksheets: their answers hold order statistics
+#: and the median, which ``mlemap check`` does not read, so a student's could not be checked.
+_NOT_EXERCISES = ("uniform", "laplace")
+
+
 def seed_worksheets(
     kinds: Iterable[str], progress: Progress | None = None
 ) -> dict[str, SeedHandout]:
     """The seed handout as a worksheet with the steps of ``kinds`` blank, and its solutions."""
     handout = seed_handout(progress)
     records = seed_derivations(progress)
-    derived = {k: d for k, d in records.items() if isinstance(d, Derivation)}
+    derived = {
+        k: d for k, d in records.items() if isinstance(d, Derivation) and k not in _NOT_EXERCISES
+    }
     return {
         version: replace(
             handout,
@@ -365,6 +412,8 @@ def seed_worksheets(
 SEED_DERIVATIONS = {
     "bernoulli": ("bernoulli", None),
     "normal": ("normal", None),
+    "uniform": ("uniform", None),
+    "laplace": ("laplace", None),
     "beta_bernoulli": ("bernoulli", "beta"),
     "uniform_poisson": ("poisson", "uniform"),
     "ols": ("linear_regression", None),

@@ -65,6 +65,8 @@ SIMULATIONS: dict[str, Simulation] = {
     ),
     "cauchy": Simulation({"mu": 1.0}, "mu + rng.standard_cauchy(size=n)"),
     "logistic": Simulation({"mu": 1.0}, "rng.logistic(mu, 1.0, size=n)"),
+    "uniform": Simulation({"theta": 3.0}, "rng.uniform(0, theta, size=n)"),
+    "laplace": Simulation({"mu": 1.0, "b": 2.0}, "rng.laplace(mu, b, size=n)"),
 }
 
 #: Hyperparameter values of each catalog prior, by the prior's own names.
@@ -130,7 +132,8 @@ def _scalar_cells(d: Derivation) -> list[str]:
         '    print(f"{name}_hat = {value:.6f}")'
     )
     cells = [setup, simulate, estimate]
-    if not d.problem.is_map:
+    # A boundary or kink maximum has no Hessian there, so fit() has no standard errors.
+    if not d.problem.is_map and not any(s.kind in ("boundary", "subgradient") for s in d.steps):
         cells.append("result = d.fit(x, **known)\nprint(result.summary())")
     cells.append(_plot(d, truth, hyper))
     return cells
@@ -157,6 +160,16 @@ def _plot(d: Derivation, truth: dict[str, float], hyper: dict[str, float]) -> st
         'log_density = sp.lambdify([point, parameter], sp.log(density.xreplace(fixed)), "scipy")',
         "curve = np.sum(log_density(x[:, None], grid[None, :]), axis=0)",
     ]
+    support = d.model.support
+    if (support.lower.free_symbols | support.upper.free_symbols) & {p}:
+        lines += [
+            "# the density is 0 outside its support, which moves with the parameter",
+            "lower, upper = (",
+            "    sp.lambdify([parameter], end.xreplace(fixed))(grid)",
+            "    for end in (d.model.support.lower, d.model.support.upper)",
+            ")",
+            "curve = np.where((lower <= x.min()) & (x.max() <= upper), curve, -np.inf)",
+        ]
     if d.problem.is_map:
         lines += [
             "prior = d.problem.priors[parameter].density()",

@@ -21,7 +21,7 @@ from ..engine.display import MEAN, statistic_definitions
 from ..engine.inference import TERMS
 from ..engine.lagrange import CATEGORY, equality_constraint, multiplier
 from ..engine.notation import LogPosterior
-from ..engine.order import Largest, Smallest
+from ..engine.order import Largest, SampleMedian, Smallest
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
 from ..regression.linear import LogPosterior as MatrixLogPosterior
@@ -71,6 +71,7 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     if equality_constraint(problem) is not None:
         names[latex_name(multiplier(problem))] = multiplier(problem)
         names["j"] = CATEGORY
+    names[rf"\tilde{{{model.x.label}}}"] = SampleMedian(model.x, n)
     for symbol in model.statistic_sums():
         names[latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():

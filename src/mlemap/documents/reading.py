@@ -40,6 +40,7 @@ from ..engine.notation import (
     StandardError,
     Variance,
 )
+from ..engine.order import AtMost, Below
 from ..errors import MlemapError
 from ..regression.linear import ArgMin
 from ..regression.matrix import L1Norm, SquaredNorm
@@ -56,10 +57,10 @@ class ReadError(MlemapError):
 
 _TOKEN = re.compile(
     r"(?P<space>\s+|\\[,;:! ]|\\quad\b|\\displaystyle\b)"
-    r"|(?P<command>\\[A-Za-z]+|\\[{}|.\\])"
+    r"|(?P<command>\\[A-Za-z]+|\\[{}|.\\#])"
     r"|(?P<number>\d+(?:\.\d+)?)"
     r"|(?P<letter>[A-Za-z])"
-    r"|(?P<symbol>[\^_{}()\[\]+\-=,|/!.&<>])"
+    r"|(?P<symbol>[\^_{}()\[\]+\-=,|/!.&<>:])"
 )
 #: Tokens that end a product: what follows belongs to the sum, relation or bracket around it.
 _STOP = {
@@ -74,6 +75,8 @@ _RELATIONS = {
     ">": sp.StrictGreaterThan,
     "<": sp.StrictLessThan,
 }
+#: The counts #{i : xᵢ < v} and #{i : xᵢ ≤ v}, by their relation.
+_COUNTS = {sp.StrictLessThan: Below, sp.LessThan: AtMost}
 #: Operators on one argument, without and with the condition on the data (… ∣ x).
 _OPERATORS = {
     "E": (Expectation, PosteriorMean),
@@ -446,6 +449,10 @@ class _Reader:
             return sp.pi
         if name == r"\hat":
             return self.estimate()
+        if name == r"\tilde":  # the sample median x̃
+            return self._known(rf"\tilde{{{self.raw_group()}}}")
+        if name == r"\#":
+            return self.count()
         if name == r"\bar":
             if self.raw_group() != "x":
                 raise ReadError(f"only x̄ is known in {self.latex!r}")
@@ -453,6 +460,21 @@ class _Reader:
         if name in _FUNCTIONS and self.applied():
             return _FUNCTIONS[name](*self.arguments())
         return self._name(name)
+
+    def count(self) -> sp.Expr:
+        r"""\#\left\lbrace i : x_{i} < v\right\rbrace (or \leq): how many observations."""
+        self.expect(r"\left")
+        self.expect(r"\lbrace")
+        index = self.primary()
+        self.expect(":")
+        relation = self.relation()
+        self.expect(r"\right")
+        self.expect(r"\rbrace")
+        kind = _COUNTS.get(type(relation))
+        data = relation.lhs if isinstance(relation, sp.core.relational.Relational) else None
+        if kind is None or not isinstance(data, sp.Indexed) or data.indices != (index,):
+            raise ReadError(f"a count other than #{{i : x_i < v}} in {self.latex!r}")
+        return kind(data.base, self._known("n"), relation.rhs)
 
     def fraction(self) -> sp.Expr:
         top_text = self._peek_group_text()

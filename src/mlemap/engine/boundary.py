@@ -11,6 +11,7 @@ then derived as if these were known, and the boundary estimates put in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -28,7 +29,14 @@ from .solve import Solution, StationaryEquation, score
 from .sums import freeze, normalize
 from .verify import DEFINITION, TRIALS, Check, VerificationError, equivalent, vanishes
 
-__all__ = ["Bound", "boundary_derivation", "feasible_set", "feasible_set_step"]
+__all__ = [
+    "Bound",
+    "boundary_derivation",
+    "feasible_set",
+    "feasible_set_step",
+    "profile_step",
+    "the_rest",
+]
 
 SOLVE_SECONDS = 5.0
 _ON_THE_FEASIBLE_SET = "On the feasible set the indicator is 1 and the density smooth. "
@@ -268,23 +276,59 @@ def monotone_step(
     )
 
 
-def profile_step(bounds: tuple[Bound, ...], problem: Problem) -> Step:
-    """Why the other parameters are derived as if the boundary ones were known."""
-    held = {b.parameter for b in bounds}
-    others = [q for q in problem.parameters if q not in held]
+def profile_step(at: Mapping[sp.Symbol, sp.Expr], problem: Problem) -> Step:
+    """Why the other parameters are derived as if those in ``at`` (each at its estimate,
+    whatever the others' values) were known."""
+    others = [q for q in problem.parameters if q not in at]
     words: list[object] = ["For every value of "]
     for number, q in enumerate(others):
         words += [", " if number else "", q]
     words += [" the log-likelihood is largest at "]
-    for number, b in enumerate(bounds):
-        words += [", " if number else "", sp.Eq(hat(b.parameter), b.value)]
+    for number, (p, value) in enumerate(at.items()):
+        words += [", " if number else "", sp.Eq(hat(p), value)]
     words += [
         ", so the maximum over all parameters is there together with the maximum of the "
         "rest: they are derived as if ",
-        *(x for number, b in enumerate(bounds) for x in ((", " if number else ""), b.parameter)),
+        *(x for number, p in enumerate(at) for x in ((", " if number else ""), p)),
         " were known, and the estimate put in at the end.",
     ]
     return Step("profile", "The other parameters", (), tuple(words), DEFINITION)
+
+
+@dataclass(frozen=True)
+class Rest:
+    """The other parameters of a derivation whose first ones maximise ℓ for every value of
+    the rest: their steps, equations and estimates, and the check of their stationary point."""
+
+    steps: tuple[Step, ...]
+    equations: tuple[StationaryEquation, ...]
+    estimates: dict[sp.Symbol, sp.Expr]
+    order: tuple[sp.Symbol, ...]
+    check: Check
+
+
+def the_rest(
+    problem: Problem,
+    objective: sp.Expr,
+    inner: Derivation,
+    at: Mapping[sp.Symbol, sp.Expr],
+    rng: np.random.Generator,
+) -> Rest:
+    """``inner`` (the rest, derived as if those in ``at`` were known) with ``at`` put in."""
+    order = inner.solution.order
+    estimates = {q: normalize(inner.solution.estimates[q].xreplace(at)) for q in order}
+    every = {**at, **estimates}
+    residual = sp.Add(
+        *(sp.Abs(normalize(score(objective, q, problem).xreplace(every))) for q in order)
+    )
+    kept = ("score", "stationarity", "second-order")
+    return Rest(
+        (profile_step(at, problem), *(s for s in inner.steps if s.kind in kept)),
+        inner.solution.equations,
+        estimates,
+        order,
+        vanishes(residual, problem, rng, "the other parameters' stationary point"),
+    )
 
 
 def boundary_derivation(
@@ -319,19 +363,12 @@ def boundary_derivation(
     if inner is not None:
         if not inner.closed_form:
             raise _refuse(problem, "the other parameters have no closed form")
-        steps.append(profile_step(bounds, problem))
-        steps += [s for s in inner.steps if s.kind in ("score", "stationarity", "second-order")]
-        equations += inner.solution.equations
-        for q in inner.solution.order:
-            estimates[q] = normalize(inner.solution.estimates[q].xreplace(at_boundary))
-        order += inner.solution.order
-        residual = sp.Add(
-            *(
-                sp.Abs(normalize(score(objective, q, problem).xreplace(estimates)))
-                for q in inner.solution.order
-            )
-        )
-        checks.append(vanishes(residual, problem, rng, "the other parameters' stationary point"))
+        rest = the_rest(problem, objective, inner, at_boundary, rng)
+        steps += rest.steps
+        equations += rest.equations
+        estimates.update(rest.estimates)
+        order += rest.order
+        checks.append(rest.check)
     solution = Solution(tuple(equations), estimates, order, "on the boundary of the feasible set")
     derivation = Derivation(problem, objective, tuple(steps), solution, assumptions=assumptions)
     lines = derivation.results

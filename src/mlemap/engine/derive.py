@@ -31,6 +31,7 @@ from .posterior import posterior_summary_step
 from .problem import BoundPrior, Problem
 from .scope import check_in_scope
 from .solve import Solution, stationary_points
+from .subgradient import Kink, find_kink, subgradient_derivation
 from .sums import collect_parameters, normalize
 
 __all__ = ["derive"]
@@ -268,6 +269,9 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
     if bounds:
         return _derive_boundary(problem, bounds, steps, log_likelihood, rng)
+    kink = find_kink(problem, log_likelihood)
+    if kink is not None:
+        return _derive_kink(problem, kink, steps, log_likelihood, rng)
     objective = log_likelihood
     if problem.is_map:
         log_prior = sp.Add(
@@ -364,6 +368,21 @@ def _derive_boundary(
         inner = derive_problem(Problem(model.with_known(model.known | held), {}), False)
     assumptions = (*_assumptions(problem), "the ends of the support are taken as closed")
     return boundary_derivation(problem, bounds, opening, log_likelihood, inner, assumptions, rng)
+
+
+def _derive_kink(
+    problem: Problem, kink: Kink, opening: list, log_likelihood: sp.Expr, rng: np.random.Generator
+) -> Derivation:
+    """A kink at every observation: the location by the subgradient condition, then the
+    rest as if it were known."""
+    model = problem.model
+    inner = None
+    if len(problem.parameters) > 1:
+        known = model.known | {str(kink.parameter)}
+        inner = derive_problem(Problem(model.with_known(known), {}), False)
+    return subgradient_derivation(
+        problem, kink, opening, log_likelihood, inner, _assumptions(problem), rng
+    )
 
 
 def _with_inference(derivation: Derivation, rng: np.random.Generator) -> Derivation:

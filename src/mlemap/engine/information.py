@@ -168,6 +168,8 @@ def fisher_information(problem: Problem, rng: np.random.Generator) -> Informatio
         return None  # a support that moves with a parameter breaks the regularity conditions
     x = observation_symbol(model)
     log_density = _log_density(model, x)
+    if any(a.has(*parameters) for a in log_density.atoms(sp.Abs)):
+        return None  # a kink (Laplace): the second derivative is a Dirac delta, not a moment
     size = len(parameters)
     second = sp.Matrix(size, size, lambda a, b: -sp.diff(log_density, parameters[a], parameters[b]))
     by_entry = [[data_terms(e, x) for e in row] for row in second.tolist()]

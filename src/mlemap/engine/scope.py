@@ -5,7 +5,8 @@ parameter, :mod:`.boundary`) by the score's sign on a feasible set. A density th
 differentiable in an estimated parameter (|xᵢ − μ| of the Laplace, a Heaviside step, a
 Piecewise definition, a min or max) can put the maximum at a kink, where neither applies,
 and the engine says so before it starts rather than showing a wrong "no closed form" or
-failing in the numeric method.
+failing in the numeric method. One kink is in reach: |xᵢ − μ| in the density, whose maximum
+the subgradient condition finds (:mod:`.subgradient`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sympy as sp
 
 from ..errors import UnsupportedModelError
 from .problem import Problem
+from .subgradient import kink_parameter
 
 __all__ = ["NON_SMOOTH", "check_in_scope"]
 
@@ -40,6 +42,12 @@ def check_in_scope(problem: Problem) -> None:
     ):
         for kind, words in NON_SMOOTH.items():
             for found in sorted(expr.atoms(kind), key=sp.default_sort_key):
+                if (
+                    what == "density"
+                    and kind is sp.Abs
+                    and kink_parameter(found, model.x, problem.parameters)
+                ):
+                    continue  # |xᵢ − μ|: the subgradient condition's case
                 parameter = next((p for p in problem.parameters if found.has(p)), None)
                 if parameter is not None:
                     raise UnsupportedModelError(

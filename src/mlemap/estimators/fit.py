@@ -50,9 +50,16 @@ class Fitter:
                 "Fitter is for MLE derivations; a MAP derivation's fit() is a PosteriorFitter"
             )
         self.derivation = derivation
-        self.estimator = Estimator(derivation)
         problem = derivation.problem
         parameters = problem.parameters
+        kinked = [p for p in parameters if _has_kink(derivation.objective, p)]
+        if kinked:
+            raise MlemapError(
+                f"the log-likelihood of model {derivation.model.name!r} has a kink in "
+                f"{kinked[0]} at every observation, so it has no Hessian there and fit() has no "
+                "standard errors or intervals to give; d.estimator() gives the estimates"
+            )
+        self.estimator = Estimator(derivation)
         self.names = self.estimator.parameters
         objective = derivation.objective
         scores = [sp.diff(objective, p) for p in parameters]
@@ -128,6 +135,8 @@ def _on_the_constraints(cov: np.ndarray, gradients: np.ndarray) -> np.ndarray:
     it gives Var θ̂ⱼ = θⱼ(1 − θⱼ)/n and Cov(θ̂ⱼ, θ̂ₖ) = −θⱼθₖ/n."""
     side = cov @ gradients.T
     return cov - side @ np.linalg.solve(gradients @ side, side.T)
+def _has_kink(objective: sp.Expr, parameter: sp.Symbol) -> bool:
+    return any(a.has(parameter) for a in objective.atoms(sp.Abs))
 
 
 def fit_of(

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
-from ..engine.order import Largest, OrderStatistic, Smallest
+from ..engine.order import Largest, OrderStatistic, SampleMedian, Smallest
 from ..errors import MlemapError
 
 __all__ = [
     "CompiledFunction",
     "Greatest",
     "Least",
+    "Middle",
     "Reduction",
     "Reductions",
     "Tally",
@@ -69,8 +70,12 @@ class Tally(Reduction):
     nargs = 2
 
 
+class Middle(Reduction):
+    """The sample median x̃: ``numpy.median``, the midpoint of the middle two for even n."""
+
+
 #: The engine's order statistics and the reductions that compute them.
-_ORDER_REDUCTIONS: dict[type, type] = {Smallest: Least, Largest: Greatest}
+_ORDER_REDUCTIONS: dict[type, type] = {Smallest: Least, Largest: Greatest, SampleMedian: Middle}
 
 
 @dataclass(frozen=True)
@@ -336,6 +341,8 @@ class ReductionPrinter(SciPyPrinter):
         numpy = {name: self._module_format(f"numpy.{name}") for name in ("asarray", "intp")}
         integers = f"{numpy['asarray']}({data}).astype({numpy['intp']})"
         return f"{self._module_format('numpy.bincount')}({integers}, minlength={length})"
+    def _print_Middle(self, expr: Middle) -> str:
+        return f"{self._module_format('numpy.median')}({self._print(expr.args[0])})"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Integer and expr.exp < 0:
