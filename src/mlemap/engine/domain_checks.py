@@ -32,16 +32,18 @@ def proof_substitution(problem: Problem, symbols: set[sp.Symbol]) -> dict[sp.Sym
     return found
 
 
-#: Seconds for deciding the signs of logarithms, where the assumptions alone do not.
-LOG_SIGN_SECONDS = 2.0
+#: Seconds for each proof by SymPy's assumptions (a sign, a membership), and again for
+#: deciding the signs of logarithms where the assumptions alone do not; past it the
+#: question is undecided and goes to numbers.
+PROOF_SECONDS = 3.0
 
 
 def sign(expr: sp.Expr) -> int | None:
     """+1 or -1 where SymPy's assumptions decide the sign of ``expr``, else None."""
-    found = _sign_of(expr)
+    found = attempt(PROOF_SECONDS, _sign_of, expr)
     if found is None and expr.has(sp.log):
-        signed = attempt(LOG_SIGN_SECONDS, _logs_signed, expr)
-        found = None if signed is None else _sign_of(signed)
+        signed = attempt(PROOF_SECONDS, _logs_signed, expr)
+        found = None if signed is None else attempt(PROOF_SECONDS, _sign_of, signed)
     return found
 
 
@@ -96,10 +98,10 @@ def membership(
 ) -> Membership:
     """Is ``value`` (sums frozen to signed symbols) in ``domain``? ``thawed`` is the same
     value with its sums, for numeric evaluation."""
-    if value.is_real is False:
+    if attempt(PROOF_SECONDS, lambda: value.is_real) is False:
         return Membership(False, "not real")
     rewritten = value.xreplace(proof_substitution(problem, value.free_symbols))
-    proved = domain.interval.contains(rewritten)
+    proved = attempt(PROOF_SECONDS, domain.interval.contains, rewritten)
     if proved is sp.true:
         return Membership(True, f"in {domain.describe()} (proved by SymPy)")
     if proved is sp.false:
