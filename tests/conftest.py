@@ -79,6 +79,10 @@ LOG_DENSITY = {
     "half_normal": lambda x, sigma2: stats.halfnorm.logpdf(x, scale=np.sqrt(sigma2)),
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
+    "inverse_gaussian": lambda x, mu, lam: stats.invgauss.logpdf(x, mu / lam, scale=lam),
+    "beta": lambda x, alpha, beta: stats.beta.logpdf(x, alpha, beta),
+    "gamma2": lambda x, alpha, beta: stats.gamma.logpdf(x, a=alpha, scale=1 / beta),
+    "weibull2": lambda x, k, lam: stats.weibull_min.logpdf(x, c=k, scale=lam),
 }
 
 LOG_PRIOR = {
@@ -107,6 +111,10 @@ SAMPLE = {
     "half_normal": lambda r, s, v: np.abs(r.normal(0.0, np.sqrt(v["sigma2"]), s)),
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
+    "inverse_gaussian": lambda r, s, v: r.wald(v["mu"], v["lambda"], s),
+    "beta": lambda r, s, v: r.beta(v["alpha"], v["beta"], s),
+    "gamma2": lambda r, s, v: r.gamma(v["alpha"], 1 / v["beta"], s),
+    "weibull2": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
 }
 
 

@@ -50,6 +50,12 @@ NO_CLOSED_FORM = [
     ("weibull", {"lambda": "inverse_gamma"}, None),
     # the score holds μ inside a sum over the data
     *(p for p in PAIRS if p[0] in ("cauchy", "logistic")),
+    # digamma of a shape (beta, gamma2), or a shape inside a sum (weibull2), in every score
+    *(p for p in PAIRS if p[0] == "beta"),
+    *(p for p in PAIRS if p[0] in ("gamma2", "weibull2") and p[2] in (None, ("alpha",), ("k",))),
+    ("weibull2", {"lambda": "gamma"}, ("lambda",)),
+    ("weibull2", {"lambda": "inverse_gamma"}, ("lambda",)),
+    ("inverse_gaussian", {"mu": "gamma"}, ("mu",)),  # a cubic in μ
 ]
 CLOSED = [p for p in PAIRS if p not in NO_CLOSED_FORM]
 
@@ -84,6 +90,11 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "half_normal": lambda: {"sigma2": sum_x(model, lambda t: t**2) / n},
         "negative_binomial": lambda: {"theta": s["r"] * n / (s["r"] * n + total)},
         "uniform": lambda: {"theta": Largest(model.x, n)},
+        # Johnson, Kotz & Balakrishnan, ch. 15: 1/λ̂ = (1/n) Σ (1/xᵢ − 1/x̄)
+        "inverse_gaussian": lambda: {
+            "mu": total / n,
+            "lambda": n / (sum_x(model, lambda t: 1 / t) - n**2 / total),
+        },
     }[name]()
 
 
@@ -460,6 +471,10 @@ def test_models_and_priors_list_the_catalog():
         "cauchy",
         "logistic",
         "uniform",
+        "inverse_gaussian",
+        "beta",
+        "gamma2",
+        "weibull2",
     }
     assert set(mlemap.priors()) == {"beta", "gamma", "normal", "inverse_gamma", "uniform"}
     assert repr(mlemap.models()["bernoulli"]) == (
