@@ -110,6 +110,23 @@ def _shape_scale(
     )
 
 
+def _log_uniform(name: str) -> Family:
+    """The log-uniform on [a, b], both ends estimated: (x₍₁₎, x₍ₙ₎)."""
+    family = getattr(stats, name)
+    a, b = _p("a"), _p("b")
+    return Family(
+        Model(
+            name,
+            (a, b),
+            Support(a.symbol, b.symbol),
+            lambda x, a, b: 1 / (x * (sp.log(b) - sp.log(a))),
+        ),
+        lambda r: family.rvs(1, 10, size=SIZE, random_state=r),
+        lambda x: family.fit(x, floc=0, fscale=1)[:2],
+        lambda x, t: family.logpdf(x, t[0], t[1]).sum(),
+    )
+
+
 FAMILIES: dict[str, Family | None] = {
     "norm": Family(
         Model(
@@ -246,18 +263,8 @@ FAMILIES: dict[str, Family | None] = {
         lambda x, c: c / 2 * sp.exp(-c * sp.Abs(sp.log(x))) / x,
         3,
     ),
-    "loguniform": Family(
-        Model(
-            "loguniform",
-            (_p("a"), _p("b")),
-            Support(_p("a").symbol, _p("b").symbol),
-            lambda x, a, b: 1 / (x * (sp.log(b) - sp.log(a))),
-        ),
-        lambda r: stats.loguniform.rvs(1, 10, size=SIZE, random_state=r),
-        lambda x: stats.loguniform.fit(x, floc=0, fscale=1)[:2],
-        lambda x, t: stats.loguniform.logpdf(x, t[0], t[1]).sum(),
-    ),
-    "reciprocal": None,  # the same family as loguniform
+    "loguniform": _log_uniform("loguniform"),
+    "reciprocal": _log_uniform("reciprocal"),  # scipy's other name for the log-uniform
     "irwinhall": None,  # an integer number of summands, and a piecewise-polynomial density
     "pearson3": None,  # a density whose form changes with the sign of its skew
     "rel_breitwigner": None,
@@ -276,7 +283,13 @@ FAMILIES: dict[str, Family | None] = {
         lambda x, k: sp.exp(k * sp.cos(x)) / (2 * sp.pi * sp.besseli(0, k)),
         2,
     ),
-    "vonmises_line": None,  # the same density as vonmises
+    "vonmises_line": _shape(
+        "vonmises_line",
+        _p("kappa"),
+        Support(-sp.pi, sp.pi, lower_open=True),
+        lambda x, k: sp.exp(k * sp.cos(x)) / (2 * sp.pi * sp.besseli(0, k)),
+        2,
+    ),
 }
 
 

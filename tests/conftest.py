@@ -82,6 +82,10 @@ LOG_DENSITY = {
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
     "categorical": lambda x, *theta: stats.multinomial.logpmf(_one_hot(x, len(theta)), 1, theta),
     "laplace": lambda x, mu, b: stats.laplace.logpdf(x, mu, b),
+    "inverse_gaussian": lambda x, mu, lam: stats.invgauss.logpdf(x, mu / lam, scale=lam),
+    "beta": lambda x, alpha, beta: stats.beta.logpdf(x, alpha, beta),
+    "gamma2": lambda x, alpha, beta: stats.gamma.logpdf(x, a=alpha, scale=1 / beta),
+    "weibull2": lambda x, k, lam: stats.weibull_min.logpdf(x, c=k, scale=lam),
 }
 
 
@@ -119,6 +123,10 @@ SAMPLE = {
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
     "categorical": lambda r, s, v: 1 + r.choice(3, s, p=[v[f"theta{j}"] for j in (1, 2, 3)]),
     "laplace": lambda r, s, v: r.laplace(v["mu"], v["b"], s),
+    "inverse_gaussian": lambda r, s, v: r.wald(v["mu"], v["lambda"], s),
+    "beta": lambda r, s, v: r.beta(v["alpha"], v["beta"], s),
+    "gamma2": lambda r, s, v: r.gamma(v["alpha"], 1 / v["beta"], s),
+    "weibull2": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
 }
 
 

@@ -17,8 +17,12 @@ from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, random_values
 @pytest.mark.parametrize("model", list(MODELS), ids=lambda m: m.name)
 def test_density_is_scipys(model):
     rng = np.random.default_rng(3)
+    # dummify: a parameter named beta must not shadow the Beta function in the code
     density = sp.lambdify(
-        [model.x[i], *model.symbols.values()], sp.log(model.observation_density()), "scipy"
+        [model.x[i], *model.symbols.values()],
+        sp.log(model.observation_density()),
+        "scipy",
+        dummify=True,
     )
     for _ in range(5):
         values = random_values(rng, (*model.parameters, *model.constants))

@@ -263,3 +263,39 @@ def test_the_estimator_checks_only_the_fixed_end_of_the_support():
 def test_a_prior_on_a_boundary_model_is_refused_by_name():
     with pytest.raises(mlemap.UnsupportedModelError, match="a prior is given"):
         mlemap.derive("uniform", prior="gamma")
+
+
+LOG_UNIFORM = Model(
+    "log_uniform",
+    (Parameter("a", POSITIVE), Parameter("b", POSITIVE)),
+    Support(Parameter("a", POSITIVE).symbol, Parameter("b", POSITIVE).symbol),
+    lambda x, a, b: 1 / (x * (sp.log(b) - sp.log(a))),
+    description="log-uniform (reciprocal) on [a, b]",
+)
+
+
+def test_a_score_with_a_difference_of_logs_has_its_sign_proved():
+    from mlemap.engine.domain_checks import sign
+
+    x, u, v = (sp.Dummy(s, positive=True) for s in "xuv")
+    w = sp.Dummy("w", nonnegative=True)
+    assert sign(n / (x / (1 + u) * (sp.log(x + w + v) - sp.log(x / (1 + u))))) == 1
+    assert sign(sp.log(x / (x + v))) == -1
+    assert sign(sp.log(x - v)) is None  # x − v may be negative, so no sign is claimed
+    d = mlemap.derive(LOG_UNIFORM)
+    assert d.closed_form and {str(p): e for p, e in d.estimates.items()} == {
+        "a": Smallest(d.model.x, n),
+        "b": Largest(d.model.x, n),
+    }
+    assert "boundary" in [s.kind for s in d.steps]
+    d.to_markdown(), d.to_latex()  # every displayed equation read back
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(2, 60), low=st.floats(0.01, 50))
+def test_log_uniform_matches_scipy(seed, size, low):
+    x = stats.loguniform.rvs(low, 7 * low, size=size, random_state=np.random.default_rng(seed))
+    got = mlemap.derive(LOG_UNIFORM).estimator()(x)
+    a, b, _, _ = stats.loguniform.fit(x, floc=0, fscale=1)
+    assert (got["a"], got["b"]) == (x.min(), x.max())
+    assert got["a"] == pytest.approx(a, rel=1e-6) and got["b"] == pytest.approx(b, rel=1e-6)

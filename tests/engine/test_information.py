@@ -9,6 +9,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from scipy.special import polygamma
 
 import mlemap
 from mlemap.catalog import MODELS
@@ -32,7 +33,21 @@ TEXTBOOK = {
     "logistic": lambda v: 1 / 3,
     "half_normal": lambda v: 1 / (2 * v["sigma2"] ** 2),
     "negative_binomial": lambda v: v["r"] / (v["theta"] ** 2 * (1 - v["theta"])),
+    "inverse_gaussian": lambda v: np.diag([v["lambda"] / v["mu"] ** 3, 1 / (2 * v["lambda"] ** 2)]),
+    "beta": lambda v: _beta_information(v["alpha"], v["beta"]),
+    "gamma2": lambda v: np.array(
+        [[trigamma(v["alpha"]), -1 / v["beta"]], [-1 / v["beta"], v["alpha"] / v["beta"] ** 2]]
+    ),
 }
+
+
+def trigamma(a: float) -> float:
+    return float(polygamma(1, a))
+
+
+def _beta_information(a: float, b: float) -> np.ndarray:
+    both = trigamma(a + b)
+    return np.array([[trigamma(a) - both, -both], [-both, trigamma(b) - both]])
 
 
 def _information(name: str) -> sp.Matrix:
@@ -42,8 +57,8 @@ def _information(name: str) -> sp.Matrix:
 
 
 #: Models whose information SymPy does not reach in time: I(μ) = 1/2 for the Cauchy location.
-OUT_OF_REACH = {"cauchy", "uniform", "laplace"}  # uniform: a support that moves with θ;
-# laplace: a kink, whose second derivative is a Dirac delta
+OUT_OF_REACH = {"cauchy", "uniform", "laplace", "weibull2"}  # uniform: a support that moves
+# with θ; laplace: a kink, whose second derivative is a Dirac delta
 
 
 def test_the_table_covers_the_catalog():
@@ -92,6 +107,9 @@ SIMULATED = {
     "logistic": (stats.logistic(0.3), {"mu": 0.3}),
     "half_normal": (stats.halfnorm(scale=np.sqrt(1.2)), {"sigma2": 1.2}),
     "negative_binomial": (stats.nbinom(3, 0.6), {"theta": 0.6, "r": 3}),
+    "inverse_gaussian": (stats.invgauss(1.5 / 2.0, scale=2.0), {"mu": 1.5, "lambda": 2.0}),
+    "beta": (stats.beta(2.0, 3.0), {"alpha": 2.0, "beta": 3.0}),
+    "gamma2": (stats.gamma(2.5, scale=1 / 1.5), {"alpha": 2.5, "beta": 1.5}),
 }
 
 

@@ -49,3 +49,26 @@ def test_a_root_is_never_a_sum_that_holds_a_parameter():
     # k's score holds k inside Σ xᵢᵏ log xᵢ: no root is offered at all
     assert by_parameter[k].roots == () and by_parameter[k].value is None
     assert any(s.has(k) for s in score(objective, k, problem).atoms(sp.Sum))
+
+
+def test_a_cubic_root_by_cardano_is_no_closed_form_but_a_plain_cube_root_is():
+    from mlemap.engine.solve import _nested_radical
+
+    a, b, c, d = sp.symbols("a b c d", positive=True)
+    m = sp.Symbol("m")
+    cardano = sp.solve(b * m**3 - (a - 1) * m**2 + c * m - d, m)
+    assert cardano and all(_nested_radical(r) for r in cardano)
+    assert not _nested_radical((a / b) ** sp.Rational(1, 3))  # Weibull with k = 3 known
+    assert not _nested_radical((a + sp.sqrt(b)) / 2)  # a quadratic's root
+    # the inverse Gaussian mean with a gamma prior: the score is a cubic in μ
+    problem_model = Model(
+        "inverse_gaussian_mean",
+        (Parameter("mu", POSITIVE),),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, mu: sp.exp(-((x - mu) ** 2) / (2 * mu**2 * x)) / sp.sqrt(2 * sp.pi * x**3),
+    )
+    problem = Problem(problem_model, {})
+    objective = _log_likelihood(problem) + 2 * sp.log(problem.parameters[0]) - problem.parameters[0]
+    solution = stationary_points(objective, problem, np.random.default_rng(0))
+    (equation,) = solution.equations
+    assert not solution.closed_form and equation.roots == ()

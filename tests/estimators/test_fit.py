@@ -56,6 +56,19 @@ CASES = {
     ),
     "cauchy": (0.5 + RNG.standard_cauchy(60), lambda p, x: stats.cauchy.logpdf(x, p[0])),
     "logistic": (RNG.logistic(0.3, 1.0, 60), lambda p, x: stats.logistic.logpdf(x, p[0])),
+    "inverse_gaussian": (
+        RNG.wald(1.5, 2.0, 60),
+        lambda p, x: stats.invgauss.logpdf(x, p[0] / p[1], scale=p[1]),
+    ),
+    "beta": (RNG.beta(2.0, 5.0, 60), lambda p, x: stats.beta.logpdf(x, p[0], p[1])),
+    "gamma2": (
+        RNG.gamma(2.5, 1 / 1.8, 60),
+        lambda p, x: stats.gamma.logpdf(x, p[0], scale=1 / p[1]),
+    ),
+    "weibull2": (
+        2.0 * RNG.weibull(1.7, 60),
+        lambda p, x: stats.weibull_min.logpdf(x, p[0], scale=p[1]),
+    ),
 }
 #: The known constants each case was drawn with.
 KNOWN = {"binomial": {"m": 6}, "gamma": {"alpha": 2.5}, "pareto": {"x_m": 1.5}}

@@ -259,3 +259,65 @@ def _indicator(j: int):
 
 
 register_model(categorical(3))
+
+register_model(
+    Model(
+        "inverse_gaussian",
+        (
+            Parameter("mu", POSITIVE, r"\mu", "mean"),
+            Parameter("lambda", POSITIVE, r"\lambda", "shape"),
+        ),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, mu, lam: (
+            sp.sqrt(lam / (2 * sp.pi * x**3)) * sp.exp(-lam * (x - mu) ** 2 / (2 * mu**2 * x))
+        ),
+        description="first passage time of a Brownian motion with drift: mean μ, shape λ",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 15",
+        label="inverse Gaussian",
+    )
+)
+
+register_model(
+    Model(
+        "beta",
+        (
+            Parameter("alpha", POSITIVE, r"\alpha", "first shape"),
+            Parameter("beta", POSITIVE, r"\beta", "second shape"),
+        ),
+        Support(0, 1, lower_open=True, upper_open=True),
+        lambda x, alpha, beta: x ** (alpha - 1) * (1 - x) ** (beta - 1) / sp.beta(alpha, beta),
+        description="Beta with both shapes α and β unknown; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 2, ch. 25",
+        label="Beta",
+    )
+)
+
+register_model(
+    Model(
+        "gamma2",
+        (
+            Parameter("alpha", POSITIVE, r"\alpha", "shape"),
+            Parameter("beta", POSITIVE, r"\beta", "rate"),
+        ),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, alpha, beta: beta**alpha * x ** (alpha - 1) * sp.exp(-beta * x) / sp.gamma(alpha),
+        description="Gamma with shape α and rate β both unknown; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 17",
+        label="gamma (shape and rate)",
+    )
+)
+
+register_model(
+    Model(
+        "weibull2",
+        (
+            Parameter("k", POSITIVE, "k", "shape"),
+            Parameter("lambda", POSITIVE, r"\lambda", "scale"),
+        ),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, k, lam: k / lam * (x / lam) ** (k - 1) * sp.exp(-((x / lam) ** k)),
+        description="Weibull with shape k and scale λ both unknown; no closed-form MLE",
+        reference="Johnson, Kotz & Balakrishnan, Continuous Univariate Distributions 1, ch. 21",
+        label="Weibull (shape and scale)",
+    )
+)

@@ -377,6 +377,20 @@ def _at(expr: sp.Expr, symbol: sp.Symbol, value: sp.Expr) -> sp.Expr:
     return substituted
 
 
+def _at_all(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """``expr`` at every ``symbol = value``: plain substitutions first, limits last, since a
+    limit taken while another hyperparameter is still free can hang on its sign (α → −1
+    in (β − λn + √((β − λn)² + …))/(2(α + 1)) needs β = 0 first)."""
+    pending = dict(values)
+    while pending:
+        clean = [
+            s for s, v in pending.items() if not expr.subs(s, v).has(sp.nan, sp.zoo, sp.oo, -sp.oo)
+        ]
+        symbol = clean[0] if clean else next(iter(pending))
+        expr = _at(expr, symbol, pending.pop(symbol))
+    return expr
+
+
 def flat_prior_step(
     solution: Solution,
     mle: Mapping[sp.Symbol, sp.Expr],
@@ -389,9 +403,7 @@ def flat_prior_step(
         if (bound.hyperparameters and not values) or not (bound.hyperparameters or bound.is_flat):
             continue
         for q in bound.covers:
-            estimate = solution.estimates[q]
-            for symbol, value in values.items():
-                estimate = _at(estimate, symbol, value)
+            estimate = _at_all(solution.estimates[q], values)
             # SymPy's simplify can fail outright on sums (StopIteration in its sum rules).
             estimate = attempt(SIMPLIFY_SECONDS, sp.simplify, estimate) or estimate
             estimate = tidy(normalize(estimate))
