@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +11,8 @@ import pytest
 import mlemap
 from mlemap.checker.judge import check
 from mlemap.errors import MlemapError
+
+SEED = Path(__file__).with_name("seed-handout.txt")
 
 
 @functools.cache
@@ -136,3 +139,30 @@ def test_ols_given_for_ridge_is_named():
     report = check(derivation("normal"), "ŵ_MAP = (XᵀX)⁻¹Xᵀy")
     assert report.verdict == "wrong"
     assert "OLS estimate" in report.diagnosis
+
+
+def test_an_equation_set_to_zero_compares_with_the_zero_vector():
+    assert check(derivation("normal"), "Xᵀ(y − Xw) − λw = 0").verdict == "correct"
+    assert check(derivation("normal"), "0 = Xᵀ(y − Xw)/σ² − w/τ²").verdict == "correct"
+    assert check(derivation("normal"), "Xᵀ(y − Xw) + λw = 0").verdict == "wrong"
+
+
+def test_the_seed_handouts_ridge_chain_has_its_sign_error_named():
+    """The seed handout's ridge gradient flips the sign of the likelihood's term, and the
+    three lines after it inherit the error; from Xᵀy = (XᵀX + λI)w on it is right again."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    begin = lines.index(
+        "Step 4: Maximize", lines.index("Example 2: MAP for Linear Regression with Gaussian Prior")
+    )
+    end = lines.index("ŵ_MAP = (XᵀX + λI)⁻¹Xᵀy (Ridge regression!)", begin)
+    report = check(derivation("normal"), "\n".join(lines[begin : end + 1]))
+    verdicts = [s.verdict for s in report.steps]
+    assert verdicts == ["wrong"] * 4 + ["correct"] * 3, str(report)
+    first = report.first_wrong
+    assert (
+        first.text.startswith("∂/∂w [log P(w|D)]") and first.what == "gradient of the log-posterior"
+    )
+    assert (
+        first.diagnosis.startswith("the sign of the term") and "X.T*(-X*w + y)" in first.diagnosis
+    )
+    assert report.steps[-1].notes == ("the remark (Ridge regression!) is words, not checked",)

@@ -7,7 +7,8 @@ for the estimate), the identity ``I``, and the scalars the derivation knows (``�
 ``τ²``, ``n``, ``d``). Postfix ``ᵀ``, ``^T``, ``^\\top`` or ``'`` transposes; ``⁻¹``,
 ``^{-1}`` inverts; products may be written together (``XᵀXw``). ``‖v‖²`` is a squared norm
 (a 1×1 product such as ``wᵀw`` counts as a scalar beside scalars); ``ℓ(w)``, ``log L(w)`` and
-``log p(y | w)`` name the log-likelihood, ``log p(w | y)`` the log-posterior. A side may open
+``log p(y | w)`` name the log-likelihood, ``log p(w | y)`` (``log P(w|D)``) the
+log-posterior; ``σ²_prior`` is the prior variance τ². A side may open
 with a gradient in w (``∇_w``, ``\\nabla_w``, ``grad_w``, ``∂/∂w``, ``dℓ/dw``), of all
 that follows it: it reads as a :class:`Gradient`.
 """
@@ -45,8 +46,10 @@ _ARGUMENTS = r"(?:\s*\(\s*w\s*(?:,[^()]*)?\))"
 _LOG = r"(?:\\?log|\\?ln)\s*"
 _GIVEN = r"\s*(?:\||\\mid)\s*"
 FUNCTIONS = [
-    (rf"{_LOG}p\s*\(\s*w{_GIVEN}y\s*\)", f" {LOG_POSTERIOR} "),
-    (rf"{_LOG}p\s*\(\s*y{_GIVEN}w\s*(?:,[^()]*)?\)", f" {LOG_LIKELIHOOD} "),
+    (rf"{_LOG}[pP]\s*\(\s*w{_GIVEN}(?:y|D|X\s*,\s*y)\s*\)", f" {LOG_POSTERIOR} "),
+    (rf"{_LOG}[pP]\s*\(\s*(?:y|D){_GIVEN}w\s*(?:,[^()]*)?\)", f" {LOG_LIKELIHOOD} "),
+    # The prior variance as handouts write it: σ²_prior for τ².
+    (r"(?:σ|(?<![A-Za-z])sigma)\s*\^\s*\{?\s*2\s*\}?\s*_\s*\{?\s*prior\s*\}?", " tau^{2} "),
     (
         rf"(?:ℓ|\\ell(?![A-Za-z])|{_LOG}L){_ARGUMENTS}?|(?<![A-Za-z\\])l{_ARGUMENTS}",
         f" {LOG_LIKELIHOOD} ",

@@ -12,8 +12,9 @@ counterexample names the sizes and both values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
@@ -25,12 +26,16 @@ from ..regression.record import RegressionDerivation
 from .claims import Source, read_steps, split_relation
 from .handout import is_prose
 from .matrices import LOG_LIKELIHOOD, LOG_POSTERIOR, Gradient, read_matrix
+from .parse import GREEK
 from .report import CheckReport, StepResult
 
 __all__ = ["check_regression"]
 
 TRIALS = 6
 KINDS = {None: "OLS", "normal": "ridge", "laplace": "lasso"}
+#: A trailing remark, "(Ridge regression!)", "(where λ = σ²/τ²)": words first, not maths.
+REMARK = re.compile(r"\s*\((?P<first>[A-Za-z]{3,})\b[^()]*\)\s*$")
+MATHS_WORDS = {"log", "ln", "grad", "nabla", *GREEK.values()}
 
 #: A side's value at one random point, as an explicit matrix.
 Value = Callable[[MatrixPoint], sp.Matrix]
@@ -184,6 +189,10 @@ def _estimate_claim(right: sp.Basic, context: _Context, line: int) -> _Claim:
 
 def _equation_claim(left: sp.Basic, right: sp.Basic, context: _Context, line: int) -> _Claim:
     context.needs_estimate(line)
+    if right == 0 and isinstance(left, sp.MatrixExpr):  # "… = 0": a zero vector
+        right = sp.ZeroMatrix(*left.shape)
+    if left == 0 and isinstance(right, sp.MatrixExpr):
+        left = sp.ZeroMatrix(*right.shape)
     at = context.at_estimate
     claimed, expected = (
         e.xreplace(at).xreplace(context.derivation.definitions) for e in (left, right)
@@ -263,7 +272,8 @@ def _gradient_claim(
     claimed = right.xreplace(derivation.definitions)
 
     def diagnose(values: list[tuple]) -> str:
-        return _gradient_diagnosis(values, left.objective, context)
+        found = _gradient_diagnosis(values, left.objective, context)
+        return found or _flipped_term(claimed, values, context.points)
 
     return _Claim(
         f"gradient of {of}",
@@ -314,6 +324,19 @@ def _gradient_diagnosis(values: list[tuple], objective: sp.Expr, context: _Conte
     return f"this is {others[objective]}" if not _counterexample(gradient, points) else ""
 
 
+def _flipped_term(claimed: sp.Basic, values: list[tuple], points: list[MatrixPoint]) -> str:
+    """A claim right but for the sign of one of its terms: name the term."""
+    terms = sp.MatAdd.make_args(claimed) if isinstance(claimed, sp.MatAdd) else ()
+    for term in terms if len(terms) > 1 else ():
+        flipped = [
+            (a - 2 * _matrix(evaluate(term, point)), b)
+            for (a, b), point in zip(values, points, strict=True)
+        ]
+        if not _counterexample(flipped, points):
+            return f"the sign of the term {term} is flipped"
+    return ""
+
+
 def _claim(
     left: sp.Basic | Gradient, right: sp.Basic | Gradient, context: _Context, line: int, text: str
 ) -> _Claim:
@@ -324,6 +347,15 @@ def _claim(
     if left in (context.w, context.names["w_hat"]):
         return _estimate_claim(right, context, line)
     return _equation_claim(left, right, context, line)
+
+
+def _remark(text: str, names: dict[str, sp.Basic | None]) -> tuple[str, str | None]:
+    """A line without its trailing remark in words, and the remark (None if it has none)."""
+    match = REMARK.search(text)
+    first = match and match.group("first")
+    if not match or first in names or first.lower() in MATHS_WORDS:
+        return text, None
+    return text[: match.start()], text[match.start() :].strip()
 
 
 def _judge(source: Source, left_text: str, rights: list[str], context: _Context) -> StepResult:
@@ -362,7 +394,8 @@ def check_regression(derivation: RegressionDerivation, claim: str) -> CheckRepor
         raise ParseError("no claim to check: the input holds no mathematics")
     results, previous = [], None
     for source in sources:
-        sides = split_relation(source.text)
+        text, remark = _remark(source.text, names)
+        sides = split_relation(text)
         if len(sides) < 2 or not all(s.strip() for s in sides[1:]):
             raise ParseError(
                 f"line {source.number}: write ŵ = …, ∇_w ℓ(w) = …, or an equation in w"
@@ -375,5 +408,8 @@ def check_regression(derivation: RegressionDerivation, claim: str) -> CheckRepor
                 )
             sides[0] = previous
         previous = sides[0]
-        results.append(_judge(source, sides[0], sides[1:], context))
+        result = _judge(source, sides[0], sides[1:], context)
+        if remark is not None:
+            result = replace(result, notes=(f"the remark {remark} is words, not checked",))
+        results.append(result)
     return CheckReport(title, tuple(results))
