@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,14 +248,49 @@ def derivation(model: str, prior: str | None) -> mlemap.Derivation:
     """The derivation for a model and prior, made once (a check's cost is then its own)."""
     key = (model, prior)
     if key not in _DERIVATIONS:
-        _DERIVATIONS[key] = mlemap.derive(model, prior=prior)
+        _DERIVATIONS[key] = mlemap.derive(model, prior=prior, inference=False)
     return _DERIVATIONS[key]
+
+
+#: Typical one-claim checks, as a user runs them from the shell.
+COLD = [
+    ["bernoulli", "theta = k/n"],
+    ["normal", "mu = xbar"],
+    ["normal", "sigma2 = sum((x_i - xbar)^2)/n"],
+    ["poisson", "lambda = xbar"],
+    ["bernoulli", "--prior", "beta", "theta = (k + alpha - 1)/(n + alpha + beta - 2)"],
+    ["linear_regression", "w = (X^T X)^{-1} X^T y"],
+]
+
+
+def _wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def cold(repeat: int) -> None:
+    """Cold `mlemap check` against a cold `import mlemap`, alternating, in pairs."""
+    imports, checks, differences = [], [], []
+    for _ in range(repeat):
+        for claim in COLD:
+            imported = _wall([sys.executable, "-c", "import mlemap"])
+            checked = _wall([sys.executable, "-m", "mlemap", "check", *claim])
+            imports.append(imported)
+            checks.append(checked)
+            differences.append(checked - imported)
+    print(f"cold runs:                  {len(checks)} ({len(COLD)} claims × {repeat})")
+    print(f"median import mlemap:       {statistics.median(imports):.3f} s")
+    print(f"median mlemap check:        {statistics.median(checks):.3f} s")
+    print(f"median check − import:      {statistics.median(differences):.3f} s (target < 0.5 s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every claim's outcome")
-    verbose = parser.parse_args().verbose
+    parser.add_argument("--cold", type=int, default=0, metavar="K", help="time K cold runs")
+    arguments = parser.parse_args()
+    verbose = arguments.verbose
     tally, times = Tally(), []
 
     def record(text: str, truth: bool, outcome: object, diagnosis: str = "") -> None:
@@ -292,6 +329,8 @@ def main() -> None:
     print(f"first wrong line named:     {tally.first_wrong_named} of {tally.chains} chains")
     print(f"diagnoses right:            {tally.diagnoses_right} of {tally.diagnoses_expected}")
     print(f"median time per check:      {statistics.median(times):.3f} s (derivations cached)")
+    if arguments.cold:
+        cold(arguments.cold)
 
 
 if __name__ == "__main__":
