@@ -29,7 +29,7 @@ import mlemap
         (
             lambda: mlemap.derive("bernoulli", prior="normal"),
             mlemap.DomainError,
-            r"normal prior lives on \(-∞, ∞\), but parameter 'theta' .* lies in \(0, 1\).*"
+            r"normal prior lives on \(−∞, ∞\), but parameter 'theta' .* lies in \(0, 1\).*"
             r"priors that fit: beta, uniform",
         ),
         (

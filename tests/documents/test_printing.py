@@ -37,7 +37,8 @@ def test_sums_data_first_and_densities():
 
 def test_declared_density_prints_as_written():
     assert to_latex(NORMAL.declared_density(), NAMES) == (
-        r"\frac{e^{- \frac{\left(x_{i} - \mu\right)^{2}}{2 \sigma^{2}}}}{\sqrt{2 \pi \sigma^{2}}}"
+        r"\frac{\exp\left(- \frac{\left(x_{i} - \mu\right)^{2}}{2 \sigma^{2}}\right)}"
+        r"{\sqrt{2 \pi \sigma^{2}}}"
     )
 
 
@@ -80,3 +81,9 @@ def test_square_roots_share_one_radical():
     se = sp.sqrt(theta) * sp.sqrt(1 - theta) / sp.sqrt(n)  # SymPy splits √(θ(1 − θ)/n)
     assert to_latex(se, {theta: r"\theta"}) == (r"\sqrt{\frac{\theta \left(1 - \theta\right)}{n}}")
     assert to_latex(sp.sqrt(theta) / 2, {theta: r"\theta"}) == r"\frac{\sqrt{\theta}}{2}"
+
+
+def test_an_exponent_with_a_fraction_is_written_exp():
+    density = sp.exp(-((X[i] - MU) ** 2) / (2 * SIGMA2))
+    assert to_latex(density, NAMES).startswith(r"\exp\left(- \frac{")
+    assert to_latex(sp.exp(-MU), NAMES) == r"e^{- \mu}"  # a short exponent stays a superscript

@@ -89,3 +89,20 @@ def test_regression_documents_and_the_seed_handout_typeset_their_names(prior):
     output = Path(__file__).resolve().parents[2] / "output"
     seed = (output / "handout.md").read_text() + (output / "handout.tex").read_text()
     assert UNTYPESET.findall(_prose(seed)) == []
+
+
+@pytest.mark.parametrize("prior", [None, "normal", "laplace"])
+def test_every_regression_equation_is_read_back_and_a_wrong_sign_is_caught(prior, monkeypatch):
+    from mlemap.documents import regression
+    from mlemap.regression.entry import derive_linear_regression
+
+    d = derive_linear_regression(prior)
+    regression.view(d)  # reads back every line, word and result: no error
+    printed = regression.to_latex
+
+    def flipped(obj, names):
+        return printed(obj, names).replace("y - X w", "y + X w")
+
+    monkeypatch.setattr(regression, "to_latex", flipped)
+    with pytest.raises(VerificationError, match=r"read-back of step \d .*shows .y \+ X w"):
+        regression.view(d)

@@ -129,3 +129,32 @@ def test_what_the_printer_writes_reads_back_as_the_same_value(expr):
 
     left, right = at(expr), at(back)
     assert np.isclose(left, right, rtol=1e-10, equal_nan=True), (latex, back)
+
+
+def test_matrices_read_as_matrix_expressions_with_transposes_norms_and_gradients():
+    from mlemap.regression import linear
+    from mlemap.regression.linear import ArgMin
+    from mlemap.regression.matrix import L1Norm, SquaredNorm
+
+    X, y, w = linear.X, linear.y, linear.w
+    names = {"X": X, "y": y, "w": w, "I": sp.Identity(linear.d), r"\lambda": LAM, "n": n}
+    names[r"\sigma^{2}"] = SIGMA2
+    solution = read_latex(r"\left(X^{T} X + \lambda I\right)^{-1} X^{T} y", names)
+    assert solution == sp.Inverse(X.T * X + LAM * sp.Identity(linear.d)) * X.T * y
+    objective = read_latex(
+        r"\frac{\left\lVert y - X w \right\rVert^{2}}{2} + \lambda \left\lVert w \right\rVert_{1}",
+        names,
+    )
+    assert objective == SquaredNorm(y - X * w) / 2 + LAM * L1Norm(w)
+    gradient = read_latex(r"\nabla_{w}{\left(\ell{\left(w, \sigma^{2}\right)} \right)}", names)
+    assert gradient.func == sp.Function(r"\nabla_{w}")
+    argmin = read_latex(r"\operatorname{arg\,min}_{w} \left\lVert y - X w \right\rVert^{2}", names)
+    assert argmin == ArgMin(SquaredNorm(y - X * w), w)
+    limit = read_latex(r"\lim_{\lambda \to \infty} \frac{n}{\lambda}", names)
+    assert limit == sp.Limit(n / LAM, LAM, sp.oo, "-")
+    with pytest.raises(ReadError, match="unknown name 'T'"):  # only a matrix has a transpose
+        read_latex(r"\lambda^{T}", names)
+
+
+def test_exp_of_a_bracket_reads_as_the_exponential():
+    assert read(r"\exp\left(- \frac{\mu}{2}\right)") == sp.exp(-MU / 2)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import mlemap
 from mlemap.catalog.symbols import i, n
-from mlemap.engine.display import MEAN, present, signs_outside
+from mlemap.engine.display import MEAN, common_factors, present, signs_outside
 
 THETA = sp.Symbol("theta", positive=True)
 U = sp.Dummy("u", positive=True)
@@ -67,3 +67,31 @@ def test_the_statistics_are_named_in_place():
     mu, sigma2 = normal.symbols["mu"], normal.symbols["sigma2"]
     total = sp.Sum(normal.x[i], (i, 1, n))
     assert present((total - n * mu) / sigma2, normal) == (n * MEAN - n * mu) / sigma2
+
+
+MU, SIGMA2 = sp.Symbol("mu", real=True), sp.Symbol("sigma2", positive=True)
+LAM, BETA, K = sp.symbols("lambda beta k", positive=True)
+
+
+def test_common_factors_come_out_of_products_and_powers_combine():
+    assert common_factors(-(2 * n * MU - 2 * n * MEAN) / (2 * SIGMA2)) == n * (MEAN - MU) / SIGMA2
+    assert common_factors((n * MU - n * MEAN) / SIGMA2**2) == n * (MU - MEAN) / SIGMA2**2
+    assert common_factors(LAM * LAM**K) == LAM ** (K + 1)
+
+
+def test_sums_of_terms_and_numbers_keep_their_form():
+    terms = n * MEAN / LAM - n  # a sum of terms stays one: no n(x̄/λ − 1)
+    assert common_factors(terms) == terms
+    spread = (sp.Sum((sp.Indexed("x", i) - MU) ** 2, (i, 1, n)) - n * SIGMA2) / (2 * SIGMA2**2)
+    assert common_factors(spread) == spread  # the ½ is not spread over the numerator
+    density = sp.Mul(sp.Pow(sp.sqrt(2 * sp.pi * SIGMA2), -1), sp.exp(-MU), evaluate=False)
+    assert common_factors(density) is density  # unevaluated forms are kept as written
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(-5, 5), st.integers(1, 5), st.integers(-4, 4))
+def test_common_factors_never_change_the_value(a, b, c):
+    expr = (a * n * MU + b * n * MEAN + c * n) / (b * SIGMA2) * LAM * LAM ** (K + c)
+    shown = common_factors(expr)
+    point = {n: 7, MU: sp.Rational(-3, 4), MEAN: sp.Rational(5, 3), SIGMA2: 2, LAM: 3, K: 2}
+    assert sp.simplify(shown.subs(point) - expr.subs(point)) == 0

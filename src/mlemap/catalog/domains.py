@@ -85,7 +85,7 @@ def _interval_text(interval: sp.Set) -> str:
 
 
 def _bound(value: sp.Expr) -> str:
-    return {sp.oo: "∞", -sp.oo: "-∞"}.get(value, str(value))
+    return {sp.oo: "∞", -sp.oo: "−∞"}.get(value, str(value))
 
 
 REAL = Domain("real", sp.Reals, {"real": True}, (-2.0, 2.0))

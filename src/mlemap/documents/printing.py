@@ -52,11 +52,11 @@ class _Latex(LatexPrinter):
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
 
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
-        # y − Xw and XᵀX + λI, as a handout writes them: positive terms first, data first,
-        # and a negative term as "− A" rather than "+ −A".
+        # y − Xw, XᵀX + λI and Xw + ε, as a handout writes them: positive terms first, data
+        # first, the noise last, and a negative term as "− A" rather than "+ −A".
         terms = sorted(
             expr.args,
-            key=lambda t: (_is_negative(t), t.has(sp.Identity), not _has_data(t)),
+            key=lambda t: (_is_negative(t), _is_noise(t), t.has(sp.Identity), not _has_data(t)),
         )
         out = ""
         for number, term in enumerate(terms):
@@ -67,6 +67,12 @@ class _Latex(LatexPrinter):
                 body = self.parenthesize(term, PRECEDENCE["Add"], strict=False)
                 out += f" + {body}" if number else body
         return out
+
+    def _print_exp(self, expr: sp.Basic, exp: str | None = None) -> str:
+        # A fraction in a superscript is set too small to read: exp(−(xᵢ − μ)²/(2σ²)).
+        inner = self._print(expr.args[0])
+        tex = rf"\exp\left({inner}\right)" if r"\frac" in inner else rf"e^{{{inner}}}"
+        return self._do_exponent(tex, exp)
 
     def _print_Identity(self, expr: sp.Identity) -> str:
         return "I"
@@ -112,6 +118,10 @@ def _is_negative(term: sp.Basic) -> bool:
     return False
 
 
+def _is_noise(term: sp.Basic) -> bool:
+    return isinstance(term, sp.MatrixSymbol) and term.name == "epsilon"
+
+
 def _has_data(term: sp.Basic) -> bool:
     """A term that is a data vector or matrix alone (y, Xᵀy) rather than a product with w."""
     return not any(getattr(s, "name", "") == "w" for s in term.atoms(sp.MatrixSymbol))
@@ -140,7 +150,7 @@ def _arrange(expr: sp.Basic, last: frozenset[sp.Symbol], in_sum: bool = False) -
     args = [_arrange(a, last, expr.is_Add) for a in expr.args]
     if args == list(expr.args):
         return expr
-    if expr.is_Add or expr.is_Pow:
+    if expr.is_Add or expr.is_Pow or expr.is_Relational:  # a relation must not become False
         return expr.func(*args, evaluate=False)
     return expr.func(*args)
 

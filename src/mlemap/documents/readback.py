@@ -18,19 +18,24 @@ from ..engine import notation
 from ..engine.bias import TRANSFORM
 from ..engine.display import MEAN, statistic_definitions
 from ..engine.inference import TERMS
+from ..engine.notation import LogPosterior
 from ..engine.order import Largest, Smallest
 from ..engine.problem import Problem
 from ..engine.verify import VerificationError, compare
+from ..regression.linear import LogPosterior as MatrixLogPosterior
+from ..regression.matrix import MatrixPoint, matrix_equivalent
 from .reading import ReadError, read_latex
 
-__all__ = ["Shown", "read_back", "reading_names"]
+__all__ = ["Shown", "latex_name", "read_back", "read_back_matrices", "reading_names"]
 
 SEED = 20240601
 #: Names that stand for something the step defines elsewhere: fixed values on both sides.
 HESSIAN = sp.Symbol("H")
 _OPAQUE = {notation.Constant(): sp.Rational(5, 11), HESSIAN: sp.Rational(7, 13)}
 _NAMED = tuple(
-    getattr(notation, name) for name in notation.__all__ if name not in ("Constant", "to_text")
+    getattr(notation, name)
+    for name in notation.__all__
+    if name not in ("Constant", "Distributed", "Tends", "to_text")
 )
 
 
@@ -43,7 +48,7 @@ class Shown:
     latex: str
 
 
-def _latex_name(symbol: sp.Symbol) -> str:
+def latex_name(symbol: sp.Symbol) -> str:
     """A symbol's LaTeX by the handout's convention: a letter as itself, a Greek name as \\name."""
     return symbol.name if len(symbol.name) == 1 else f"\\{symbol.name}"
 
@@ -59,7 +64,7 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     names["x_{(1)}"] = Smallest(model.x, n)
     names["x_{(n)}"] = Largest(model.x, n)
     for symbol in model.statistic_sums():
-        names[_latex_name(symbol)] = symbol
+        names[latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():
         names[declared.latex] = symbol
     return names
@@ -146,6 +151,61 @@ def read_back(shown: list[Shown], problem: Problem) -> None:
                 "mlemap; please report it."
             ) from None
         if _differ(piece, read, problem, rng):
+            raise VerificationError(
+                f"read-back of {piece.where}: the document shows {piece.latex!r}, which reads "
+                f"as {read}, but the object printed is {piece.source}. This is a bug in "
+                "mlemap's printer; please report it."
+            )
+
+
+def _unsized(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with every identity matrix written I, as documents write it: its size is the
+    one its place needs (σ²I is n × n in N(Xw, σ²I), λI is d × d in XᵀX + λI)."""
+    size = sp.Symbol("m", integer=True, positive=True)
+    expr = expr.replace(
+        lambda e: isinstance(e, sp.Identity), lambda e: sp.MatrixSymbol("I", size, size)
+    )
+    return expr.replace(lambda e: isinstance(e, sp.ZeroMatrix), lambda e: sp.Integer(0))
+
+
+def _matrix_differ(source: sp.Basic, read: sp.Basic, points: list[MatrixPoint]) -> bool:
+    """Whether ``read`` differs from ``source`` at the concrete sizes and matrices ``points``,
+    by the regression engine's own comparison (exact rationals, computed in full)."""
+    read = read.replace(LogPosterior, MatrixLogPosterior)  # log p(w ∣ y) names the same thing
+    if isinstance(read, sp.Tuple) and len(source.args) == len(read):  # τ² → ∞ reads as a pair
+        return any(_matrix_differ(a, b, points) for a, b in zip(source.args, read, strict=True))
+    if isinstance(source, sp.core.relational.Relational) or isinstance(
+        read, sp.core.relational.Relational
+    ):
+        if type(source) is not type(read):
+            return True
+        return _matrix_differ(source.lhs, read.lhs, points) or _matrix_differ(
+            source.rhs, read.rhs, points
+        )
+    if _unsized(source) == _unsized(read):
+        return False
+    try:
+        matrix_equivalent(source, read, points, "the read-back")
+    except (VerificationError, sp.ShapeError, TypeError, ValueError):
+        return True
+    return False
+
+
+def read_back_matrices(
+    shown: list[Shown], names: dict[str, sp.Basic], points: list[MatrixPoint]
+) -> None:
+    """Read every piece of a matrix derivation's ``shown`` back from its LaTeX, and compare it
+    with its object at ``points``; raise on the first that differs."""
+    for piece in shown:
+        try:
+            read = read_latex(piece.latex, names)
+        except (ReadError, sp.ShapeError, TypeError) as error:
+            raise VerificationError(
+                f"read-back of {piece.where}: the document shows {piece.latex!r}, which cannot "
+                f"be read back ({error}); the object is {piece.source}. This is a bug in "
+                "mlemap; please report it."
+            ) from None
+        if _matrix_differ(piece.source, read, points):
             raise VerificationError(
                 f"read-back of {piece.where}: the document shows {piece.latex!r}, which reads "
                 f"as {read}, but the object printed is {piece.source}. This is a bug in "

@@ -24,6 +24,7 @@ from ..engine.notation import (
     Bias,
     Constant,
     Density,
+    Distributed,
     Expectation,
     Family,
     Information,
@@ -39,8 +40,13 @@ from ..engine.notation import (
     Variance,
 )
 from ..errors import MlemapError
+from ..regression.linear import ArgMin
+from ..regression.matrix import L1Norm, SquaredNorm
 
-__all__ = ["ReadError", "read_latex"]
+__all__ = ["DATA", "ReadError", "read_latex"]
+
+#: The key of ``names`` for the data that a posterior is conditioned on, where it is not x.
+DATA = " data"
 
 
 class ReadError(MlemapError):
@@ -57,12 +63,13 @@ _TOKEN = re.compile(
 #: Tokens that end a product: what follows belongs to the sum, relation or bracket around it.
 _STOP = {
     "+", "-", "=", ")", "}", "]", ",", "|", "&", "\\\\",
-    r"\right", r"\mid", r"\to", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
+    r"\right", r"\mid", r"\to", r"\sim", r"\neq", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
 }  # fmt: skip
 _FUNCTIONS = {"L": Likelihood, r"\ell": LogLikelihood}
 _RELATIONS = {
     r"\geq": sp.GreaterThan,
     r"\leq": sp.LessThan,
+    r"\neq": sp.Unequality,
     ">": sp.StrictGreaterThan,
     "<": sp.StrictLessThan,
 }
@@ -104,6 +111,8 @@ def _unbraced_calls(tokens: list[_Token]) -> list[_Token]:
     for start, token in enumerate(tokens):
         if token.text != "{" or start + 1 >= len(tokens) or tokens[start + 1].text != r"\left":
             continue
+        if _is_argument(tokens, start):
+            continue
         depth = 0
         for end in range(start, len(tokens)):
             depth += {"{": 1, "}": -1}.get(tokens[end].text, 0)
@@ -114,6 +123,26 @@ def _unbraced_calls(tokens: list[_Token]) -> list[_Token]:
             drop |= {start, end}
             tokens[start + 1].spaced = token.spaced
     return [t for k, t in enumerate(tokens) if k not in drop]
+
+
+_TAKES_ARGUMENTS = {r"\frac", r"\sqrt", r"\binom", "^", "_"}
+
+
+def _is_argument(tokens: list[_Token], start: int) -> bool:
+    """The group at ``start`` is an argument (\\frac{…}{…}, x^{…}), not a call's braces."""
+    if start == 0:
+        return False
+    previous = tokens[start - 1].text
+    if previous in _TAKES_ARGUMENTS:
+        return True
+    if previous != "}":
+        return False
+    depth = 0
+    for k in range(start - 1, -1, -1):  # the group just before: \frac's first argument?
+        depth += {"}": 1, "{": -1}.get(tokens[k].text, 0)
+        if depth == 0:
+            return k > 0 and tokens[k - 1].text in (r"\frac", r"\binom")
+    return False
 
 
 def _bracket_ends_at(tokens: list[_Token], left: int, end: int) -> bool:
@@ -172,6 +201,9 @@ class _Reader:
         if self.peek() == r"\to":  # the limit β → 0, as the pair (β, 0)
             self.next()
             return sp.Tuple(left, self.sum())
+        if self.peek() == r"\sim":  # y ∼ N(Xw, σ²I)
+            self.next()
+            return Distributed(left, self.sum())
         return left
 
     def whole(self) -> sp.Basic:
@@ -209,8 +241,23 @@ class _Reader:
     def power(self) -> sp.Expr:
         base = self.primary()
         while self.peek() in ("^", "!"):
-            base = sp.factorial(base) if self.next() == "!" else base ** self.argument()
+            if self.next() == "!":
+                base = sp.factorial(base)
+            elif isinstance(base, sp.MatrixExpr) and self._transposed():
+                base = base.T
+            else:
+                base = base ** self.argument()
         return base
+
+    def _transposed(self) -> bool:
+        """After a ^: the superscript is T, the transpose of a matrix."""
+        if self.peek() == "T":
+            self.next()
+            return True
+        if (self.peek(), self.peek(1), self.peek(2)) == ("{", "T", "}"):
+            self.at += 3
+            return True
+        return False
 
     def argument(self) -> sp.Expr:
         """A superscript or a command's argument: a braced group or one token."""
@@ -235,14 +282,28 @@ class _Reader:
             opening = self.next()
             if opening == "[" and self.peek() == r"\begin":
                 return self.matrix()
-        closing = {"(": ")", "[": "]", "|": "|", r"\{": r"\}"}.get(opening)
+        closing = {"(": ")", "[": "]", "|": "|", r"\{": r"\}", r"\lVert": r"\rVert"}.get(opening)
         if closing is None:
             raise ReadError(f"unexpected {opening!r} in {self.latex!r}")
         found = self.sum()
         if self.peek() == r"\right":
             self.next()
         self.expect(closing)
+        if opening == r"\lVert":
+            return self.norm(found)
         return sp.Abs(found) if opening == "|" else found
+
+    def norm(self, vector: sp.Expr) -> sp.Expr:
+        r"""\lVert v \rVert^{2} (the squared norm), \lVert v \rVert_{1}, or \lVert v \rVert."""
+        if self.peek() == "_":
+            self.next()
+            if self.argument() != 1:
+                raise ReadError(f"only the 1-norm has a subscript in {self.latex!r}")
+            return L1Norm(vector)
+        if (self.peek(), self.peek(1), self.peek(2), self.peek(3)) == ("^", "{", "2", "}"):
+            self.at += 4
+            return SquaredNorm(vector)
+        return sp.sqrt(SquaredNorm(vector))
 
     def matrix(self) -> sp.Expr:
         r"""\begin{matrix} a & b \\ c & d \end{matrix}\right], as an immutable matrix."""
@@ -356,6 +417,16 @@ class _Reader:
             return sp.polygamma(order, *self.arguments())
         if name == r"\operatorname":
             return self.operator(self.raw_group())
+        if name == r"\nabla":  # \nabla_{w}\left(f\right): the gradient in w of f
+            self.expect("_")
+            over = self.raw_group()
+            return sp.Function(rf"\nabla_{{{over}}}")(*self.arguments())
+        if name == r"\lim":
+            return self.limit()
+        if name == r"\exp" and self.applied():
+            return sp.exp(*self.arguments())
+        if name in (r"\max", r"\min") and self.applied():
+            return (sp.Max if name == r"\max" else sp.Min)(*self.arguments())
         if name == r"\mathcal":
             return self.information()
         if name == r"\text":
@@ -440,14 +511,30 @@ class _Reader:
             sign = -1
         return kind(sign * self.product(), (index, lower, upper))
 
+    def limit(self) -> sp.Expr:
+        r"""\lim_{τ \to ∞} f, as SymPy's Limit from below where the point is ∞."""
+        self.expect("_")
+        self.expect("{")
+        variable = self.sum()
+        self.expect(r"\to")
+        point = self.sum()
+        self.expect("}")
+        return sp.Limit(self.product(), variable, point, "-" if point == sp.oo else "+-")
+
     def operator(self, name: str) -> sp.Expr:
         if name in _OPERATORS:
             return self.moment(name)
+        if name == "arg min":  # \operatorname{arg\,min}_{w} f: what minimises f over w
+            self.expect("_")
+            over = self.argument()
+            return ArgMin(self.sum(), over)
         arguments = self.arguments()
         if None in arguments:
             raise ReadError(f"unexpected \\mid in {self.latex!r}")
         if name == "B":
             return sp.beta(*arguments)
+        if name == "sign":
+            return sp.sign(*arguments)
         return Family(sp.Symbol(name), *arguments)
 
     def moment(self, name: str) -> sp.Expr:
@@ -459,7 +546,7 @@ class _Reader:
         given = self.peek() == r"\mid"
         if given:
             self.next()
-            if self._known("x") != self.sum():
+            if self.names.get(DATA, self.names.get("x")) != self.sum():
                 raise ReadError(f"a condition other than the data in {self.latex!r}")
         self.expect(r"\right")
         self.expect("]" if square else ")")
@@ -477,13 +564,19 @@ class _Reader:
 
     def estimate(self) -> sp.Expr:
         inner = self.raw_group()
+        if rf"\hat{{{inner}}}" in self.names and self.peek() not in ("_", "^"):
+            return self.names[rf"\hat{{{inner}}}"]  # an estimate declared as such: ŵ
         if self.peek() == "_":  # \hat{x}_{m}: the estimate of x_{m}
             self.next()
             inner = f"{inner}_{{{self.raw_group()}}}"
         if self.peek() == "^" and self.peek(1) == "{":
             start = self.at
             self.next()
-            combined = f"{inner}^{{{self.raw_group()}}}"
+            power = self.raw_group()
+            declared = rf"\hat{{{inner}}}^{{{power}}}"  # an estimate declared as such: σ̂²
+            if declared in self.names:
+                return self.names[declared]
+            combined = f"{inner}^{{{power}}}"
             if combined in self.names:
                 return hat(self.names[combined])
             self.at = start
@@ -494,6 +587,9 @@ class _Reader:
             return self.density()
         if letter in _FUNCTIONS and self.applied():
             return _FUNCTIONS[letter](*self.arguments())
+        declared = self.names.get(letter)
+        if isinstance(declared, sp.FunctionClass) and self.applied():
+            return declared(*self.arguments())
         if letter == "e" and "e" not in self.names and self.peek() == "^":
             self.next()
             return sp.exp(self.argument())
@@ -508,7 +604,7 @@ class _Reader:
             return PriorDensity(*arguments)
         cut = arguments.index(None)
         before, after = arguments[:cut], arguments[cut + 1 :]
-        if after == [self.names.get("x")]:
+        if after == [self.names.get(DATA, self.names.get("x"))]:
             return PosteriorDensity(*before)
         if len(before) != 1:
             raise ReadError(f"a density of one observation expected in {self.latex!r}")

@@ -12,7 +12,7 @@ import sympy as sp
 from ..catalog.model import Model
 from ..catalog.symbols import hat, n
 from ..engine.derivation import Derivation, Step
-from ..engine.display import present
+from ..engine.display import common_factors, present
 from ..engine.problem import Problem
 from .printing import latex_names, to_latex
 from .prose import maths_runs
@@ -96,10 +96,11 @@ def problem_typesetter(problem: Problem, extra: dict[sp.Symbol, str] | None = No
 
 
 def _shown(expr: sp.Basic, model: Model) -> sp.Basic:
-    """The handout form: named statistics (k, x̄) in place of data sums."""
+    """The handout form: named statistics (k, x̄) in place of data sums, and common factors
+    taken out of products (n(x̄ − μ)/σ²); what is shown is read back against the object."""
     if isinstance(expr, sp.MatrixBase):
-        return expr.applyfunc(lambda e: present(e, model))
-    return present(expr, model)
+        return expr.applyfunc(lambda e: common_factors(present(e, model)))
+    return common_factors(present(expr, model))
 
 
 def _terms(expr: sp.Basic) -> list[sp.Basic] | None:

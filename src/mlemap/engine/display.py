@@ -10,7 +10,7 @@ from sympy.core.relational import Relational
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 
-__all__ = ["MEAN", "present", "signs_outside", "statistic_definitions", "tidy"]
+__all__ = ["MEAN", "common_factors", "present", "signs_outside", "statistic_definitions", "tidy"]
 
 #: The sample mean x̄, shown in place of Σxᵢ / n.
 MEAN = sp.Symbol("xbar", real=True)
@@ -27,6 +27,34 @@ def _replacements(model: Model) -> dict[sp.Expr, sp.Expr]:
 def present(expr: sp.Expr, model: Model) -> sp.Expr:
     """``expr`` with data sums replaced by the model's named statistics and x̄."""
     return sp.sympify(expr, strict=True).xreplace(_replacements(model))
+
+
+def common_factors(expr: sp.Basic) -> sp.Basic:
+    """``expr`` as a handout writes its products: a common factor taken out of a sum that
+    multiplies or is divided (−(2nμ − 2nx̄)/(2σ²) is n(x̄ − μ)/σ², (−β − n)λ is −(β + n)λ) and
+    powers of one base combined (λλᵏ is λ^{k+1}). A sum of terms stays a sum of terms."""
+    if isinstance(expr, Relational):
+        return expr.func(*(common_factors(side) for side in expr.args), evaluate=False)
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(common_factors)
+    if not isinstance(expr, sp.Expr) or not expr.args or expr.has(sp.MatrixSymbol):
+        return expr
+    if not expr.is_Mul:
+        args = [common_factors(a) for a in expr.args]
+        # Rebuilt only where a part changed: the engine writes some forms unevaluated.
+        return expr if args == list(expr.args) else expr.func(*args)
+    bases = [f.as_base_exp()[0] for f in expr.args if not f.is_number]
+    if len(set(bases)) < len(bases):  # λλᵏ is λ^{k+1}; numbers keep their form (√2/2)
+        combined = sp.powsimp(expr)
+        if combined != expr:
+            return common_factors(combined)
+    factors = []
+    for factor in expr.args:
+        factored = sp.factor_terms(factor) if factor.is_Add else factor
+        common = [f for f in sp.Mul.make_args(factored) if not f.is_Number and not f.is_Add]
+        factors.append(factored if factor.is_Add and common else common_factors(factor))
+    # Rebuilt only where a factor changed: SymPy spreads a ½ over a sum it multiplies again.
+    return expr if factors == list(expr.args) else sp.Mul(*factors)
 
 
 def statistic_definitions(exprs: list[sp.Expr], model: Model) -> dict[sp.Symbol, sp.Expr]:

@@ -20,6 +20,7 @@ __all__ = [
     "Bias",
     "Constant",
     "Density",
+    "Distributed",
     "Expectation",
     "Family",
     "Information",
@@ -32,6 +33,7 @@ __all__ = [
     "PriorDensity",
     "SampleInformation",
     "StandardError",
+    "Tends",
     "Variance",
     "to_text",
 ]
@@ -157,6 +159,35 @@ class Family(sp.Function):
         return rf"\operatorname{{{name}}}{{\left({inside}\right)}}"
 
 
+class Distributed(sp.Function):
+    """x ∼ F: a variable and its distribution, as the words of a step state it."""
+
+    nargs = 2
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        variable, family = (printer._print(a) for a in self.args)
+        return rf"{variable} \sim {family}"
+
+    def _sympystr(self, printer: object) -> str:
+        variable, family = (printer._print(a) for a in self.args)  # type: ignore[attr-defined]
+        return f"{variable} ∼ {family}"
+
+
+class Tends(sp.Function):
+    """symbol → value: a limit's variable and where it goes (τ² → ∞, β → 0)."""
+
+    nargs = 2
+
+    def _latex(self, printer: LatexPrinter) -> str:
+        symbol, value = self.args
+        return rf"{printer._print(symbol)} \to {printer._print(value)}"
+
+    def _sympystr(self, printer: object) -> str:
+        symbol, value = self.args
+        shown = "∞" if value == sp.oo else printer._print(value)  # type: ignore[attr-defined]
+        return f"{printer._print(symbol)} → {shown}"  # type: ignore[attr-defined]
+
+
 # -- plain text ------------------------------------------------------------------------------
 class _Text(StrPrinter):
     def _print_Symbol(self, expr: sp.Symbol) -> str:
@@ -171,7 +202,7 @@ class _Text(StrPrinter):
     def _print_Interval(self, expr: sp.Interval) -> str:
         left = "(" if expr.left_open else "["
         right = ")" if expr.right_open else "]"
-        inf, sup = ({sp.oo: "∞", -sp.oo: "-∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
+        inf, sup = ({sp.oo: "∞", -sp.oo: "−∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
         return f"{left}{inf}, {sup}{right}"
 
     def _print_Expectation(self, expr: sp.Basic) -> str:

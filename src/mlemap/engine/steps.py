@@ -26,6 +26,7 @@ from .notation import (
     LogPosterior,
     PosteriorDensity,
     PriorDensity,
+    Tends,
 )
 from .problem import BoundPrior, Problem
 from .solve import Solution, StationaryEquation, denominator_sign
@@ -175,10 +176,18 @@ def log_posterior_step(
     parameters = problem.parameters
     lhs = LogPosterior(*parameters)
     priors = sp.Add(*(sp.log(PriorDensity(p)) for p in problem.priors))
-    lines = (
+    lines = [
         sp.Eq(lhs, LogLikelihood(*parameters) + priors + Constant(), evaluate=False),
         sp.Eq(lhs, objective + Constant(), evaluate=False),
-    )
+    ]
+    # Terms free of every parameter (log β^α, Σ log xᵢ!) go into the constant, as the words say.
+    free = [t for t in sp.Add.make_args(objective) if not t.has(*parameters)]
+    kept = sp.Add(*(t for t in sp.Add.make_args(objective) if t.has(*parameters)))
+    absorbed: tuple[object, ...] = ()
+    if free and kept != 0:
+        lines.append(sp.Eq(lhs, kept + Constant(), evaluate=False))
+        names = [w for number, p in enumerate(parameters) for w in ((" and " if number else ""), p)]
+        absorbed = (" The terms free of ", *names, " then join the constant.")
     x = sp.Symbol("x")
     bayes = sp.Eq(
         PosteriorDensity(*parameters),
@@ -192,6 +201,7 @@ def log_posterior_step(
         PriorDensity(x),
         " does not depend on the parameters: the posterior is proportional to likelihood × "
         "prior, and its log is the log-likelihood plus the log-prior, up to a constant.",
+        *absorbed,
     )
     prior_density = sp.Mul(*(b.density() for b in problem.priors.values()))
     check = _chain(
@@ -201,7 +211,7 @@ def log_posterior_step(
         rng,
         "the log-posterior",
     )
-    return Step("log-posterior", "Log-posterior", lines, words, check)
+    return Step("log-posterior", "Log-posterior", tuple(lines), words, check)
 
 
 # -- score and stationarity ------------------------------------------------------------------
@@ -403,24 +413,12 @@ def flat_prior_step(
     return Step("flat-prior", "Flat prior: MAP = MLE", tuple(lines), tuple(words), _weakest(checks))
 
 
-class _Tends(sp.Function):
-    """symbol → value, for the limits that make a prior flat."""
-
-    def _latex(self, printer: object) -> str:
-        symbol, value = self.args
-        return rf"{printer._print(symbol)} \to {printer._print(value)}"
-
-    def _sympystr(self, printer: object) -> str:
-        symbol, value = self.args
-        return f"{printer._print(symbol)} → {'∞' if value == sp.oo else printer._print(value)}"
-
-
 def _tends(symbol: sp.Symbol, value: sp.Expr) -> sp.Basic:
     """α = 1 where the value is in the hyperparameter's domain, else the limit β → 0."""
     equal = sp.Eq(symbol, value)  # False where the symbol's assumptions exclude the value
     if value.is_finite and not isinstance(equal, sp.logic.boolalg.BooleanAtom):
         return equal
-    return _Tends(symbol, value)
+    return Tends(symbol, value)
 
 
 def no_closed_form_step(solution: Solution) -> Step:

@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
+from ..engine.notation import Family
 from ..engine.verify import DEFINITION, Check, VerificationError
 from .linear import (
     ArgMin,
@@ -26,9 +27,13 @@ from .linear import (
     b,
     d,
     lam,
+    n,
+    r_j,
     sigma2,
     w,
     w_hat,
+    w_j,
+    x_j,
     y,
 )
 from .matrix import L1Norm, MatrixPoint, SquaredNorm, matrix_equivalent
@@ -40,6 +45,13 @@ __all__ = ["lasso_derivation", "soft_threshold_branches"]
 c = sp.Symbol("c", positive=True)
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t", real=True)
+x = sp.MatrixSymbol("x", n, 1)
+c_z_t = (c, z, t)
+
+
+def laplace(location: sp.Basic, scale: sp.Basic) -> Family:
+    """Laplace(location, scale), as the words write it."""
+    return Family(sp.Symbol("Laplace"), location, scale)
 
 
 def _log_laplace_prior() -> sp.Expr:
@@ -125,10 +137,11 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
         log_prior,
         _log_laplace_prior_by_entry,
         (
-            "The coefficients are independent Laplace(0, ",
-            b,
-            ") a priori, each of density exp(−|wⱼ|/b)/(2b); the log of the product of "
-            "their d densities is:",
+            "The coefficients are independent ",
+            laplace(0, b),
+            " a priori, each of density ",
+            sp.exp(-sp.Abs(w_j) / b) / (2 * b),
+            "; the log of the product of their d densities is:",
         ),
         ("The log-likelihood plus the log-prior, up to a constant free of ", w, "."),
     )
@@ -153,9 +166,11 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
             (sp.Eq(w_hat, ArgMin(objective, w), evaluate=False), sp.Eq(lam, derived)),
             (
                 "Multiplying the log-posterior by ",
-                -sigma2,
-                " < 0 turns maximising into minimising; the constant terms of the "
-                "log-posterior (times σ²) do not depend on ",
+                sp.StrictLessThan(-sigma2, 0, evaluate=False),
+                " turns maximising into minimising; the constant terms of the "
+                "log-posterior (times ",
+                sigma2,
+                ") do not depend on ",
                 w,
                 " and are dropped. The Laplace prior gives the ",
                 L1Norm(w),
@@ -176,14 +191,33 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
             (sp.Eq(sp.Function(r"\nabla_{w}")(smooth), gradient, evaluate=False),),
             (
                 "The squared norm is differentiable (its gradient, above, is by SymPy's matrix "
-                "calculus), but |wⱼ| is not at 0: its subdifferential is {sign wⱼ} for wⱼ ≠ 0 "
-                "and [−1, 1] at 0. The objective is convex, so ",
+                "calculus), but ",
+                sp.Abs(w_j),
+                " is not at 0: its subdifferential is the sign of ",
+                w_j,
+                " where ",
+                sp.Ne(w_j, 0, evaluate=False),
+                ", and every number from −1 to 1 at 0. The objective is convex, so ",
                 w_hat,
-                " minimises it exactly when 0 is in its subdifferential: for each feature j, "
-                "with xⱼ the j-th column of X, xⱼᵀ(y − Xw) = λ sign(wⱼ) where wⱼ ≠ 0, and "
-                "|xⱼᵀ(y − Xw)| ≤ λ where wⱼ = 0; that is, every entry of ",
+                " minimises it exactly when 0 is in its subdifferential: for each feature, with ",
+                x_j,
+                " its column of X, ",
+                sp.Eq(x_j.T * _residual, lam * sp.sign(w_j), evaluate=False),
+                " where ",
+                sp.Ne(w_j, 0, evaluate=False),
+                ", and it lies between ",
+                -lam,
+                " and ",
+                lam,
+                " where ",
+                sp.Eq(w_j, 0, evaluate=False),
+                "; that is, every entry of ",
                 correlation,
-                " lies in [−λ, λ], at ±λ on the features in use.",
+                " lies between ",
+                -lam,
+                " and ",
+                lam,
+                ", and is one of the two on the features in use.",
             ),
             _gradient_check(smooth, gradient, points, "the gradient of the squared norm"),
         )
@@ -205,12 +239,37 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
             "One feature: soft-thresholding",
             tuple(lines),
             (
-                "With one feature x, write c = ‖x‖², z = xᵀy and t for the coefficient: up to "
-                "a constant the objective is f(t) above. On t > 0 it is smooth, and its "
-                "stationary point (z − λ)/c lies in the branch when z > λ; on t < 0 the point "
-                "(z + λ)/c lies in it when z < −λ; t = 0 is optimal when 0 ∈ −z + λ[−1, 1], "
-                "that is |z| ≤ λ. Together: the soft-thresholding function "
-                "S(z, λ) = sign(z)·max(|z| − λ, 0), divided by c.",
+                "With one feature, the column ",
+                x,
+                ", write ",
+                sp.Eq(c, SquaredNorm(x), evaluate=False),
+                ", ",
+                sp.Eq(z, x.T * y, evaluate=False),
+                " and t for the coefficient: up to a constant the objective is ",
+                sp.Function("f")(t),
+                " above. On ",
+                sp.StrictGreaterThan(t, 0, evaluate=False),
+                " it is smooth, and its stationary point ",
+                branches[0][1],
+                " lies in the branch when ",
+                sp.StrictGreaterThan(z, lam, evaluate=False),
+                "; on ",
+                sp.StrictLessThan(t, 0, evaluate=False),
+                " the point ",
+                branches[1][1],
+                " lies in it when ",
+                sp.StrictLessThan(z, -lam, evaluate=False),
+                "; ",
+                sp.Eq(t, 0, evaluate=False),
+                " is optimal when 0 is in the subdifferential there, that is when ",
+                sp.LessThan(sp.Abs(z), lam, evaluate=False),
+                ". Together: the soft-thresholding function ",
+                sp.Eq(
+                    SoftThreshold(z, lam),
+                    sp.sign(z) * sp.Max(sp.Abs(z) - lam, 0),
+                    evaluate=False,
+                ),
+                ", divided by c.",
             ),
             _weaker(reduction, _check_soft_threshold(minimiser, rng)),
         )
@@ -228,12 +287,17 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
                 X.T * X,
                 " is the identity, ",
                 SquaredNorm(_residual),
-                " = ",
+                " is ",
                 SquaredNorm(y),
-                " − 2wᵀXᵀy + ",
+                " minus twice ",
+                w.T * X.T * y,
+                " plus ",
                 SquaredNorm(w),
-                ", so the objective is a sum of one-feature objectives with c = 1 and "
-                "z = (Xᵀy)ⱼ, each minimised separately: ",
+                ", so the objective is a sum of one-feature objectives with ",
+                sp.Eq(c, 1, evaluate=False),
+                " and z the feature's entry of ",
+                X.T * y,
+                ", each minimised separately: ",
                 w_hat,
                 " is S applied to each entry of ",
                 X.T * y,
@@ -260,8 +324,13 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
                 X.T * X,
                 " and the subgradient condition has no closed-form solution: the estimate is "
                 "computed numerically, by coordinate descent. Each update is the one-feature "
-                "result applied to the partial residual rⱼ = y − Xw + xⱼwⱼ: "
-                "wⱼ ← S(xⱼᵀrⱼ, λ)/‖xⱼ‖², repeated until the duality gap is below the tolerance.",
+                "result applied to the partial residual ",
+                sp.Eq(r_j, _residual + x_j * w_j, evaluate=False),
+                ": it sets ",
+                w_j,
+                " to ",
+                SoftThreshold(x_j.T * r_j, lam) / SquaredNorm(x_j),
+                ", repeated until the duality gap is below the tolerance.",
             ),
             DEFINITION,
         )

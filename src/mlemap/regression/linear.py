@@ -17,7 +17,15 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
-from ..engine.notation import Constant, LogLikelihood, PriorDensity
+from ..engine.notation import (
+    Constant,
+    Distributed,
+    Family,
+    Likelihood,
+    LogLikelihood,
+    PriorDensity,
+    Tends,
+)
 from ..engine.verify import DEFINITION, Check, VerificationError
 from .matrix import (
     LinearSystem,
@@ -46,6 +54,17 @@ w_hat = sp.MatrixSymbol("w_hat", d, 1)
 sigma2, tau2, lam, b = sp.symbols("sigma2 tau2 lambda b", positive=True)
 sigma2_hat = sp.Symbol("sigma2_hat", positive=True)
 I_d = sp.Identity(d)
+#: The j-th coefficient and column, and the partial residual, as the words name them.
+w_j = sp.Symbol("w_j", real=True)
+x_j = sp.MatrixSymbol("x_j", n, 1)
+r_j = sp.MatrixSymbol("r_j", n, 1)
+NORMAL = sp.Symbol("N")
+
+
+def normal(mean: sp.Basic, variance: sp.Basic) -> Family:
+    """N(mean, variance), as the words write a Gaussian."""
+    return Family(NORMAL, mean, variance)
+
 
 NAMES: dict[sp.Basic, str] = {
     sigma2: r"\sigma^{2}",
@@ -54,6 +73,9 @@ NAMES: dict[sp.Basic, str] = {
     sigma2_hat: r"\hat{\sigma}^{2}",
     w_hat: r"\hat{w}",
     epsilon: r"\varepsilon",
+    w_j: "w_{j}",
+    x_j: "x_{j}",
+    r_j: "r_{j}",
 }
 
 _residual = y - X * w
@@ -80,6 +102,9 @@ class SoftThreshold(sp.Function):
     """S(z, λ) = sign(z)·max(|z| − λ, 0)."""
 
     nargs = 2
+
+    def _eval_is_commutative(self) -> bool:
+        return True  # a number, also of a 1 × 1 matrix such as xⱼᵀrⱼ
 
     def _latex(self, printer: object) -> str:
         z, t = (printer._print(a) for a in self.args)  # type: ignore[attr-defined]
@@ -195,25 +220,28 @@ def _log_laplace_prior_by_entry(point: MatrixPoint) -> sp.Expr:
 
 # -- steps shared by every prior --------------------------------------------------------------
 def _model_step() -> Step:
+    model = sp.Eq(y, X * w + epsilon, evaluate=False)
     words = (
         "Each response is a linear function of its d features plus independent Gaussian "
         "noise of variance ",
         sigma2,
         ": in matrix form ",
         X,
-        " is the n × d design matrix, ",
+        " is the design matrix, with n rows and d columns, ",
         y,
         " the n responses and ",
         w,
         " the d coefficients, and ",
-        sp.Eq(y, X * w + epsilon, evaluate=False),
+        model,
         " with the entries of ",
         epsilon,
-        " independent N(0, ",
-        sigma2,
-        "), so that y ~ N(Xw, σ²I).",
+        " independent ",
+        normal(0, sigma2),
+        ", so that ",
+        Distributed(y, normal(X * w, sigma2 * sp.Identity(n))),
+        ".",
     )
-    return Step("model", "Model", (sp.Eq(y, X * w + epsilon, evaluate=False),), words, DEFINITION)
+    return Step("model", "Model", (model,), words, DEFINITION)
 
 
 def _log_likelihood() -> sp.Expr:
@@ -224,7 +252,7 @@ def _likelihood_step(points: Sequence[MatrixPoint]) -> Step:
     likelihood = (2 * sp.pi * sigma2) ** (-n / 2) * sp.exp(-SquaredNorm(_residual) / (2 * sigma2))
     log_likelihood = _log_likelihood()
     lines = (
-        sp.Eq(sp.Function("L")(w, sigma2), likelihood, evaluate=False),
+        sp.Eq(Likelihood(w, sigma2), likelihood, evaluate=False),
         sp.Eq(LogLikelihood(w, sigma2), log_likelihood, evaluate=False),
     )
     words = (
@@ -261,8 +289,8 @@ def _argmin_step(objective: sp.Expr, kept: sp.Expr, scale: sp.Expr, points: Sequ
         " do not depend on ",
         w,
         ", and ",
-        scale,
-        " > 0, so maximising over ",
+        sp.StrictGreaterThan(scale, 0, evaluate=False),
+        ", so maximising over ",
         w,
         " is minimising:",
     )
@@ -344,11 +372,13 @@ def ols_derivation(rng: np.random.Generator) -> RegressionDerivation:
                 X.T * X,
                 " is invertible exactly when ",
                 X,
-                " has full column rank (rank d, which needs n ≥ d): ",
-                v.T * X.T * X * v,
-                " = ",
-                SquaredNorm(X * v),
-                " is zero only when Xv = 0. Then the normal equations have one solution.",
+                " has full column rank (rank d, which needs ",
+                sp.GreaterThan(n, d, evaluate=False),
+                "): ",
+                sp.Eq(v.T * X.T * X * v, SquaredNorm(X * v), evaluate=False),
+                " is zero only when ",
+                sp.Eq(X * v, sp.ZeroMatrix(n, 1), evaluate=False),
+                ". Then the normal equations have one solution.",
             ),
             solved,
         )
@@ -363,11 +393,11 @@ def ols_derivation(rng: np.random.Generator) -> RegressionDerivation:
                 "The Hessian does not depend on ",
                 w,
                 ", and ",
-                v.T * hessian * v,
-                " = ",
-                -SquaredNorm(X * v) / sigma2,
-                " < 0 for every v ≠ 0 when X has full column rank: the log-likelihood is "
-                "strictly concave, and the stationary point is its unique maximum.",
+                sp.Eq(v.T * hessian * v, -SquaredNorm(X * v) / sigma2, evaluate=False),
+                ", negative for every ",
+                sp.Ne(v, sp.ZeroMatrix(d, 1), evaluate=False),
+                " when X has full column rank: the log-likelihood is strictly concave, and the "
+                "stationary point is its unique maximum.",
             ),
             _weaker(
                 _hessian_check(gradient, hessian, points),
@@ -423,13 +453,15 @@ def _sigma2_step(points: Sequence[MatrixPoint], solution: sp.MatrixExpr) -> Step
         w_hat,
         " does not depend on ",
         sigma2,
-        ", so σ² is estimated at ",
+        ", so ",
+        sigma2,
+        " is estimated at ",
         w_hat,
         ". Its derivative vanishes at one point, where the second derivative, ",
         curvature.subs(rss, residual_norm),
         ", is negative (for data not fitted exactly, ",
-        residual_norm,
-        " > 0).",
+        sp.StrictGreaterThan(residual_norm, 0, evaluate=False),
+        ").",
     )
     check = Check("symbolic", "SymPy solves the derivative and proves the second derivative < 0")
     return Step("stationarity", "The noise variance", lines, words, check)
@@ -475,15 +507,19 @@ def ridge_derivation(rng: np.random.Generator) -> RegressionDerivation:
         log_prior,
         _log_normal_prior_by_entry,
         (
-            "The coefficients are independent N(0, ",
-            tau2,
-            ") a priori: w ~ N(0, τ²I); the log of the product of their d densities is:",
+            "The coefficients are independent ",
+            normal(0, tau2),
+            " a priori: ",
+            Distributed(w, normal(0, tau2 * I_d)),
+            "; the log of the product of their d densities is:",
         ),
         (
             "Bayes' rule: the log-posterior is the log-likelihood plus the log-prior, up to "
             "a constant free of ",
             w,
-            "; σ² is known.",
+            "; ",
+            sigma2,
+            " is known.",
         ),
     )
     kept = SquaredNorm(_residual) + sigma2 / tau2 * SquaredNorm(w)
@@ -534,9 +570,12 @@ def ridge_derivation(rng: np.random.Generator) -> RegressionDerivation:
             ),
             (
                 "For ",
-                lam,
-                " > 0 the quadratic form is positive for every v ≠ 0, whatever X (even with "
-                "n < d or collinear features): ",
+                sp.StrictGreaterThan(lam, 0, evaluate=False),
+                " the quadratic form is positive for every ",
+                sp.Ne(v, sp.ZeroMatrix(d, 1), evaluate=False),
+                ", whatever X (even with ",
+                sp.StrictLessThan(n, d, evaluate=False),
+                " or collinear features): ",
                 penalised,
                 " is positive definite, hence invertible, and the Hessian ",
                 sp.MatMul(-1 / sigma2, penalised),
@@ -570,8 +609,8 @@ def ridge_derivation(rng: np.random.Generator) -> RegressionDerivation:
             (sp.Eq(sp.Limit(derived, tau2, sp.oo), limit, evaluate=False),),
             (
                 "As the prior flattens (",
-                tau2,
-                " → ∞) the penalty vanishes and ridge becomes ordinary least squares, the MLE.",
+                Tends(tau2, sp.oo),
+                ") the penalty vanishes and ridge becomes ordinary least squares, the MLE.",
             ),
             Check("symbolic", "SymPy computes the limit"),
         )

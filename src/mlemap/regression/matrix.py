@@ -45,6 +45,9 @@ class SquaredNorm(sp.Function):
 
     nargs = 1
 
+    def _eval_is_commutative(self) -> bool:
+        return True  # a number, though its argument is a matrix: it divides like one
+
     def _latex(self, printer: LatexPrinter, exp: str | None = None) -> str:
         norm = rf"\left\lVert {printer._print(self.args[0])} \right\rVert^{{2}}"
         return rf"\left({norm}\right)^{{{exp}}}" if exp else norm
@@ -63,6 +66,9 @@ class L1Norm(sp.Function):
     """‖v‖₁ = Σ |vⱼ| of a column vector."""
 
     nargs = 1
+
+    def _eval_is_commutative(self) -> bool:
+        return True  # a number, though its argument is a matrix
 
     def _latex(self, printer: LatexPrinter, exp: str | None = None) -> str:
         norm = rf"\left\lVert {printer._print(self.args[0])} \right\rVert_{{1}}"
