@@ -87,3 +87,9 @@ def test_an_exponent_with_a_fraction_is_written_exp():
     density = sp.exp(-((X[i] - MU) ** 2) / (2 * SIGMA2))
     assert to_latex(density, NAMES).startswith(r"\exp\left(- \frac{")
     assert to_latex(sp.exp(-MU), NAMES) == r"e^{- \mu}"  # a short exponent stays a superscript
+
+
+def test_matrix_cells_are_set_in_display_style():
+    shown = to_latex(sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, 1]]), NAMES)
+    assert shown.count(r"{\displaystyle ") == 4
+    assert r"{\displaystyle \frac{\mu}{\sigma^{2}}}" in shown

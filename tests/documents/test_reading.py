@@ -158,3 +158,10 @@ def test_matrices_read_as_matrix_expressions_with_transposes_norms_and_gradients
 
 def test_exp_of_a_bracket_reads_as_the_exponential():
     assert read(r"\exp\left(- \frac{\mu}{2}\right)") == sp.exp(-MU / 2)
+
+
+def test_display_style_cells_of_a_matrix_read_as_their_entries():
+    latex = to_latex(
+        sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]]), latex_names(NORMAL.parameters)
+    )
+    assert read(latex) == sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]])

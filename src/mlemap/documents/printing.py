@@ -74,6 +74,14 @@ class _Latex(LatexPrinter):
         tex = rf"\exp\left({inner}\right)" if r"\frac" in inner else rf"e^{{{inner}}}"
         return self._do_exponent(tex, exp)
 
+    def _print_matrix_contents(self, expr: sp.MatrixBase) -> str:
+        # Cells in display style: a matrix's fractions full size, as in the lines around it.
+        rows = [
+            " & ".join(rf"{{\displaystyle {self._print(e)}}}" for e in expr[row, :])
+            for row in range(expr.rows)
+        ]
+        return r"\begin{matrix}" + r"\\".join(rows) + r"\end{matrix}"
+
     def _print_Identity(self, expr: sp.Identity) -> str:
         return "I"
 

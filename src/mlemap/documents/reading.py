@@ -54,7 +54,7 @@ class ReadError(MlemapError):
 
 
 _TOKEN = re.compile(
-    r"(?P<space>\s+|\\[,;:! ]|\\quad\b)"
+    r"(?P<space>\s+|\\[,;:! ]|\\quad\b|\\displaystyle\b)"
     r"|(?P<command>\\[A-Za-z]+|\\[{}|.\\])"
     r"|(?P<number>\d+(?:\.\d+)?)"
     r"|(?P<letter>[A-Za-z])"

@@ -211,6 +211,9 @@ def log_posterior_step(
         rng,
         "the log-posterior",
     )
+    if absorbed:
+        detail = f"{check.detail}; the terms gathered into the constant hold no parameter"
+        check = Check(check.method, detail)
     return Step("log-posterior", "Log-posterior", tuple(lines), words, check)
 
 
