@@ -529,12 +529,16 @@ def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
 
 
 @pytest.mark.parametrize("name", ["exponential", "normal", "uniform", "cauchy"])
-def test_a_derivation_without_inference_is_the_full_ones_first_steps(name):
+def test_a_derivation_without_inference_is_the_full_ones_first_steps(name, monkeypatch):
     """inference=False (the checker's path) stops before information, bias and efficiency;
     the full derivation made after it, from the cached stages and the generator's state,
     is the one an uninterrupted pipeline gives."""
+    from mlemap.engine import derive as derive_module
     from mlemap.engine.derive import derive_problem
     from mlemap.engine.problem import Problem
+
+    for cache in ("_DERIVED", "_PIPELINES"):  # as in a fresh process: nothing derived yet
+        monkeypatch.setattr(derive_module, cache, {})
 
     lean = mlemap.derive(name, inference=False)
     full = mlemap.derive(name)
