@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +172,29 @@ CASES = [
     Case("linear_regression", "normal",
          ("(X^T X + lambda I) w = X^T y", "(XᵀX + λI)w = Xᵀy", r"(X^\top X + \lambda I) w = X^\top y"),
          ("(X^T X - lambda I) w = X^T y", "(XᵀX − λI)w = Xᵀy", r"(X^\top X - \lambda I) w = X^\top y")),
+    Case("linear_regression", None,
+         ("grad_w l(w) = X^T (y - X w)/sigma2", "∇_w ℓ(w) = Xᵀ(y − Xw)/σ²",
+          r"\nabla_{\mathbf{w}} \ell(\mathbf{w}) = \frac{1}{\sigma^2} \mathbf{X}^\top (y - \mathbf{X} w)"),
+         ("grad_w l(w) = -X^T (y - X w)/sigma2", "∇_w ℓ(w) = −Xᵀ(y − Xw)/σ²",
+          r"\nabla_{\mathbf{w}} \ell(\mathbf{w}) = -\frac{1}{\sigma^2} \mathbf{X}^\top (y - \mathbf{X} w)"),
+         "sign is flipped"),
+    Case("linear_regression", None,
+         ("grad_w ||y - X w||^2 = -2 X^T (y - X w)", "∇_w ‖y − Xw‖² = −2Xᵀ(y − Xw)",
+          r"\nabla_w \lVert y - Xw \rVert^2 = -2X^\top(y - Xw)"),
+         ("grad_w ||y - X w||^2 = -X^T (y - X w)", "∇_w ‖y − Xw‖² = −Xᵀ(y − Xw)",
+          r"\nabla_w \lVert y - Xw \rVert^2 = -X^\top(y - Xw)"), "1/2 times"),
+    Case("linear_regression", "normal",
+         ("grad_w [l(w) - lambda ||w||^2/2] = X^T (y - X w)/sigma2 - lambda w",
+          "∇_w [ℓ(w) − λ‖w‖²/2] = Xᵀ(y − Xw)/σ² − λw",
+          r"\nabla_w \left[\ell(w) - \frac{\lambda}{2}\|w\|^2\right] = \frac{X^\top(y - Xw)}{\sigma^2} - \lambda w"),
+         ("grad_w [l(w) - lambda ||w||^2/2] = X^T (y - X w)/sigma2 - 2 lambda w",
+          "∇_w [ℓ(w) − λ‖w‖²/2] = Xᵀ(y − Xw)/σ² − 2λw",
+          r"\nabla_w \left[\ell(w) - \frac{\lambda}{2}\|w\|^2\right] = \frac{X^\top(y - Xw)}{\sigma^2} - 2\lambda w")),
+    Case("linear_regression", "normal",
+         ("grad_w log p(w|y) = X^T (y - X w)/sigma2 - w/tau2", "∇_w log p(w | y) = Xᵀ(y − Xw)/σ² − w/τ²",
+          r"\nabla_w \log p(w \mid y) = \frac{1}{\sigma^2}X^\top(y - Xw) - \frac{w}{\tau^2}"),
+         ("grad_w log p(w|y) = X^T (y - X w)/sigma2", "∇_w log p(w | y) = Xᵀ(y − Xw)/σ²",
+          r"\nabla_w \log p(w \mid y) = \frac{1}{\sigma^2}X^\top(y - Xw)"), "log-prior is missing"),
 ]  # fmt: skip
 
 #: The seed handout's chains as (model, prior, first line, last line, after), and a mutation
@@ -223,14 +248,49 @@ def derivation(model: str, prior: str | None) -> mlemap.Derivation:
     """The derivation for a model and prior, made once (a check's cost is then its own)."""
     key = (model, prior)
     if key not in _DERIVATIONS:
-        _DERIVATIONS[key] = mlemap.derive(model, prior=prior)
+        _DERIVATIONS[key] = mlemap.derive(model, prior=prior, inference=False)
     return _DERIVATIONS[key]
+
+
+#: Typical one-claim checks, as a user runs them from the shell.
+COLD = [
+    ["bernoulli", "theta = k/n"],
+    ["normal", "mu = xbar"],
+    ["normal", "sigma2 = sum((x_i - xbar)^2)/n"],
+    ["poisson", "lambda = xbar"],
+    ["bernoulli", "--prior", "beta", "theta = (k + alpha - 1)/(n + alpha + beta - 2)"],
+    ["linear_regression", "w = (X^T X)^{-1} X^T y"],
+]
+
+
+def _wall(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def cold(repeat: int) -> None:
+    """Cold `mlemap check` against a cold `import mlemap`, alternating, in pairs."""
+    imports, checks, differences = [], [], []
+    for _ in range(repeat):
+        for claim in COLD:
+            imported = _wall([sys.executable, "-c", "import mlemap"])
+            checked = _wall([sys.executable, "-m", "mlemap", "check", *claim])
+            imports.append(imported)
+            checks.append(checked)
+            differences.append(checked - imported)
+    print(f"cold runs:                  {len(checks)} ({len(COLD)} claims × {repeat})")
+    print(f"median import mlemap:       {statistics.median(imports):.3f} s")
+    print(f"median mlemap check:        {statistics.median(checks):.3f} s")
+    print(f"median check − import:      {statistics.median(differences):.3f} s (target < 0.5 s)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every claim's outcome")
-    verbose = parser.parse_args().verbose
+    parser.add_argument("--cold", type=int, default=0, metavar="K", help="time K cold runs")
+    arguments = parser.parse_args()
+    verbose = arguments.verbose
     tally, times = Tally(), []
 
     def record(text: str, truth: bool, outcome: object, diagnosis: str = "") -> None:
@@ -269,6 +329,8 @@ def main() -> None:
     print(f"first wrong line named:     {tally.first_wrong_named} of {tally.chains} chains")
     print(f"diagnoses right:            {tally.diagnoses_right} of {tally.diagnoses_expected}")
     print(f"median time per check:      {statistics.median(times):.3f} s (derivations cached)")
+    if arguments.cold:
+        cold(arguments.cold)
 
 
 if __name__ == "__main__":

@@ -405,3 +405,31 @@ def test_a_root_outside_the_domain_is_named_with_the_domain():
     assert wrong.verdict == "wrong"
     assert "outside the domain of lambda, (0, ∞)" in wrong.diagnosis
     assert run("poisson", "lambda = " + root.format("+"), "inverse_gamma").verdict == "correct"
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "theta = max(x_i)",
+        "θ̂ = x₍ₙ₎",
+        "theta_hat = x_(n)",
+        r"\hat\theta = x_{(n)}",
+        r"\hat\theta = \max(x_i)",
+    ],
+)
+def test_the_largest_observation_is_read_in_every_notation(claim):
+    """The uniform model's MLE is the sample maximum, which the engine prints as max(x_i)
+    (plain) and x_{(n)} (LaTeX): each reads back as the same order statistic."""
+    assert check("uniform", claim).verdict == "correct"
+
+
+@pytest.mark.parametrize(
+    ("claim", "verdict"), [("theta = min(x_i)", "wrong"), ("theta = (n + 1)/n*max(x_i)", "wrong")]
+)
+def test_other_order_statistics_are_judged(claim, verdict):
+    assert check("uniform", claim).verdict == verdict
+
+
+def test_max_is_of_the_observations_only():
+    with pytest.raises(ParseError, match=r"write max\(x_i\)"):
+        check("uniform", "theta = max(n)")

@@ -136,6 +136,61 @@ def test_every_model_derive_accepts_is_checked_or_refused_with_exit_2(model, cap
         assert out.rstrip().endswith("Verdict: correct.")
 
 
+def _requests() -> list[list[str]]:
+    """Every catalog model with no prior and with each prior that fits each parameter, as
+    ``mlemap check`` arguments; linear regression with each of its priors."""
+    from mlemap.catalog import MATRIX_MODELS, MODELS, PRIORS
+
+    found = []
+    for name in MODELS.names():
+        found.append([name])
+        for parameter in MODELS.get(name).estimated:
+            fitting = [p.name for p in PRIORS if p.fits(parameter)]
+            found += [[name, "--prior", f"{parameter.name}={p}"] for p in fitting]
+    for name in MATRIX_MODELS.names():
+        found.append([name])
+        found += [[name, "--prior", p] for p in MATRIX_MODELS.get(name).priors]
+    return found
+
+
+def _claims(request: list[str]) -> tuple[str, str] | None:
+    """A right claim, the engine's first result (else its log-likelihood), and a wrong one;
+    None where derive refuses the request."""
+    from mlemap.checker.plain import to_claim
+    from mlemap.errors import MlemapError
+
+    if request[0] == "linear_regression":
+        return "∇_w ℓ(w) = Xᵀ(y − Xw)/σ²", "∇_w ℓ(w) = Xᵀ(y + Xw)/σ²"
+    prior = dict([request[2].split("=")]) if len(request) > 1 else None
+    try:
+        derivation = mlemap.derive(request[0], prior=prior, inference=False)
+    except MlemapError:
+        return None
+    lines = list(derivation.results) if derivation.closed_form else []
+    if not lines:
+        lines = [next(s for s in derivation.steps if s.kind == "log-likelihood").lines[-1]]
+    lhs, rhs = to_claim(lines[0].lhs), to_claim(lines[0].rhs)
+    return f"{lhs} = {rhs}", f"{lhs} = 2*({rhs}) + 1"
+
+
+@pytest.mark.parametrize("request_", _requests(), ids=" ".join)
+def test_every_model_and_prior_checks_right_and_wrong_claims_with_exits_0_and_1(request_, capsys):
+    """The engine's own result pasted back is correct and twice it plus one is wrong, for
+    every model and prior; a request derive refuses, and a name no model has, exit 2 with
+    one line on stderr."""
+    claims = _claims(request_)
+    for claim, expected in zip(claims or (), (0, 1), strict=False):
+        code = main_check([*request_, claim])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        assert code == expected, f"{request_} {claim!r}: {out}{err}"
+    claim = "q = 1" if claims else "theta = 1"  # a name no model has; any claim, refused
+    code = main_check([*request_, claim])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.startswith("mlemap check: error: ") and not out
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("claim", "message"),
     [

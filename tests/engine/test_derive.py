@@ -581,3 +581,28 @@ def test_results_and_estimates_are_a_tuple_and_a_dict_that_display():
     assert d.estimates[theta] == d.solution.estimates[theta]
     assert d.results._repr_latex_().startswith("$$\\begin{aligned}")
     assert d.estimates._repr_latex_().startswith("$$\\begin{aligned}")
+
+
+@pytest.mark.parametrize("name", ["exponential", "normal", "uniform", "cauchy"])
+def test_a_derivation_without_inference_is_the_full_ones_first_steps(name, monkeypatch):
+    """inference=False (the checker's path) stops before information, bias and efficiency;
+    the full derivation made after it, from the cached stages and the generator's state,
+    is the one an uninterrupted pipeline gives."""
+    from mlemap.engine import derive as derive_module
+    from mlemap.engine.derive import derive_problem
+    from mlemap.engine.problem import Problem
+
+    for cache in ("_DERIVED", "_PIPELINES"):  # as in a fresh process: nothing derived yet
+        monkeypatch.setattr(derive_module, cache, {})
+
+    lean = mlemap.derive(name, inference=False)
+    full = mlemap.derive(name)
+    alone = derive_problem(Problem(MODELS.resolve(name), {}))
+    assert full.steps == alone.steps and full.information == alone.information
+    assert full.steps[: len(lean.steps)] == lean.steps
+    assert lean.information is None and lean.biases == {} == lean.efficiencies
+    extra = {s.kind for s in full.steps[len(lean.steps) :]}
+    if full.information is not None:  # an MLE in closed form inside its domain
+        assert extra and "information" in extra
+    assert lean.estimates == full.estimates and lean.results == full.results
+    assert mlemap.derive(name, inference=False) is mlemap.derive(name)  # the full serves both

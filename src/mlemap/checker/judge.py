@@ -261,7 +261,7 @@ def check(
             raise MlemapError("a Derivation carries its own prior and estimated parameters")
         derivation = model
     else:
-        derivation = derive(model, prior, estimate)
+        derivation = derive(model, prior, estimate, inference=False)
     if isinstance(derivation, RegressionDerivation):
         return check_regression(derivation, claim)
     deadline = time.monotonic() + CHECK_SECONDS

@@ -36,7 +36,7 @@ GREEK = {
     "omega",
 }  # fmt: skip
 VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
-FUNCTIONS = {"log": "log", "ln": "log", "exp": "exp"}
+FUNCTIONS = {"log": "log", "ln": "log", "exp": "exp", "max": "max", "min": "min"}
 FRACTIONS = {"frac", "dfrac", "tfrac"}
 HATS = {"hat", "widehat"}
 BARS = {"bar", "overline"}

@@ -36,6 +36,7 @@ import sympy as sp
 
 from ..catalog.symbols import hat, i, n
 from ..engine.limits import TimeLimitExceeded, time_limit
+from ..engine.order import Largest, OrderStatistic, Smallest
 from ..engine.problem import Problem
 from ..errors import MlemapError, ParseError, UnknownNameError
 from .bounds import MAX_DIGITS, bound_expression
@@ -76,7 +77,34 @@ LATEX_SIGNS = {
 }  # fmt: skip
 MARKS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar"}  # combining ^ and ¯
 
+
+def _order_statistic(kind: type[OrderStatistic]) -> Callable[[sp.Expr], sp.Expr]:
+    """``max(x_i)`` as x₍ₙ₎ and ``min(x_i)`` as x₍₁₎: of the observations only."""
+    word = kind.pick.__name__.lower()
+
+    def build(body: sp.Expr) -> sp.Expr:
+        if not (isinstance(body, sp.Indexed) and body.indices == (i,)):
+            raise ParseError(f"{word}(…) is the {kind.word} observation: write {word}(x_i)")
+        return kind(body.base, n)
+
+    return build
+
+
+#: x₍ₙ₎, x_(n), x_{(n)} and x₍₁₎, x_(1), x_{(1)}: the largest and smallest observations.
+ORDER = re.compile(r"([A-Za-z])\s*(?:_\s*\{?\s*\(\s*(n|1)\s*\)\s*\}?|₍(ₙ|₁)₎)")
+
+
+def _order_words(text: str) -> str:
+    def word(match: re.Match[str]) -> str:
+        smallest = match.group(2) == "1" or match.group(3) == "₁"
+        return f"{'min' if smallest else 'max'}({match.group(1)}_i)"
+
+    return ORDER.sub(word, text)
+
+
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
+    "max": (_order_statistic(Largest), 1),
+    "min": (_order_statistic(Smallest), 1),
     "log": (sp.log, 1),
     "ln": (sp.log, 1),
     "exp": (sp.exp, 1),
@@ -110,6 +138,7 @@ def is_latex(text: str) -> bool:
 def ascii_math(text: str, latex: bool, keep_arguments: bool = False) -> str:
     """Unicode mathematics (θ̂, x̄, σ², Σ, −) spelled in ASCII, as LaTeX or plain syntax;
     named functions (``L(θ)``) as words, with their arguments if ``keep_arguments``."""
+    text = _order_words(text)
     for mark, word in MARKS.items():
         pattern = rf"([A-Za-z]|[{''.join(GREEK)}]){mark}"
         text = re.sub(pattern, (rf"\\{word}{{\1}}" if latex else rf"\1_{word}"), text)
@@ -328,7 +357,7 @@ class _Builder:
             raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}")
         if name == "diff":
             return self.derivative(self.build(node.args[0], in_sum), self.build(node.args[1]))
-        inner = in_sum or name in ("sum", "Sum", "prod")
+        inner = in_sum or name in ("sum", "Sum", "prod", "max", "min")
         arguments = [self.build(a, inner) for a in node.args]
         if name in ("factorial", "gamma", "binomial", "binom"):
             for argument in arguments:

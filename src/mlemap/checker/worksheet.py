@@ -149,7 +149,7 @@ def check_worksheet(text: str) -> WorksheetReport:
         model, prior, estimate, step = _specification(block["spec"], line)
         key = (model, tuple(sorted(prior.items())), tuple(estimate))
         if key not in derived:
-            derived[key] = derive(model, prior or None, estimate or None)
+            derived[key] = derive(model, prior or None, estimate or None, inference=False)
         body = _filled(block["body"])
         report = None
         if body is not None:

@@ -158,6 +158,8 @@ def derive(
     model: str | Model,
     prior: PriorSpec = None,
     estimate: str | Iterable[str] | None = None,
+    *,
+    inference: bool = True,
 ) -> Record:
     """Derive the MLE (no prior) or the MAP estimator (with a prior), step by step.
 
@@ -166,7 +168,9 @@ def derive(
     name to prior name; ``estimate`` names the parameters to estimate (the others are known).
     ``"linear_regression"`` (prior None, ``"normal"`` or ``"laplace"``) is derived by matrix
     calculus and gives a :class:`~mlemap.regression.record.RegressionDerivation`; both are
-    records (:class:`~mlemap.engine.derivation.Record`).
+    records (:class:`~mlemap.engine.derivation.Record`). ``inference=False`` leaves out an
+    MLE's Fisher information, standard errors, bias and efficiency (what checking a claim
+    does not use); every step it does give is the same as in the full derivation.
     """
     if isinstance(model, str) and model in MATRIX_MODELS:
         if isinstance(prior, Mapping):
@@ -178,18 +182,18 @@ def derive(
         raise UnknownNameError("model", model, [*MODELS.names(), *MATRIX_MODELS.names()])
     key = _catalog_key(model, prior, estimate)
     if key is not None:
-        return _derive_catalog(*key)
+        return _derive_catalog(key, inference)
     resolved = _estimated(MODELS.resolve(model), estimate)
-    return _within_budget(Problem(resolved, _priors(resolved, prior)))
+    return _within_budget(Problem(resolved, _priors(resolved, prior)), inference)
 
 
-def _within_budget(problem: Problem) -> Derivation:
+def _within_budget(problem: Problem, inference: bool = True) -> Derivation:
     """A model from outside the catalog, derived in at most :data:`USER_MODEL_SECONDS`: its
     steps may defeat SymPy (a quartic's score has a cubic root whose check never ends)."""
     started = time.thread_time()
     try:
         with time_limit(USER_MODEL_SECONDS, cpu=True):
-            return derive_problem(problem)
+            return derive_problem(problem, inference)
     except (TimeLimitExceeded, UnsupportedModelError) as error:
         if isinstance(error, UnsupportedModelError) and (
             time.thread_time() - started < USER_MODEL_SECONDS
@@ -227,14 +231,39 @@ def _catalog_key(model: object, prior: object, estimate: object) -> tuple | None
     return model, priors, names
 
 
-@lru_cache(maxsize=256)
-def _derive_catalog(model: str, prior: object, estimate: object) -> Derivation:
-    """Derivations are immutable and deterministic, so one per catalog request is enough:
-    a MAP derivation asks for its MLE, and a handout may list a model twice."""
-    prior = dict(prior) if isinstance(prior, tuple) else prior
-    estimate = list(estimate) if isinstance(estimate, tuple) else estimate
-    resolved = _estimated(MODELS.resolve(model), estimate)
-    return derive_problem(Problem(resolved, _priors(resolved, prior)))
+#: Catalog derivations by request, with and without inference. Derivations are immutable and
+#: deterministic, so one per request is enough: a MAP derivation asks for its MLE, a handout
+#: may list a model twice. The catalog is finite, and so are these.
+_DERIVED: dict[tuple, Derivation] = {}
+_PIPELINES: dict[tuple, tuple[Derivation, bool, dict]] = {}
+
+
+def _derive_catalog(key: tuple, inference: bool) -> Derivation:
+    """A catalog request, with inference or without; a full derivation serves both."""
+    for wanted in (True, False) if not inference else (True,):
+        if (key, wanted) in _DERIVED:
+            return _DERIVED[key, wanted]
+    derivation, more, state = _catalog_pipeline(key)
+    if inference and more:
+        rng = np.random.default_rng()
+        rng.bit_generator.state = state  # where the pipeline left it: output as before
+        derivation = _with_inference(derivation, rng)
+    _DERIVED[key, inference] = _presented(derivation)
+    return _DERIVED[key, inference]
+
+
+def _catalog_pipeline(key: tuple) -> tuple[Derivation, bool, dict]:
+    """The pipeline up to inference for a catalog request, whether inference follows, and
+    the generator's state then."""
+    if key not in _PIPELINES:
+        model, prior, estimate = key
+        prior = dict(prior) if isinstance(prior, tuple) else prior
+        estimate = list(estimate) if isinstance(estimate, tuple) else estimate
+        resolved = _estimated(MODELS.resolve(model), estimate)
+        rng = np.random.default_rng(SEED)
+        derivation, more = _stages(Problem(resolved, _priors(resolved, prior)), rng)
+        _PIPELINES[key] = derivation, more, rng.bit_generator.state
+    return _PIPELINES[key]
 
 
 @lru_cache(maxsize=16)
@@ -252,10 +281,17 @@ def derive_problem(problem: Problem, inference: bool = True) -> Derivation:
 
 
 def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
+    rng = np.random.default_rng(SEED)
+    derivation, more = _stages(problem, rng)
+    return _with_inference(derivation, rng) if inference and more else derivation
+
+
+def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, bool]:
+    """Every stage up to inference, drawing the random checks from ``rng``; and whether
+    inference follows (an MLE in closed form, inside its domain)."""
     check_in_scope(problem)
     bounds = feasible_set(problem)
     constraint = equality_constraint(problem)  # refused before any step where out of reach
-    rng = np.random.default_rng(SEED)
     parameters = problem.parameters
     density = problem.model.observation_density()
     declared = problem.model.declared_density()  # shown as written: 1/√(2πσ²), not √2/(2√π√σ²)
@@ -268,10 +304,10 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
     log_likelihood = collect_parameters(normalize(sp.Sum(sp.log(density), (i, 1, n))), parameters)
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
     if bounds:
-        return _derive_boundary(problem, bounds, steps, log_likelihood, rng)
+        return _derive_boundary(problem, bounds, steps, log_likelihood, rng), False
     kink = find_kink(problem, log_likelihood)
     if kink is not None:
-        return _derive_kink(problem, kink, steps, log_likelihood, rng)
+        return _derive_kink(problem, kink, steps, log_likelihood, rng), False
     objective = log_likelihood
     if problem.is_map:
         log_prior = sp.Add(
@@ -288,10 +324,10 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
             problem, constraint, steps, objective, _assumptions(problem), rng
         )
         if not problem.is_map:
-            return found
+            return found, False
         *body, result = found.steps
         more, posterior, mle = _bayes(problem, objective, found.solution, rng)
-        return replace(found, steps=(*body, *more, result), posterior=posterior, mle=mle)
+        return replace(found, steps=(*body, *more, result), posterior=posterior, mle=mle), False
     solution = stationary_points(objective, problem, rng)
     steps.append(steps_.score_step(objective, solution, problem, rng))
     steps += steps_.stationarity_steps(solution, problem, rng)
@@ -311,14 +347,12 @@ def _pipeline(problem: Problem, inference: bool = True) -> Derivation:
         problem, objective, tuple(steps), solution, curvature, posterior, mle, assumptions
     )
     if not solution.closed_form:
-        return replace(derivation, steps=(*derivation.steps, steps_.no_closed_form_step(solution)))
+        unsolved = steps_.no_closed_form_step(solution)
+        return replace(derivation, steps=(*derivation.steps, unsolved)), False
     result = steps_.result_step(
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng
     )
-    derivation = replace(derivation, steps=(*derivation.steps, result))
-    if problem.is_map or not inference:
-        return derivation
-    return _with_inference(derivation, rng)
+    return replace(derivation, steps=(*derivation.steps, result)), not problem.is_map
 
 
 def _bayes(
@@ -341,9 +375,9 @@ def _bayes(
     model = problem.model
     catalog = MODELS.get(model.name) if model.name in MODELS else None
     without_prior = (
-        derive(model.name, estimate=[p.name for p in model.estimated])
+        derive(model.name, estimate=[p.name for p in model.estimated], inference=False)
         if catalog is not None and catalog == replace(model, known=frozenset())
-        else derive_problem(Problem(model, {}))
+        else derive_problem(Problem(model, {}), False)
     )
     mle = without_prior.estimates
     if solution.closed_form and without_prior.closed_form:

@@ -32,9 +32,11 @@ from .matrix import (
     MatrixPoint,
     SquaredNorm,
     collect_linear,
+    entrywise_gradient,
     evaluate,
     matrix_equivalent,
     random_point,
+    written_out,
 )
 from .record import RegressionDerivation
 
@@ -128,23 +130,12 @@ def _points(
 
 
 # -- independent checks of derivatives --------------------------------------------------------
-def _entries(point: MatrixPoint) -> tuple[sp.Matrix, list[sp.Symbol]]:
-    size = point.sizes[d]
-    unknowns = sp.symbols(f"u0:{size}", real=True)
-    return sp.Matrix(size, 1, unknowns), list(unknowns)
-
-
 def _gradient_check(
     scalar: sp.Expr, gradient: sp.MatrixExpr, points: Sequence[MatrixPoint], what: str
 ) -> Check:
     """SymPy's matrix gradient against the gradient of the objective written entry by entry."""
     for point in points:
-        column, unknowns = _entries(point)
-        free = MatrixPoint(point.sizes, {**point.matrices, "w": column}, point.scalars)
-        written_out = sp.sympify(evaluate(scalar, free), strict=True)
-        by_entries = sp.Matrix([sp.diff(written_out, u) for u in unknowns])
-        at = dict(zip(unknowns, point.matrices["w"], strict=True))
-        expected = by_entries.xreplace(at)
+        expected = entrywise_gradient(scalar, point, w)
         found = evaluate(gradient, point)
         if sp.simplify(sp.Matrix(found) - expected) != sp.zeros(*expected.shape):
             raise VerificationError(
@@ -162,10 +153,8 @@ def _hessian_check(
     gradient: sp.MatrixExpr, hessian: sp.MatrixExpr, points: Sequence[MatrixPoint]
 ) -> Check:
     for point in points:
-        column, unknowns = _entries(point)
-        free = MatrixPoint(point.sizes, {**point.matrices, "w": column}, point.scalars)
-        g = sp.Matrix(evaluate(gradient, free))
-        expected = g.jacobian(unknowns)
+        g, unknowns = written_out(gradient, point, w)
+        expected = sp.Matrix(g).jacobian(unknowns)
         found = sp.Matrix(evaluate(hessian, point))
         if sp.simplify(found - expected) != sp.zeros(*expected.shape):
             raise VerificationError(

@@ -30,9 +30,11 @@ __all__ = [
     "MatrixPoint",
     "SquaredNorm",
     "collect_linear",
+    "entrywise_gradient",
     "evaluate",
     "matrix_equivalent",
     "random_point",
+    "written_out",
 ]
 
 TRIALS = 6
@@ -199,6 +201,33 @@ def evaluate(expr: sp.Basic, point: MatrixPoint) -> sp.Basic:
     if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
         value = value.as_explicit()
     return value
+
+
+def written_out(
+    expr: sp.Basic, point: MatrixPoint, unknown: sp.MatrixSymbol
+) -> tuple[sp.Basic, list[sp.Symbol]]:
+    """``expr`` at ``point`` with ``unknown`` left free: each of its entries a real symbol.
+    The value, and those symbols in order."""
+    size = int(sp.sympify(unknown.shape[0], strict=True).subs(point.sizes))
+    entries = list(sp.symbols(f"u0:{size}", real=True))
+    free = MatrixPoint(
+        point.sizes, {**point.matrices, unknown.name: sp.Matrix(entries)}, point.scalars
+    )
+    return evaluate(expr, free), entries
+
+
+def entrywise_gradient(scalar: sp.Expr, point: MatrixPoint, unknown: sp.MatrixSymbol) -> sp.Matrix:
+    """The gradient of ``scalar`` in ``unknown`` at ``point``, without SymPy's matrix calculus:
+    the scalar written out entry by entry, differentiated entry by entry, and evaluated at
+    the point's value of the unknown."""
+    value, entries = written_out(scalar, point, unknown)
+    value = sp.sympify(value, strict=True)
+    if isinstance(value, sp.MatrixBase):
+        if value.shape != (1, 1):
+            raise MlemapError(f"the gradient of a {value.shape} matrix is not a vector")
+        value = value[0, 0]
+    at = dict(zip(entries, point.matrices[unknown.name], strict=True))
+    return sp.Matrix([sp.diff(value, u) for u in entries]).xreplace(at)
 
 
 def _as_matrix(value: sp.Basic) -> sp.Matrix:

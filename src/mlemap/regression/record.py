@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..engine.derivation import Estimates, Record, Results, Step
-from ..engine.notation import to_text
+from ..engine.notation import Constant, to_text
 
 __all__ = ["RegressionDerivation"]
 
@@ -38,6 +38,21 @@ class RegressionDerivation(Record):
     @property
     def method(self) -> str:
         return "MAP" if self.prior else "MLE"
+
+    @property
+    def log_likelihood(self) -> sp.Expr:
+        """ℓ(w, σ²), as the log-likelihood step shows it."""
+        return self._shown("log-likelihood").lines[-1].rhs
+
+    @property
+    def log_posterior(self) -> sp.Expr | None:
+        """log p(w | y) without its additive constant; None without a prior."""
+        if self.prior is None:
+            return None
+        return self._shown("log-posterior").lines[-1].rhs.replace(Constant, lambda: 0)
+
+    def _shown(self, kind: str) -> Step:
+        return next(s for s in self.steps if s.kind == kind)
 
     @property
     def estimator_kind(self) -> str:
