@@ -392,9 +392,8 @@ MLE_KINDS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "pair", [p for p in PAIRS if _unconstrained(p)], ids=_id
-)  # a boundary's steps: test_boundary.py; Lagrange's: test_lagrange.py; a kink's: test_subgradient.py
+# A boundary's steps: test_boundary.py; Lagrange's: test_lagrange.py; a kink's: test_subgradient.py
+@pytest.mark.parametrize("pair", [p for p in PAIRS if _unconstrained(p)], ids=_id)
 def test_steps_are_ordered_explained_and_verified(pair):
     d = derived(*pair)
     kinds = [s.kind for s in d.steps]

@@ -135,6 +135,8 @@ def _on_the_constraints(cov: np.ndarray, gradients: np.ndarray) -> np.ndarray:
     it gives Var θ̂ⱼ = θⱼ(1 − θⱼ)/n and Cov(θ̂ⱼ, θ̂ₖ) = −θⱼθₖ/n."""
     side = cov @ gradients.T
     return cov - side @ np.linalg.solve(gradients @ side, side.T)
+
+
 def _has_kink(objective: sp.Expr, parameter: sp.Symbol) -> bool:
     return any(a.has(parameter) for a in objective.atoms(sp.Abs))
 

@@ -341,6 +341,7 @@ class ReductionPrinter(SciPyPrinter):
         numpy = {name: self._module_format(f"numpy.{name}") for name in ("asarray", "intp")}
         integers = f"{numpy['asarray']}({data}).astype({numpy['intp']})"
         return f"{self._module_format('numpy.bincount')}({integers}, minlength={length})"
+
     def _print_Middle(self, expr: Middle) -> str:
         return f"{self._module_format('numpy.median')}({self._print(expr.args[0])})"
 
