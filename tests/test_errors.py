@@ -19,7 +19,7 @@ import mlemap
         (
             lambda: mlemap.derive("bernoulli", prior="betta"),
             mlemap.UnknownNameError,
-            r"unknown prior 'betta'; known priors: beta, gamma, inverse_gamma, normal, uniform",
+            r"unknown prior 'betta'; known priors: beta, dirichlet, gamma, inverse_gamma, normal, uniform",
         ),
         (
             lambda: mlemap.derive("bernoulli", prior={"p": "beta"}),

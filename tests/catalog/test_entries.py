@@ -17,13 +17,12 @@ from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, random_values
 @pytest.mark.parametrize("model", list(MODELS), ids=lambda m: m.name)
 def test_density_is_scipys(model):
     rng = np.random.default_rng(3)
-    # dummify: a parameter named beta must not shadow the Beta function in the code
-    density = sp.lambdify(
-        [model.x[i], *model.symbols.values()],
-        sp.log(model.observation_density()),
-        "scipy",
-        dummify=True,
-    )
+    # Dummies in place of the symbols: lambdify puts every symbol of the expression into the
+    # code's namespace by its name, so a parameter named beta would shadow the Beta function.
+    symbols = [model.x[i], *model.symbols.values()]
+    dummies = [sp.Dummy() for _ in symbols]
+    expr = sp.log(model.observation_density()).xreplace(dict(zip(symbols, dummies, strict=True)))
+    density = sp.lambdify(dummies, expr, "scipy")
     for _ in range(5):
         values = random_values(rng, (*model.parameters, *model.constants))
         data = SAMPLE[model.name](rng, 5, values)

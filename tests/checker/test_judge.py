@@ -433,3 +433,12 @@ def test_other_order_statistics_are_judged(claim, verdict):
 def test_max_is_of_the_observations_only():
     with pytest.raises(ParseError, match=r"write max\(x_i\)"):
         check("uniform", "theta = max(n)")
+
+
+def test_the_median_absolute_values_and_the_beta_function_are_read():
+    assert run("laplace", "mu_hat = median(x_i)").verdict == "correct"
+    assert run("laplace", "b_hat = sum(abs(x_i - median(x_i)))/n").verdict == "correct"
+    assert run("laplace", "mu_hat = xbar").verdict == "wrong"  # the mean is not the median
+    claim = "l(alpha, beta) = (alpha - 1)*sum(log(x_i)) + (beta - 1)*sum(log(1 - x_i))"
+    assert run("beta", claim + " - n*log(B(alpha, beta))").verdict == "correct"
+    assert run("beta", claim + " + n*log(B(alpha, beta))").verdict == "wrong"

@@ -41,6 +41,11 @@ class Estimate(sp.Symbol):
         return self.name.removesuffix("_hat")
 
     def _latex(self, printer: object) -> str:
+        # The printer's own names first: the registry keeps only the last model's LaTeX for a
+        # name, and two models may typeset a parameter "a" differently.
+        named = getattr(printer, "_settings", {}).get("symbol_names", {})
+        if self in named:
+            return named[self]
         base = self.estimated
         return hat_latex(_LATEX.get(base) or printer._print(sp.Symbol(base)))
 

@@ -36,7 +36,7 @@ import sympy as sp
 
 from ..catalog.symbols import hat, i, n
 from ..engine.limits import TimeLimitExceeded, time_limit
-from ..engine.order import Largest, OrderStatistic, Smallest
+from ..engine.order import Largest, OrderStatistic, SampleMedian, Smallest
 from ..engine.problem import Problem
 from ..errors import MlemapError, ParseError, UnknownNameError
 from .bounds import MAX_DIGITS, bound_expression
@@ -80,7 +80,7 @@ MARKS = {"\u0302": "hat", "\u0304": "bar", "\u0305": "bar"}  # combining ^ and �
 
 def _order_statistic(kind: type[OrderStatistic]) -> Callable[[sp.Expr], sp.Expr]:
     """``max(x_i)`` as x₍ₙ₎ and ``min(x_i)`` as x₍₁₎: of the observations only."""
-    word = kind.pick.__name__.lower()
+    word = "median" if kind is SampleMedian else kind.pick.__name__.lower()
 
     def build(body: sp.Expr) -> sp.Expr:
         if not (isinstance(body, sp.Indexed) and body.indices == (i,)):
@@ -105,12 +105,16 @@ def _order_words(text: str) -> str:
 FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
     "max": (_order_statistic(Largest), 1),
     "min": (_order_statistic(Smallest), 1),
+    "median": (_order_statistic(SampleMedian), 1),
     "log": (sp.log, 1),
     "ln": (sp.log, 1),
     "exp": (sp.exp, 1),
+    "abs": (sp.Abs, 1),
+    "Abs": (sp.Abs, 1),
     "sqrt": (sp.sqrt, 1),
     "factorial": (sp.factorial, 1),
     "gamma": (sp.gamma, 1),
+    "B": (sp.beta, 2),  # the Beta function: "beta" is often a parameter's name
     "binomial": (sp.binomial, 2),
     "binom": (sp.binomial, 2),
     "sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),
@@ -357,7 +361,7 @@ class _Builder:
             raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}")
         if name == "diff":
             return self.derivative(self.build(node.args[0], in_sum), self.build(node.args[1]))
-        inner = in_sum or name in ("sum", "Sum", "prod", "max", "min")
+        inner = in_sum or name in ("sum", "Sum", "prod", "max", "min", "median")
         arguments = [self.build(a, inner) for a in node.args]
         if name in ("factorial", "gamma", "binomial", "binom"):
             for argument in arguments:

@@ -34,6 +34,13 @@ class _Claim(StrPrinter):
     # SymPy dispatches a Function subclass on its own name only, not its bases'.
     _print_Smallest = _print_Largest
 
+    def _print_beta(self, expr: sp.Expr) -> str:
+        """The Beta function as B(a, b): "beta" is often a parameter's name."""
+        return f"B({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_SampleMedian(self, expr: OrderStatistic) -> str:
+        return f"median({expr.data.label}_i)"
+
     def _print_Product(self, expr: sp.Product) -> str:
         if expr.limits == ((i, 1, n),):
             return f"prod({self._print(expr.function)})"

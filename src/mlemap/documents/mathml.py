@@ -1,12 +1,13 @@
 r"""LaTeX to MathML for the web page, with latex2mathml (pure Python: no Node at run time).
 
-latex2mathml reads every formula our printer writes, but three things come out wrong, so
+latex2mathml reads every formula our printer writes, but four things come out wrong, so
 they are handled here: an ``aligned`` display keeps its ``&`` as a visible character and
 loses its columns (we split it into rows and cells and set them in an HTML table, one
 ``<math>`` a cell: Chromium ignores both MathML's ``columnalign`` and CSS ``text-align`` in an
 ``mtable``); ``\mathop{…}_{θ}`` becomes an ``<mo>`` holding elements, which MathML does not
 allow (it becomes an ``mrow``, with the subscript underneath in a display, as TeX sets it);
-and ``\log p`` loses TeX's thin space after the operator name. tests/documents/test_mathml.py
+``\log p`` loses TeX's thin space after the operator name; and ``\sim`` is a tilde, ~, not
+the operator ∼. tests/documents/test_mathml.py
 compares every formula of the generated documents with KaTeX's MathML, token by token.
 """
 
@@ -64,6 +65,8 @@ def _repair(root: ET.Element, display: bool) -> None:
     gets a thin space."""
     for parent in list(root.iter()):
         for child in parent:
+            if child.tag == f"{{{MATHML}}}mo" and child.text == "~":
+                child.text = "∼"  # \sim, as KaTeX and TeX set it
             if child.tag == f"{{{MATHML}}}mo" and len(child):
                 child.tag = f"{{{MATHML}}}mrow"
                 child.attrib.clear()
