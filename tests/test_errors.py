@@ -13,7 +13,7 @@ import mlemap
         (
             lambda: mlemap.derive("bernouli"),
             mlemap.UnknownNameError,
-            r"unknown model 'bernouli'; known models: bernoulli, binomial, "
+            r"unknown model 'bernouli'; known models: bernoulli, beta, binomial, "
             r".*did you mean 'bernoulli'",
         ),
         (

@@ -6,8 +6,8 @@ loses its columns (we split it into rows and cells and set them in an HTML table
 ``<math>`` a cell: Chromium ignores both MathML's ``columnalign`` and CSS ``text-align`` in an
 ``mtable``); ``\mathop{…}_{θ}`` becomes an ``<mo>`` holding elements, which MathML does not
 allow (it becomes an ``mrow``, with the subscript underneath in a display, as TeX sets it);
-``\log p`` loses TeX's thin space after the operator name; and ``\sim`` is a tilde, ~, not
-the operator ∼. tests/documents/test_mathml.py
+``\log p`` loses TeX's thin space after the operator name; and ``\sim`` is an identifier
+~, not the operator ∼. tests/documents/test_mathml.py
 compares every formula of the generated documents with KaTeX's MathML, token by token.
 """
 
@@ -65,8 +65,8 @@ def _repair(root: ET.Element, display: bool) -> None:
     gets a thin space."""
     for parent in list(root.iter()):
         for child in parent:
-            if child.tag == f"{{{MATHML}}}mo" and child.text == "~":
-                child.text = "∼"  # \sim, as KaTeX and TeX set it
+            if child.tag == f"{{{MATHML}}}mi" and child.text == "~":
+                child.tag, child.text = f"{{{MATHML}}}mo", "∼"  # \sim; \tilde's ~ is an <mo>
             if child.tag == f"{{{MATHML}}}mo" and len(child):
                 child.tag = f"{{{MATHML}}}mrow"
                 child.attrib.clear()
