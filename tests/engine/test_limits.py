@@ -150,7 +150,11 @@ def test_threads_keep_their_own_limits():
 
     def spin(seconds: float) -> float:
         start = time.perf_counter()
-        attempt(seconds, _spin_until_limit_or_forever)
+        try:
+            with time_limit(seconds):  # wall clock: four threads share one interpreter lock
+                _spin_until_limit_or_forever()
+        except TimeLimitExceeded:
+            pass
         return time.perf_counter() - start
 
     with ThreadPoolExecutor(4) as pool:
@@ -193,3 +197,10 @@ def test_a_cpu_limit_counts_the_threads_cpu_time_not_its_waiting():
         return False
 
     assert _in_thread(spin_on_cpu_limit) is True
+
+
+def test_attempt_limits_cpu_time_not_wall_time():
+    # Sleeping uses no CPU: an attempt of 0.1 s CPU lets a 0.3 s sleep finish, so what the
+    # engine shows does not depend on how loaded the machine is.
+    assert attempt(0.1, lambda: time.sleep(0.3) or "done") == "done"
+    assert attempt(0.1, _spin_until_limit_or_forever) is None

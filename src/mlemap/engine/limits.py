@@ -169,7 +169,9 @@ def remaining() -> float | None:
 def attempt(
     seconds: float, function: Callable[..., T], *args: object, **kwargs: object
 ) -> T | None:
-    """``function(*args, **kwargs)`` within ``seconds``, or None if SymPy gives up.
+    """``function(*args, **kwargs)`` within ``seconds`` of the thread's CPU time, or None if
+    SymPy gives up. CPU time, not wall time: what a derivation shows must not depend on how
+    loaded the machine is (an enclosing wall-clock limit still applies).
 
     Giving up covers the time limit, SymPy's NotImplementedError and PolynomialError, and
     the assorted internal errors SymPy raises on inputs its rules were not written for
@@ -177,7 +179,7 @@ def attempt(
     engine each means "not decided this way", and another method is tried.
     """
     try:
-        with time_limit(seconds):
+        with time_limit(seconds, cpu=True):
             return function(*args, **kwargs)
     except Exception:
         return None
