@@ -28,10 +28,8 @@ _TITLES = {
 SEED = 20261201
 POINTS = 4
 #: The one-letter names that prose may use as variables: sizes, matrices, scalars.
-PROSE_SYMBOLS: dict[str, sp.Basic] = {
-    str(s): s
-    for s in (linear.n, linear.d, linear.X, linear.y, linear.w, linear.v, linear.b, *lasso.c_z_t)
-}
+_PROSE = (linear.n, linear.d, linear.X, linear.y, linear.w, linear.v, linear.b)
+PROSE_SYMBOLS: dict[str, sp.Basic] = {str(s): s for s in (*_PROSE, lasso.c, lasso.z, lasso.t)}
 
 
 def _latex(obj: object) -> str:
@@ -76,7 +74,7 @@ def _step(step: Step, where: str, shown: list[Shown]) -> StepView:
     return StepView(step.kind, step.title, rows, words, str(step.check), step.check.method)
 
 
-def reading_names(shown: list[Shown]) -> dict[str, sp.Basic]:
+def _reading_names(shown: list[Shown]) -> dict[str, sp.Basic]:
     """The LaTeX of every name the shown objects use: the derivation's own symbols, matrices
     and named functions, with the identity I and y as the data of p(w ∣ y)."""
     names: dict[str, sp.Basic] = {"I": sp.Identity(linear.d), DATA: linear.y}
@@ -109,7 +107,7 @@ def view(d: RegressionDerivation) -> DerivationView:
         _step(s, f"step {number} ({s.title})", shown) for number, s in enumerate(d.steps, 1)
     )
     results = _rows(d.results, "the results", shown)
-    read_back_matrices(shown, reading_names(shown), _points())
+    read_back_matrices(shown, _reading_names(shown), _points())
     return DerivationView(
         (_TITLES[d.prior],), d.method, d.name, steps, results, d.assumptions, d.closed_form
     )

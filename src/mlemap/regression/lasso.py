@@ -46,7 +46,6 @@ c = sp.Symbol("c", positive=True)
 z = sp.Symbol("z", real=True)
 t = sp.Symbol("t", real=True)
 x = sp.MatrixSymbol("x", n, 1)
-c_z_t = (c, z, t)
 
 
 def laplace(location: sp.Basic, scale: sp.Basic) -> Family:
