@@ -79,9 +79,27 @@ def data_terms(expr: sp.Expr, x: sp.Symbol) -> dict[sp.Expr, sp.Expr]:
     return found
 
 
+def as_powers(expr: sp.Expr) -> sp.Expr:
+    """Each exp(Σ cₖ log uₖ + r) as Π uₖ^cₖ · exp(r): the same function (u^c is defined as
+    exp(c log u)), in the form SymPy's integrator handles at once rather than in seconds
+    (the Pareto's E[(x/m)^(−t)] takes 0.02 s as powers and over 12 s as exp of logs)."""
+
+    def split(argument: sp.Expr) -> sp.Expr:
+        powers, rest = [], sp.Integer(0)
+        for term in sp.Add.make_args(sp.expand(argument)):
+            coefficient, factor = term.as_independent(sp.log, as_Add=False)
+            if isinstance(factor, sp.log):
+                powers.append(sp.Pow(factor.args[0], coefficient))
+            else:
+                rest += term
+        return sp.Mul(*powers) * sp.exp(rest)
+
+    return expr.replace(lambda e: isinstance(e, sp.exp), lambda e: split(e.args[0]))
+
+
 def _integral(g: sp.Expr, model: Model, x: sp.Symbol, log_density: sp.Expr) -> sp.Expr | None:
     support = model.support
-    summand = g * sp.exp(log_density)
+    summand = as_powers(g * sp.exp(log_density))
     if support.integer:
         value = attempt(MOMENT_SECONDS, sp.summation, summand, (x, support.lower, support.upper))
     else:
