@@ -72,3 +72,34 @@ def test_a_cubic_root_by_cardano_is_no_closed_form_but_a_plain_cube_root_is():
     solution = stationary_points(objective, problem, np.random.default_rng(0))
     (equation,) = solution.equations
     assert not solution.closed_form and equation.roots == ()
+
+
+def test_a_joint_system_that_eliminates_to_a_cubic_is_beyond_radicals():
+    """The normal mean and variance with a normal prior on the mean: eliminating μ leaves an
+    irreducible cubic in σ², so no joint root the engine would show; a quadratic, a plain
+    power and the root 0 of a cleared denominator outside the domain do not count."""
+    from mlemap.engine.solve import _beyond_radicals
+
+    mu, s2 = sp.Dummy("mu"), sp.Dummy("sigma2")
+    s0, s1, mu0, tau2 = sp.symbols("S0 S1 mu0 tau2", positive=True)
+    normal_normal = [
+        -(mu - mu0) / tau2 + (s0 - n * mu) / s2,
+        (s1 - 2 * s0 * mu + n * mu**2 - n * s2) / (2 * s2**2),
+    ]
+    assert _beyond_radicals(normal_normal, [mu, s2], [False, True])
+    no_prior = [(s0 - n * mu) / s2, (s1 - 2 * s0 * mu + n * mu**2 - n * s2) / (2 * s2**2)]
+    assert not _beyond_radicals(no_prior, [mu, s2], [False, True])
+    assert not _beyond_radicals([mu - s0, s2**3 - s1], [mu, s2], [False, True])
+    # the factor σ² of a cleared denominator counts as a root where 0 is in the domain
+    cubic_and_zero = [mu - s0, s2 * (s2**3 + s2 + s1)]
+    assert _beyond_radicals(cubic_and_zero, [mu, s2], [False, True])
+    assert not _beyond_radicals(cubic_and_zero, [mu, s2], [False, False])
+    assert not _beyond_radicals([sp.log(mu) - s0, s2 - s1], [mu, s2], [False, True])
+
+
+def test_the_normal_with_a_normal_prior_on_its_mean_is_found_numerically():
+    import mlemap
+
+    derivation = mlemap.derive("normal", prior={"mu": "normal"}, inference=False)
+    assert not derivation.closed_form
+    assert "no closed-form solution of them together" in derivation.to_markdown()

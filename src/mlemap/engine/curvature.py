@@ -98,6 +98,11 @@ def _in_terms_of_estimates(
     by_scores = _eliminate(frozen_matrix, list(frozen[: len(scores)]), list(table), SECONDS)
     if by_scores is not None:
         yield by_scores
+    if any(_has_radical(e) for e in estimates.values()):
+        # θ̂ = f(sums) with a square root inverts to sums whose substitution gives back
+        # √(q(θ̂)²), which SymPy cannot reduce without q's sign: the route can only fail,
+        # after seconds of simplify (or, on a fast machine, succeed with nothing proved)
+        return
     at_solution = matrix.xreplace(estimates).applyfunc(normalize)
     frozen, table = freeze(sp.Tuple(*estimates.values(), *at_solution))
     equations = [e - hats[p] for p, e in zip(estimates, frozen[: len(estimates)], strict=True)]
@@ -109,6 +114,10 @@ def _in_terms_of_estimates(
     )
     if by_inversion is not None:
         yield by_inversion
+
+
+def _has_radical(expr: sp.Expr) -> bool:
+    return any(power.exp.is_Rational and not power.exp.is_Integer for power in expr.atoms(sp.Pow))
 
 
 def _minor_conditions(

@@ -23,8 +23,8 @@ from .sums import collect_parameters, freeze, normalize, over_common_denominator
 __all__ = ["Root", "Solution", "StationaryEquation", "stationary_points"]
 
 SOLVE_SECONDS = 20.0
-#: A joint solve that runs longer is producing roots of a cubic or worse: not a result a
-#: handout can use, so the estimate is found numerically instead.
+#: A guard on a joint solve; whether its roots are worth solving for is decided before it
+#: by algebra (:func:`_beyond_radicals`), not by the clock.
 JOINT_SOLVE_SECONDS = 5.0
 
 
@@ -185,6 +185,38 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
     )
 
 
+def _beyond_radicals(
+    system: list[sp.Expr], unknowns: list[sp.Dummy], zero_outside: list[bool]
+) -> bool:
+    """Whether two polynomial equations in two unknowns have no solution but roots of a
+    cubic or worse: eliminating the first unknown (a resultant of the numerators) leaves a
+    polynomial in the second whose every irreducible factor has degree ≥ 3 and more than
+    two terms (so Cardano's or Ferrari's formula, or no formula), bar the factor u itself
+    where 0 lies outside u's domain (a cleared denominator). SymPy's solve takes minutes
+    to find such roots, and the engine would not show them; a resultant takes milliseconds.
+    Anything else (more unknowns, not polynomial) is left to solve."""
+    if len(system) != 2 or len(unknowns) != 2:
+        return False
+    try:
+        first, second = (sp.Poly(sp.numer(sp.together(e)), *unknowns) for e in system)
+        eliminated = sp.resultant(first, second, unknowns[0])
+        if eliminated.is_zero:
+            return False
+        _, factors = sp.factor_list(eliminated.as_expr(), unknowns[1])
+    except (sp.PolynomialError, sp.GeneratorsNeeded, NotImplementedError):
+        return False
+    u = unknowns[1]
+    for factor, _ in factors:
+        if not factor.has(u):
+            continue
+        if factor == u and zero_outside[1]:
+            continue
+        polynomial = sp.Poly(factor, u)
+        if polynomial.degree() <= 2 or len(polynomial.terms()) <= 2:
+            return False
+    return True
+
+
 def _solve_jointly(
     equations: tuple[StationaryEquation, ...], problem: Problem, rng: np.random.Generator
 ) -> Solution | None:
@@ -194,10 +226,14 @@ def _solve_jointly(
     if frozen.has(sp.Sum):
         return None
     plain = {p: sp.Dummy(p.name) for p in parameters}
+    system = list(frozen.xreplace(plain))
+    zero_outside = [problem.domain(p).interval.contains(0) is sp.false for p in parameters]
+    if _beyond_radicals(system, list(plain.values()), zero_outside):
+        return None
     solutions = attempt(
         JOINT_SOLVE_SECONDS,
         sp.solve,
-        list(frozen.xreplace(plain)),
+        system,
         list(plain.values()),
         dict=True,
     )
