@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import mlemap
 from mlemap.catalog.symbols import i, n
-from mlemap.engine.compiled import DIGITS, compiled
+from mlemap.engine.compiled import DIGITS, compiled, hoisted_sums
 from mlemap.engine.notation import Likelihood
 from mlemap.engine.problem import Problem
 
@@ -84,3 +84,35 @@ def test_undefined_values_are_nan(beta_bernoulli):
     theta = beta_bernoulli.parameters[0]
     point = beta_bernoulli.random_point(np.random.default_rng(0), 4)
     assert not mpmath.isfinite(beta_bernoulli.value(1 / (theta - theta.subs(point.values)), point))
+
+
+@given(
+    st.lists(st.floats(0.5, 20), min_size=3, max_size=12),
+    st.floats(-3, 3),
+)
+@settings(max_examples=30, deadline=None)
+def test_hoisted_sums_are_computed_once_and_give_the_same_value(data, mu):
+    x = sp.IndexedBase("x")
+    m = sp.Symbol("mu")
+    logs = sp.Sum(sp.log(x[i]), (i, 1, n))
+    mean = sp.Sum(x[i], (i, 1, n)) / n
+    expr = logs**2 / n + m * logs + sp.Sum((x[i] - mean) ** 2 * sp.exp(m), (i, 1, n))
+    assignments, body = hoisted_sums(expr)
+    assert [a for _, a in assignments].count(sp.Sum(sp.log(x[i]), (i, 1, n))) == 1
+    assert not body.has(sp.Sum)
+    function = compiled(expr, n, x, (m,))
+    at = {n: len(data), m: mu}
+    exact = expr.xreplace(at).doit().xreplace({x[j + 1]: v for j, v in enumerate(data)})
+    with mpmath.workdps(DIGITS):
+        value = function(mpmath.mpf(len(data)), [0, *map(mpmath.mpf, data)], mpmath.mpf(mu))
+    assert float(value) == pytest.approx(float(exact.evalf(30)), rel=1e-12)
+
+
+def test_a_sum_over_an_enclosing_index_is_not_hoisted():
+    x = sp.IndexedBase("x")
+    j = sp.Symbol("j", integer=True)
+    inner = sp.Sum(x[i] * x[j], (j, 1, n))  # holds the outer index i
+    assignments, _ = hoisted_sums(sp.Sum(inner, (i, 1, n)))
+    assert [a for _, a in assignments] == [sp.Sum(inner, (i, 1, n))]
+    function = compiled(sp.Sum(inner, (i, 1, n)), n, x, ())
+    assert float(function(mpmath.mpf(3), [0, 1, 2, 3])) == 36.0

@@ -106,6 +106,29 @@ def compiled(
     return _compile(expr, n, x, symbols)
 
 
+def hoisted_sums(expr: sp.Basic) -> tuple[list[tuple[sp.Symbol, sp.Basic]], sp.Basic]:
+    """Each distinct sum or product that no enclosing sum's index enters, named once and
+    computed before the rest (inner ones first): the common subexpressions worth sharing,
+    since each is a pass over the data. lambdify's ``cse`` protocol: (assignments, body)."""
+    table: dict[sp.Basic, sp.Symbol] = {}
+
+    def lift(e: sp.Basic, bound: frozenset[sp.Symbol]) -> sp.Basic:
+        if isinstance(e, sp.Sum | sp.Product):
+            inner = bound | {limit[0] for limit in e.limits}
+            reduction = type(e)(lift(e.function, inner), *e.limits)
+            if reduction.free_symbols & bound:
+                return reduction
+            if reduction not in table:
+                table[reduction] = sp.Dummy(f"s{len(table)}")
+            return table[reduction]
+        if not e.args or not e.has(sp.Sum, sp.Product):
+            return e
+        return e.func(*(lift(a, bound) for a in e.args))
+
+    body = lift(expr, frozenset())
+    return [(symbol, reduction) for reduction, symbol in table.items()], body
+
+
 @lru_cache(maxsize=4096)
 def _compile(
     expr: sp.Basic, n: sp.Symbol, x: sp.IndexedBase, symbols: tuple[sp.Symbol, ...]
@@ -124,6 +147,7 @@ def _compile(
                 printer=_PRINTER,
                 dummify=True,
                 docstring_limit=0,
+                cse=hoisted_sums,
             )
     except Exception:  # anything the printer cannot write: SymPy evaluates it instead
         return None
