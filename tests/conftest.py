@@ -14,6 +14,7 @@ from scipy import stats
 
 import mlemap
 from mlemap.catalog.symbols import i, n
+from mlemap.engine.limits import expirations
 
 settings.register_profile(
     "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]
@@ -32,10 +33,20 @@ def _key(prior):
     return tuple(sorted(prior.items())) if isinstance(prior, dict) else prior
 
 
+#: (model, prior, estimate) → how many attempts inside that derivation ended by the clock.
+EXPIRED: dict[tuple, int] = {}
+
+
 @cache
 def _derive(model: str, prior, estimate) -> mlemap.Derivation:
-    prior = dict(prior) if isinstance(prior, tuple) else prior
-    return mlemap.derive(model, prior=prior, estimate=list(estimate) if estimate else None)
+    before = expirations()
+    found = mlemap.derive(
+        model,
+        prior=dict(prior) if isinstance(prior, tuple) else prior,
+        estimate=list(estimate) if estimate else None,
+    )
+    EXPIRED[model, prior, estimate] = expirations() - before
+    return found
 
 
 def derived(model: str, prior=None, estimate=None) -> mlemap.Derivation:
@@ -43,6 +54,28 @@ def derived(model: str, prior=None, estimate=None) -> mlemap.Derivation:
     if isinstance(estimate, str):
         estimate = (estimate,)
     return _derive(model, _key(prior), tuple(estimate) if estimate else None)
+
+
+def expired_during(model: str, prior=None) -> int:
+    """How many attempts ran out of time while :func:`derived` made this derivation."""
+    derived(model, prior)
+    return EXPIRED[model, _key(prior), None]
+
+
+def catalog_pairs():
+    """Every catalog model with no prior and with each prior that derive accepts for it."""
+    for model in mlemap.MODELS:
+        yield model.name, None
+        if model.name in ("uniform", "laplace"):
+            continue  # a prior there is refused (test_boundary.py, test_subgradient.py)
+        if model.constraints:  # only a joint prior over the constrained parameters
+            joint = [p for p in mlemap.PRIORS if p.fits_all(model.parameters)]
+            yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)
+            continue
+        for parameter in model.parameters:
+            for prior in mlemap.PRIORS:
+                if prior.fits(parameter):
+                    yield model.name, {parameter.name: prior.name}
 
 
 def value(expr: sp.Expr, model: mlemap.Model, data, **values: float) -> float:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mlemap import MODELS, PRIORS, VerificationError
+from mlemap import VerificationError
 from mlemap.documents import printing, view
 
-from conftest import derived
+from conftest import catalog_pairs, derived
 
 #: What no document may say: SymPy's booleans and names, or a parameter's ASCII name in prose.
 UNTYPESET = re.compile(
@@ -27,22 +27,7 @@ def _prose(text: str) -> str:
     return re.sub(r"\$[^$]*\$|\\\(.*?\\\)", "", text)
 
 
-def _pairs():
-    for model in MODELS:
-        yield model.name, None
-        if model.name in ("uniform", "laplace"):
-            continue  # a prior there is refused (test_boundary.py, test_subgradient.py)
-        if model.constraints:  # only a joint prior over the constrained parameters
-            joint = [p for p in PRIORS if p.fits_all(model.parameters)]
-            yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)
-            continue
-        for parameter in model.parameters:
-            for prior in PRIORS:
-                if prior.fits(parameter):
-                    yield model.name, {parameter.name: prior.name}
-
-
-@pytest.mark.parametrize("model, prior", list(_pairs()), ids=str)
+@pytest.mark.parametrize("model, prior", list(catalog_pairs()), ids=str)
 def test_every_catalog_derivation_reads_back(model, prior):
     d = derived(model, prior)
     shown = view.view(d)  # raises on the first piece that reads back differently

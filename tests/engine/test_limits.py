@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from mlemap.engine.limits import TimeLimitExceeded, attempt, time_limit
+from mlemap.engine.limits import TimeLimitExceeded, attempt, expirations, time_limit
 
 
 def test_time_limit_interrupts_a_long_call():
@@ -204,3 +204,15 @@ def test_attempt_limits_cpu_time_not_wall_time():
     # engine shows does not depend on how loaded the machine is.
     assert attempt(0.1, lambda: time.sleep(0.3) or "done") == "done"
     assert attempt(0.1, _spin_until_limit_or_forever) is None
+
+
+def test_expirations_count_attempts_ended_by_their_own_limit_only():
+    before = expirations()
+    assert attempt(0.1, _spin_until_limit_or_forever) is None
+    assert expirations() == before + 1
+    assert attempt(1, lambda: 1 / 0) is None  # gave up, but not by the clock
+    with pytest.raises(TimeLimitExceeded), time_limit(0.1, cpu=True):
+        attempt(5, _spin_until_limit_or_forever)  # the enclosing limit ended it
+        while True:
+            pass
+    assert expirations() == before + 1

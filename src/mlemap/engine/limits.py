@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
 
-__all__ = ["TimeLimitExceeded", "attempt", "remaining", "time_limit"]
+__all__ = ["TimeLimitExceeded", "attempt", "expirations", "remaining", "time_limit"]
 
 T = TypeVar("T")
 
@@ -166,6 +166,15 @@ def remaining() -> float | None:
     return _WATCHDOG.left()
 
 
+_EXPIRED = [0]  # attempts ended by their own limit, in this process
+
+
+def expirations() -> int:
+    """How many attempts have ended by their own time limit in this process: a derivation
+    during which this grows shows something that a faster machine might not."""
+    return _EXPIRED[0]
+
+
 def attempt(
     seconds: float, function: Callable[..., T], *args: object, **kwargs: object
 ) -> T | None:
@@ -178,8 +187,13 @@ def attempt(
     (simplify's sum rules raise StopIteration on some sums of logs, for one); for the
     engine each means "not decided this way", and another method is tried.
     """
+    start = time.thread_time()
     try:
         with time_limit(seconds, cpu=True):
             return function(*args, **kwargs)
+    except TimeLimitExceeded:
+        if time.thread_time() - start >= seconds:  # its own limit, not an enclosing one
+            _EXPIRED[0] += 1
+        return None
     except Exception:
         return None
