@@ -159,20 +159,29 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
                 estimates[p] = normalize(by_parameter[p].value.xreplace(estimates))
             method = "one parameter at a time" if len(parameters) > 1 else "solving the equation"
             return Solution(equations, estimates, order, method)
+    beyond = 0
     if len(parameters) > 1:
         joint = _solve_jointly(equations, problem, rng)
-        if joint is not None:
+        if isinstance(joint, Solution):
             return joint
+        beyond = joint or 0
     # The notes are prose of a document, which names no parameter in ASCII: the step they
     # explain shows the equations.
     unsolved = [e.parameter for e in equations if e.value is None]
     if not unsolved:  # each equation solved alone, but each root needs the others
+        together = (
+            "eliminating one unknown leaves a polynomial in the other whose factors, of "
+            f"degree {beyond} and above, have for roots Cardano's or Ferrari's formula or "
+            "none in radicals"
+            if beyond
+            else "SymPy finds no closed-form solution of them together"
+        )
         return Solution(
             equations,
             closed_form=False,
             note=(
-                "Each equation gives one parameter in terms of the others, and SymPy finds "
-                "no closed-form solution of them together; the estimate is found numerically"
+                f"Each equation gives one parameter in terms of the others, and {together}; "
+                "the estimate is found numerically"
             ),
         )
     return Solution(
@@ -187,39 +196,42 @@ def stationary_points(objective: sp.Expr, problem: Problem, rng: np.random.Gener
 
 def _beyond_radicals(
     system: list[sp.Expr], unknowns: list[sp.Dummy], zero_outside: list[bool]
-) -> bool:
+) -> int:
     """Whether two polynomial equations in two unknowns have no solution but roots of a
     cubic or worse: eliminating the first unknown (a resultant of the numerators) leaves a
     polynomial in the second whose every irreducible factor has degree ≥ 3 and more than
     two terms (so Cardano's or Ferrari's formula, or no formula), bar the factor u itself
     where 0 lies outside u's domain (a cleared denominator). SymPy's solve takes minutes
     to find such roots, and the engine would not show them; a resultant takes milliseconds.
-    Anything else (more unknowns, not polynomial) is left to solve."""
+    Returns the lowest degree of those factors, else 0; anything else (more unknowns, not
+    polynomial) is left to solve."""
     if len(system) != 2 or len(unknowns) != 2:
-        return False
+        return 0
     try:
         first, second = (sp.Poly(sp.numer(sp.together(e)), *unknowns) for e in system)
         eliminated = sp.resultant(first, second, unknowns[0])
         if eliminated.is_zero:
-            return False
+            return 0
         _, factors = sp.factor_list(eliminated.as_expr(), unknowns[1])
     except (sp.PolynomialError, sp.GeneratorsNeeded, NotImplementedError):
-        return False
+        return 0
     u = unknowns[1]
+    degrees = []
     for factor, _ in factors:
-        if not factor.has(u):
-            continue
-        if factor == u and zero_outside[1]:
+        if not factor.has(u) or (factor == u and zero_outside[1]):
             continue
         polynomial = sp.Poly(factor, u)
         if polynomial.degree() <= 2 or len(polynomial.terms()) <= 2:
-            return False
-    return True
+            return 0
+        degrees.append(polynomial.degree())
+    return min(degrees, default=0)
 
 
 def _solve_jointly(
     equations: tuple[StationaryEquation, ...], problem: Problem, rng: np.random.Generator
-) -> Solution | None:
+) -> Solution | int | None:
+    """The one joint stationary point inside the domain; else the lowest degree of the
+    polynomial that eliminating an unknown leaves, where that is 3 or more; else None."""
     parameters = problem.parameters
     system = sp.Tuple(*(normalize(e.score, expand=parameters) for e in equations))
     frozen, table = freeze(system, keep=parameters)
@@ -228,8 +240,9 @@ def _solve_jointly(
     plain = {p: sp.Dummy(p.name) for p in parameters}
     system = list(frozen.xreplace(plain))
     zero_outside = [problem.domain(p).interval.contains(0) is sp.false for p in parameters]
-    if _beyond_radicals(system, list(plain.values()), zero_outside):
-        return None
+    beyond = _beyond_radicals(system, list(plain.values()), zero_outside)
+    if beyond:
+        return beyond
     solutions = attempt(
         JOINT_SOLVE_SECONDS,
         sp.solve,
