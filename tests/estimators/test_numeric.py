@@ -1,6 +1,6 @@
 """The numeric method on models with no closed form (Cauchy and logistic location, Weibull,
-gamma and beta with both parameters, the skew normal's shape) against scipy.optimize on scipy.stats log-densities;
-and numbers that stay accurate far from zero."""
+gamma and beta with both parameters, the skew normal's shape) against scipy.optimize on
+scipy.stats log-densities; and numbers that stay accurate far from zero."""
 
 from __future__ import annotations
 
