@@ -351,3 +351,18 @@ def test_variance_with_known_mean_at_data_near_1e8_with_n_1e4():
     exact = float(np.mean((x.astype(np.longdouble) - np.longdouble(1e8)) ** 2))
     assert ours == pytest.approx(exact, rel=1e-12)
     assert ours == pytest.approx(1.0, abs=0.05)
+
+
+def test_an_integer_parameter_is_refused_by_name():
+    """The Erlang's integer shape estimated: the numeric method does not round a real
+    maximum; it says which parameter and how to state the model instead."""
+    model = Model(
+        "erlang_both",
+        (_p("k", mlemap.POSITIVE_INTEGER), _p("lam")),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, k, lam: lam**k * x ** (k - 1) * sp.exp(-lam * x) / sp.factorial(k - 1),
+    )
+    d = mlemap.derive(model)
+    assert not d.closed_form
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"parameter k is an integer.*constant"):
+        d.estimator()
