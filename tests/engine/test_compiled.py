@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import special
 
 import mlemap
 from mlemap.catalog.symbols import i, n
@@ -116,3 +117,27 @@ def test_a_sum_over_an_enclosing_index_is_not_hoisted():
     assert [a for _, a in assignments] == [sp.Sum(inner, (i, 1, n))]
     function = compiled(sp.Sum(inner, (i, 1, n)), n, x, ())
     assert float(function(mpmath.mpf(3), [0, 1, 2, 3])) == 36.0
+
+
+@given(st.floats(-60, 60), st.sampled_from([1, -1]), st.sampled_from([1, 2, sp.Rational(1, 3)]))
+@settings(max_examples=60, deadline=None)
+def test_a_sum_with_erf_keeps_its_digits_in_the_tail(u, sign, c):
+    """log(c + s·c·erf(u)) at 40 digits is scipy's log(2c) + log_ndtr(s·u·√2), also where
+    the sum is 10⁻¹⁵⁰⁰ of c and cancels to 0 as written."""
+    v = sp.Symbol("v", real=True)
+    function = compiled(sp.log(c + sign * c * sp.erf(v)), n, sp.IndexedBase("x"), (v,))
+    assert function is not None
+    with mpmath.workdps(DIGITS):
+        value = float(function(mpmath.mpf(1), [], mpmath.mpf(u)).real)
+    expected = np.log(2 * float(c)) + special.log_ndtr(sign * u * np.sqrt(2))
+    assert abs(value - expected) <= 1e-12 * max(1.0, abs(expected))
+
+
+def test_the_other_terms_of_a_sum_with_erf_stay():
+    a = sp.Symbol("a", real=True)
+    expr = 2 + a**2 - 2 * sp.erf(a)
+    function = compiled(expr, n, sp.IndexedBase("x"), (a,))
+    with mpmath.workdps(DIGITS):
+        for value in (-3, 0.5, 7):
+            exact = 2 + mpmath.mpf(value) ** 2 - 2 * mpmath.erf(value)
+            assert abs(function(mpmath.mpf(1), [], mpmath.mpf(value)) - exact) < 1e-30

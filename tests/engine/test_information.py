@@ -12,12 +12,14 @@ from scipy import stats
 from scipy.special import polygamma
 
 import mlemap
+from mlemap import POSITIVE, POSITIVE_INTEGER, Model, Parameter, Support
 from mlemap.catalog import MODELS
 from mlemap.catalog.symbols import hat, n
 from mlemap.engine.information import (
     as_powers,
     fisher_information,
     moments,
+    numeric_expectation,
     observation_symbol,
 )
 from mlemap.engine.problem import Problem
@@ -237,3 +239,35 @@ def test_the_pareto_laplace_transform_is_integrated():
     g = sp.exp(-t * (sp.log(x) - sp.log(m)))
     found, _ = moments(model, {g})
     assert sp.simplify(found[g] - alpha / (alpha + t)) == 0
+
+
+def _erlang_known_shape() -> Model:
+    k, lam = Parameter("k", POSITIVE_INTEGER), Parameter("lam", POSITIVE)
+    return Model(
+        "erlang_known_shape",
+        (lam,),
+        Support(0, sp.oo, lower_open=True),
+        lambda x, lam, k: lam**k * x ** (k - 1) * sp.exp(-lam * x) / sp.factorial(k - 1),
+        constants=(k,),
+    )
+
+
+@pytest.mark.parametrize("shape", [1, 7, 30])
+def test_a_numeric_expectation_at_a_large_power_is_scipys(shape):
+    """E[x] and E[x²] under an Erlang(k, λ), computed apart from SymPy, are scipy's."""
+    model = _erlang_known_shape()
+    x = sp.Symbol("x", positive=True)
+    values = {sp.Symbol("k", integer=True, positive=True): shape, model.parameters[0].symbol: 0.5}
+    reference = stats.gamma(shape, scale=2)
+    for power in (1, 2):
+        found = numeric_expectation(x**power, model, x, values)
+        assert found == pytest.approx(reference.moment(power), rel=1e-8)
+
+
+def test_an_erlang_rate_with_known_shape_has_its_information():
+    """The quadrature check of k/λ² reaches x where x**(k − 1) is past a float: inf, not an
+    OverflowError out of the derivation."""
+    d = mlemap.derive(_erlang_known_shape())
+    k, lam = sp.Symbol("k", integer=True, positive=True), d.parameters[0]
+    assert sp.simplify(d.information.per_observation[0, 0] - k / lam**2) == 0
+    assert next(s for s in d.steps if s.kind == "information").check.method == "numeric"

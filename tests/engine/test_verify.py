@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 import mlemap
+from mlemap import Support
 from mlemap.catalog.symbols import i, n
 from mlemap.engine.problem import Problem, sample_sizes
 from mlemap.engine.verify import (
@@ -157,3 +160,91 @@ def test_a_wrong_step_is_still_caught_by_the_compiled_evaluation(bernoulli):
         equivalent(right, wrong, bernoulli, np.random.default_rng(0), "demo")
     good = k * sp.log(theta) + (n - k) * sp.log(1 - theta)
     assert equivalent(right, good, bernoulli, np.random.default_rng(0), "demo").method == "numeric"
+
+
+@pytest.fixture(scope="module")
+def far_tail() -> Problem:
+    """A skew-normal shape with data in [20, 40]: for a < 0, 1 + erf(a x/√2) is below
+    10⁻⁸⁰, so that its sum cancels to 0 at 40 digits."""
+
+    def density(x: sp.Expr, a: sp.Expr) -> sp.Expr:
+        return sp.exp(-(x**2) / 2) / sp.sqrt(2 * sp.pi) * (1 + sp.erf(a * x / sp.sqrt(2)))
+
+    a = mlemap.Parameter("a", mlemap.REAL)
+    model = mlemap.Model("far_tail", (a,), Support(20, 40), density)
+    return Problem(model, {})
+
+
+def _log_likelihood(problem: Problem) -> sp.Sum:
+    return sp.Sum(problem.log_density, (i, 1, n))
+
+
+def test_a_log_likelihood_in_a_far_tail_is_scipys(far_tail):
+    """Σ log f with 1 + erf(a xᵢ/√2) ≈ 10⁻⁵⁰⁰ is scipy's value (log_ndtr), log Π f too,
+    and a log-likelihood step between them is verified."""
+    a = far_tail.parameters[0]
+    product = sp.log(sp.Product(far_tail.model.observation_density(), (i, 1, n)))
+    point = far_tail.random_point(np.random.default_rng(4), 25)
+    point.values[a] = sp.Rational(-7, 4)
+    data = np.array([float(v) for v in point.data])
+    expected = stats.skewnorm.logpdf(data, -1.75).sum()
+    assert np.isfinite(expected) and expected < -1000
+    for expr in (_log_likelihood(far_tail), product):
+        assert abs(float(far_tail.value(expr, point).real) - expected) <= 1e-12 * abs(expected)
+    result = compare(
+        product, _log_likelihood(far_tail), far_tail, np.random.default_rng(0), _numeric_only
+    )
+    assert result.equal, result.counterexample
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [sp.Rational(1, 10**13), sp.Symbol("a", real=True) ** 2 / 10**9],
+    ids=["1e-13", "a²·1e-9"],
+)
+def test_a_wrong_step_is_caught_in_a_far_tail(far_tail, extra):
+    right = _log_likelihood(far_tail)
+    result = compare(right, right + extra, far_tail, np.random.default_rng(0), _numeric_only)
+    assert result.counterexample is not None
+
+
+def test_a_wrong_erf_sign_is_caught(far_tail):
+    """1 − erf in place of 1 + erf."""
+    x, a = far_tail.x, far_tail.parameters[0]
+    normal = -(x[i] ** 2) / 2 - sp.log(2 * sp.pi) / 2
+    wrong = sp.Sum(normal + sp.log(1 - sp.erf(a * x[i] / sp.sqrt(2))), (i, 1, n))
+    with pytest.raises(VerificationError, match="differ at n = "):
+        equivalent(_log_likelihood(far_tail), wrong, far_tail, np.random.default_rng(0), "demo")
+
+
+def _tanh_sides(problem: Problem) -> tuple[sp.Sum, sp.Sum]:
+    """Σ log(1 + tanh(a xᵢ)) and the same without the cancelling sum: equal, and for
+    a xᵢ < −46 the first is −∞ at 40 digits."""
+    x, a = problem.x, problem.parameters[0]
+    u = a * x[i]
+    cancelling = sp.Sum(sp.log(1 + sp.tanh(u)), (i, 1, n))
+    return cancelling, sp.Sum(sp.log(2) + 2 * u - sp.log(1 + sp.exp(2 * u)), (i, 1, n))
+
+
+def test_a_sum_that_cancels_at_forty_digits_is_evaluated_with_more(far_tail):
+    a = far_tail.parameters[0]
+    cancelling, stable = _tanh_sides(far_tail)
+    point = far_tail.random_point(np.random.default_rng(3), 30)
+    point.values[a] = sp.Rational(-3, 2)
+    assert far_tail.value(cancelling, point) == -mpmath.inf
+    reference = far_tail.value(stable, point)
+    assert abs(far_tail.value(cancelling, point, digits=160) - reference) < 1e-25 * abs(reference)
+    result = compare(cancelling, stable, far_tail, np.random.default_rng(0), _numeric_only)
+    assert result.equal, result.counterexample
+
+
+def test_a_wrong_step_is_caught_where_the_sum_cancels(far_tail):
+    cancelling, stable = _tanh_sides(far_tail)
+    result = compare(
+        cancelling,
+        stable + 1 / sp.Integer(10**13),
+        far_tail,
+        np.random.default_rng(0),
+        _numeric_only,
+    )
+    assert result.counterexample is not None

@@ -2,7 +2,8 @@
 
 SymPy's ``subs``/``evalf`` rebuilds the expression tree at every point and expands every
 sum term by term; a function printed once by SymPy's mpmath printer evaluates each sum as
-one generator over the data at a fixed working precision. Where an expression holds
+one generator over the data at a fixed working precision; 1 ± erf(u) is computed as
+erfc(∓u), which keeps the digits of a tail that the sum cancels. Where an expression holds
 something the printer cannot write (or compiling fails), :func:`compiled` returns None and
 the caller falls back to SymPy's own evaluation.
 """
@@ -25,6 +26,32 @@ DIGITS = 40
 
 #: ``function(n, data, *values)`` with ``data[j]`` the j-th observation (``data[0]`` unused).
 Compiled = Callable[..., mpmath.mpf | mpmath.mpc]
+
+
+class _Erfc(sp.Function):
+    """erfc(u), which SymPy would evaluate as 2 − erfc(−u) for u = −v: the cancellation
+    this function is printed to avoid."""
+
+    nargs = 1
+
+
+def _complements(expr: sp.Basic) -> sp.Basic:
+    """Each c ± c·erf(u) as c·erfc(∓u): equal, and for ±u ≪ 0 the sum is below 10⁻⁴⁰ of
+    c and loses every digit at 40."""
+
+    def complement(add: sp.Expr) -> sp.Expr | None:
+        constant = add.as_coeff_Add()[0]
+        if constant == 0:
+            return None
+        for term in add.args:
+            ratio, factor = term.as_coeff_Mul()
+            ratio = ratio / constant
+            if isinstance(factor, sp.erf) and ratio in (1, -1):
+                rest = add - constant - term
+                return rest + constant * _Erfc(-ratio * factor.args[0])
+        return None
+
+    return expr.replace(lambda e: e.is_Add and complement(e) is not None, complement)
 
 
 class _Printer(MpmathPrinter):
@@ -64,6 +91,9 @@ class _Printer(MpmathPrinter):
         # an indicator [a = b]: a category's count is a sum of them
         a, b = (self._print(e) for e in expr.args)
         return f"(1 if {a} == {b} else 0)"
+
+    def _print__Erfc(self, expr: _Erfc) -> str:
+        return self._call("mpmath.erfc", expr)
 
     def _call(self, function: str, expr: sp.Function) -> str:
         arguments = ", ".join(self._print(a) for a in expr.args)
@@ -136,7 +166,7 @@ def _compile(
     if not _compilable(expr, {n, x, x.label, *symbols}, x):
         return None
     data = sp.Symbol("_data")
-    body = expr.xreplace({x: sp.IndexedBase(data)})
+    body = _complements(expr.xreplace({x: sp.IndexedBase(data)}))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -219,19 +219,30 @@ def numeric_expectation(g: sp.Expr, model: Model, x: sp.Symbol, values: dict) ->
     from scipy import integrate, special  # loaded when first needed: slow to import
 
     modules = [{"gammaln": special.gammaln}, "scipy", "numpy"]
-    integrand = (g * sp.exp(log_density)).xreplace(at)
-    # an indicator [x = j] as a Piecewise, which NumPy evaluates element by element
-    integrand = integrand.replace(
-        sp.KroneckerDelta, lambda a, b: sp.Piecewise((1, sp.Eq(a, b)), (0, True))
+    # g and the log-density apart, each an array function: SymPy folds exp(k log x + …) into
+    # x**k, which overflows a float (k = 199 at x = 40) where the density is tiny
+    factor, log_p = (
+        sp.lambdify(x, _indicators(e.xreplace(at)), modules=modules) for e in (g, log_density)
     )
-    integrand = sp.lambdify(x, integrand, modules=modules)
+
+    def integrand(t: float | np.ndarray) -> np.ndarray:
+        t = np.asarray(t, dtype=float)  # NumPy's float powers overflow to inf, Python's raise
+        return factor(t) * np.exp(log_p(t))
+
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         if model.support.integer:
             top = upper if np.isfinite(upper) else lower + DISCRETE_TERMS
             points = np.arange(lower, top + 1, dtype=float)
             return float(np.sum(np.nan_to_num(np.asarray(integrand(points), dtype=float))))
-        return float(integrate.quad(integrand, lower, upper, limit=200, epsabs=0)[0])
+        return float(
+            integrate.quad(lambda t: float(integrand(t)), lower, upper, limit=200, epsabs=0)[0]
+        )
+
+
+def _indicators(expr: sp.Expr) -> sp.Expr:
+    """Each indicator [x = j] as a Piecewise, which NumPy evaluates element by element."""
+    return expr.replace(sp.KroneckerDelta, lambda a, b: sp.Piecewise((1, sp.Eq(a, b)), (0, True)))
 
 
 def _log_gamma_form(log_density: sp.Expr) -> sp.Expr:

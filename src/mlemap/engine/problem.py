@@ -166,29 +166,30 @@ class Problem:
         values = {s: v for s, v in point.values.items() if s not in keep}
         return expr.xreplace(data).xreplace(values)
 
-    def value(self, expr: sp.Expr, point: Point) -> mpmath.mpc:
-        """``expr`` at a point to :data:`DIGITS` digits (nan where undefined): compiled once
-        per expression, else (a form the compiler cannot write) by SymPy's substitution."""
+    def value(self, expr: sp.Expr, point: Point, digits: int = DIGITS) -> mpmath.mpc:
+        """``expr`` at a point, working with ``digits`` digits (nan where undefined):
+        compiled once per expression, else (a form the compiler cannot write) by SymPy's
+        substitution."""
         expr = sp.sympify(expr, strict=True)
         symbols = tuple(point.values)
         function = compiled(expr, n, self.x, symbols)
-        with mpmath.workdps(DIGITS):
+        with mpmath.workdps(digits):
             if function is not None:
                 try:
                     return mpmath.mpc(function(*point.arguments(symbols)))
                 except (ArithmeticError, ValueError, TypeError, NameError, IndexError):
                     return mpmath.mpc(mpmath.nan)
-            return _mp(self.evaluate(expr, point).evalf(DIGITS))
+            return _mp(self.evaluate(expr, point).evalf(digits), digits)
 
     def number(self, expr: sp.Expr, point: Point) -> complex:
         """``expr`` at a point as a complex number (nan where undefined)."""
         return complex(self.value(expr, point))
 
 
-def _mp(value: sp.Basic) -> mpmath.mpc:
+def _mp(value: sp.Basic, digits: int = DIGITS) -> mpmath.mpc:
     """A SymPy number as an mpmath one (nan where it is not a number)."""
     try:
-        real, imaginary = (sp.Float(part, DIGITS) for part in value.as_real_imag())
+        real, imaginary = (sp.Float(part, digits) for part in value.as_real_imag())
         return mpmath.mpc(mpmath.mpf(real._mpf_), mpmath.mpf(imaginary._mpf_))
     except (TypeError, ValueError, AttributeError):
         return mpmath.mpc(mpmath.nan)

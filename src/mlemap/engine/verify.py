@@ -43,6 +43,11 @@ MOST_TRIALS = 48
 RELATIVE_TOLERANCE = 1e-20
 SIMPLIFY_SECONDS = 3.0
 SIMPLIFY_MAX_OPS = 400
+#: Where the two sides differ at DIGITS digits, they are evaluated again with twice the
+#: digits, up to this many: a sum that cancels (1 + erf(u) for u ≪ 0 is erfc(−u), 10⁻¹⁴⁰⁰
+#: at u = −57) loses every digit it does not have, and a correct step must not be refused
+#: for it; a wrong one differs the same way at two precisions and is caught at the second.
+MOST_DIGITS = 2560
 #: A step whose check takes longer is out of the engine's reach, not shown unverified. CPU
 #: time of the checking thread, so that a loaded machine does not refuse a step it checks.
 CHECK_SECONDS = 20.0
@@ -153,8 +158,19 @@ def floating(point: Point) -> Point:
 def _values(
     left: sp.Expr, right: sp.Expr, problem: Problem, point: Point, exact: bool
 ) -> tuple[mpmath.mpc, mpmath.mpc]:
+    """Both sides at ``point``, to more digits where they differ until either they agree or
+    each side keeps its value from one precision to twice it (:data:`MOST_DIGITS`)."""
     at = point if exact else floating(point)
-    return problem.value(left, at), problem.value(right, at)
+    digits = DIGITS
+    a, b = problem.value(left, at), problem.value(right, at)
+    while not _close(a, b) and digits < MOST_DIGITS:
+        digits *= 2
+        more_a, more_b = problem.value(left, at, digits), problem.value(right, at, digits)
+        settled = _close(a, more_a) and _close(b, more_b)
+        a, b = more_a, more_b
+        if settled:
+            break
+    return a, b
 
 
 def compare(

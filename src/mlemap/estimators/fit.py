@@ -68,7 +68,9 @@ class Fitter:
         known = list(self.estimator.known_symbols)
         self._arguments = [plan.data, n, *known, *spelled]
         self.function = compile_function(self._arguments, plan, "log-likelihood, score and Hessian")
-        self.transforms = tuple(Transform.of(Interval.of(problem.domain(p))) for p in parameters)
+        self.transforms = tuple(
+            Transform.of(Interval.of(problem.domain(p)), p.name) for p in parameters
+        )
         # Equality constraints (Σ θⱼ = 1): their gradients, to project the covariance onto them.
         gaps = [r.lhs - r.rhs for r in problem.constraints if isinstance(r, sp.Equality)]
         self.constraints = len(gaps)

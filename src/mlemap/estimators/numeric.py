@@ -28,7 +28,7 @@ from scipy.special import expit
 
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
-from ..errors import ConvergenceError, MlemapError, MultipleMaximaWarning
+from ..errors import ConvergenceError, MultipleMaximaWarning, UnsupportedModelError
 from .lambdify import Reductions, compile_function
 from .validation import Interval, Observations
 
@@ -95,9 +95,13 @@ class Transform:
         return float(theta)
 
     @classmethod
-    def of(cls, interval: Interval) -> Transform:
+    def of(cls, interval: Interval, name: str = "θ") -> Transform:
         if interval.integer:
-            raise MlemapError("the numeric method cannot maximise over an integer parameter")
+            raise UnsupportedModelError(
+                f"parameter {name} is an integer: the numeric method maximises over real "
+                f"parameters only; declare {name} a known constant of the model (Model("
+                "constants=...)) and give its value to the estimator"
+            )
         return cls(interval.lower, interval.upper)
 
 
@@ -114,7 +118,9 @@ class NumericMaximum:
         self.estimator = estimator
         parameters = problem.parameters
         self.size = len(parameters)
-        self.transforms = tuple(Transform.of(Interval.of(problem.domain(p))) for p in parameters)
+        self.transforms = tuple(
+            Transform.of(Interval.of(problem.domain(p)), p.name) for p in parameters
+        )
         objective = sp.Add(
             *(t for t in sp.Add.make_args(derivation.objective) if t.has(*parameters))
         )
