@@ -284,9 +284,20 @@ FAMILIES: dict[str, Family | None] = {
     # an integer number of summands and a piecewise-polynomial density; scipy's own fit
     # raises NotImplementedError
     "irwinhall": None,
-    # its support (−2/γ, ∞) for γ > 0 bounds γ only where x₍₁₎ < 0: the feasible-set step
-    # inverts −2/γ ≤ x₍₁₎ without that sign, and its own check refuses the result
-    "pearson3": None,
+    # skew γ > 0: the support (−2/γ, ∞) bounds γ only where x₍₁₎ < 0, which the engine
+    # says, refusing it as out of reach
+    "pearson3": _shape(
+        "pearson3",
+        _p("gamma"),
+        Support(-2 / _p("gamma").symbol, sp.oo),
+        lambda x, g: (
+            (2 / g)
+            / sp.gamma(4 / g**2)
+            * ((2 / g) * (x + 2 / g)) ** (4 / g**2 - 1)
+            * sp.exp(-(2 / g) * (x + 2 / g))
+        ),
+        1.5,
+    ),
     "rel_breitwigner": _shape(
         "rel_breitwigner",
         _p("rho"),

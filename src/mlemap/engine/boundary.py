@@ -97,12 +97,32 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
         roots = attempt(SOLVE_SECONDS, sp.solve, sp.Eq(expr.xreplace({p: plain}), statistic), plain)
         if slope_sign is None or not roots or len(roots) != 1:
             raise _refuse(problem, f"its {end} end {expr} is not monotone in {p} with one inverse")
+        if not _inside_for_all_data(problem, p, roots[0].xreplace({statistic: plain})):
+            raise _refuse(
+                problem,
+                f"its {end} end {expr} bounds {p} by {roots[0]}, which is not proved to lie in "
+                f"the domain of {p} for every data set (so the bound holds only for some)",
+            )
         # Every observation lies in the support: lower(θ) ≤ x₍₁₎ and upper(θ) ≥ x₍ₙ₎.
         side = slope_sign * (-1 if end == "lower" else 1)
         found.append(Bound(p, end, statistic, roots[0], side))
     if found and problem.priors:
         raise _refuse(problem, "a prior is given: MAP estimation on a feasible set is not derived")
     return tuple(found)
+
+
+def _inside_for_all_data(problem: Problem, p: sp.Symbol, value: sp.Expr) -> bool:
+    """Whether ``value``, a function of one observation's worth of data (a dummy), lies in
+    the domain of ``p`` whatever the data in the support: −2/γ ≤ x₍₁₎ bounds γ > 0 only
+    where x₍₁₎ < 0."""
+    (data,) = value.free_symbols - set(problem.declarations) or {None}
+    if data is not None:
+        signed = sp.Dummy(data.name, **problem.model.support.assumptions())
+        value = value.xreplace({data: signed})
+    rewritten = value.xreplace(proof_substitution(problem, value.free_symbols))
+    # the closure: θ ≥ x₍ₙ₎ bounds θ > 0 even where x₍ₙ₎ may be 0
+    domain = problem.domain(p).interval.closure
+    return attempt(SOLVE_SECONDS, domain.contains, rewritten) is sp.true
 
 
 # -- verification ------------------------------------------------------------------------

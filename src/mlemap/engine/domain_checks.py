@@ -44,7 +44,44 @@ def sign(expr: sp.Expr) -> int | None:
     if found is None and expr.has(sp.log):
         signed = attempt(PROOF_SECONDS, _logs_signed, expr)
         found = None if signed is None else attempt(PROOF_SECONDS, _sign_of, signed)
+    if found is None and any(not p.exp.is_number for p in expr.atoms(sp.Pow)):
+        signed = attempt(PROOF_SECONDS, _powers_signed, expr)
+        found = None if signed is None else attempt(PROOF_SECONDS, _sign_of, signed)
     return found
+
+
+def _powers_signed(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each power q^e of a symbolic exponent placed against 1 where that is
+    provable: for q > 0 it is above 1 when q − 1 and e have one sign, below when they have
+    opposite signs, and becomes 1 + d or 1/(1 + d) with d > 0. Powers of one exponent are
+    first written through one of them, u^b − m^b = u^b (1 − (m/u)^b), so that their ratio
+    is what is placed (1 − (m/u)^b > 0 for 0 < m < u, b > 0, which the assumptions alone
+    do not see)."""
+    combined = sp.powsimp(expr, combine="base", force=True, deep=True)
+    by_exponent: dict[sp.Expr, list[sp.Pow]] = {}
+    for power in sorted(combined.atoms(sp.Pow), key=sp.default_sort_key):
+        if not power.exp.is_number and _fraction_signs(power.base) == {1}:
+            by_exponent.setdefault(power.exp, []).append(power)
+    through = {}
+    for exponent, powers in by_exponent.items():
+        reference = powers[0].base
+        for power in powers[1:]:
+            ratio = sp.cancel(power.base / reference)
+            through[power] = reference**exponent * sp.Pow(ratio, exponent, evaluate=False)
+    combined = combined.xreplace(through)
+    placed = {}
+    for power in combined.atoms(sp.Pow):
+        base, exponent = power.as_base_exp()
+        direction = None if exponent.is_number else _sign_of(exponent)
+        if direction is None or _fraction_signs(base) != {1}:
+            continue
+        signs = _fraction_signs(base - 1)
+        if None in signs:
+            continue
+        d = sp.Dummy("d", positive=True)
+        above = (signs == {1}) == (direction == 1)
+        placed[power] = 1 + d if above else 1 / (1 + d)
+    return sp.factor(sp.cancel(combined.xreplace(placed)))
 
 
 def _logs_signed(expr: sp.Expr) -> sp.Expr:
