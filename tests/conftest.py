@@ -101,6 +101,7 @@ LOG_PRIOR = {
     "inverse_gamma": lambda t, alpha, beta: stats.invgamma.logpdf(t, a=alpha, scale=beta),
     "uniform": lambda t: 0.0,
     "dirichlet": lambda t, *alpha: stats.dirichlet.logpdf(t, alpha),
+    "laplace": lambda t, mu0, b: stats.laplace.logpdf(t, mu0, b),
 }
 
 #: A sampler per model: (rng, size, parameter values, constants) -> data.

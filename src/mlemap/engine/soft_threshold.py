@@ -25,6 +25,12 @@ class SoftThreshold(sp.Function):
 
     nargs = 2
 
+    @classmethod
+    def eval(cls, z: sp.Basic, penalty: sp.Basic) -> sp.Expr | None:
+        if z.is_number and penalty.is_number:  # at numbers, as the checks evaluate it
+            return cls.explicit(z, penalty)
+        return None
+
     def _eval_is_commutative(self) -> bool:
         return True  # a number, also of a 1 × 1 matrix such as xⱼᵀrⱼ
 
