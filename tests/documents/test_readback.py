@@ -10,6 +10,7 @@ import pytest
 
 from mlemap import MODELS, PRIORS, VerificationError
 from mlemap.documents import printing, view
+from mlemap.engine.reach import fitting_priors
 
 from conftest import derived
 
@@ -37,9 +38,9 @@ def _pairs():
             yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)
             continue
         for parameter in model.parameters:
-            for prior in PRIORS:
-                if prior.fits(parameter):
-                    yield model.name, {parameter.name: prior.name}
+            # the priors derive takes with every parameter estimated (as `mlemap models`)
+            for prior in fitting_priors(model, parameter):
+                yield model.name, {parameter.name: prior.name}
 
 
 @pytest.mark.parametrize("model, prior", list(_pairs()), ids=str)
