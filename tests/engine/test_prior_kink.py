@@ -174,3 +174,12 @@ def test_the_listing_is_what_derive_takes():
         mlemap.derive("laplace", prior={"mu": "normal"})
     with pytest.raises(UnsupportedModelError):
         mlemap.derive("uniform", prior="gamma")
+
+
+def test_the_estimator_is_one_reduction_and_validates_its_hyperparameters(estimator):
+    assert estimator.source.count("numpy.sum(") == 1 and " for " not in estimator.source
+    x = np.array([0.1, 0.3, -0.2, 0.4])
+    with pytest.raises(mlemap.DomainError, match=r"b must be in \(0, ∞\)"):
+        estimator(x, mu0=0.0, b=-1.0, sigma2=1.0)
+    with pytest.raises(mlemap.MlemapError, match="sigma2"):
+        estimator(x, mu0=0.0, b=1.0)
