@@ -119,7 +119,7 @@ def find_prior_kink(
             f"its log-likelihood is not quadratic in {p} with a negative leading coefficient",
         )
     curvature = sp.factor(-2 * square)
-    slope = sp.factor(2 * square * location + linear)  # ℓ'(θ₀)
+    slope = sp.together(sp.expand(2 * square * location + linear))  # ℓ′(θ₀)
     return PriorKink(p, location, term, curvature, slope, -weight)
 
 
@@ -141,10 +141,12 @@ def _kink_step(kink: PriorKink) -> Step:
         sp.Eq(p, location, evaluate=False),
         ": the log-posterior has a kink there, the score is not defined, and the derivative "
         "test does not apply, since the maximum can sit exactly at the kink. Concavity "
-        "decides instead: a concave quadratic minus a multiple of ",
+        "decides instead: the log-likelihood is a concave quadratic in ",
+        p,
+        " (next step), subtracting a positive multiple of ",
         term,
-        " is concave, and it is largest where 0 lies between its slopes from the left and "
-        "from the right (0 is in its superdifferential).",
+        " keeps it concave, and a concave function is largest where 0 lies between its "
+        "slopes from the left and from the right (0 is in its superdifferential).",
     )
     check = Check(
         "symbolic",
