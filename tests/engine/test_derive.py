@@ -518,6 +518,7 @@ def test_models_and_priors_list_the_catalog():
         "inverse_gamma",
         "uniform",
         "dirichlet",
+        "laplace",
     }
     assert repr(mlemap.models()["bernoulli"]) == (
         "Model('bernoulli': theta ∈ (0, 1); data in {0, 1})"
