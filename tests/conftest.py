@@ -15,6 +15,7 @@ from scipy import stats
 import mlemap
 from mlemap.catalog.symbols import i, n
 from mlemap.engine.limits import expirations
+from mlemap.engine.reach import fitting_priors
 
 settings.register_profile(
     "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]
@@ -73,9 +74,9 @@ def catalog_pairs():
             yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)
             continue
         for parameter in model.parameters:
-            for prior in mlemap.PRIORS:
-                if prior.fits(parameter):
-                    yield model.name, {parameter.name: prior.name}
+            # the priors derive takes with every parameter estimated (as `mlemap models`)
+            for prior in fitting_priors(model, parameter):
+                yield model.name, {parameter.name: prior.name}
 
 
 def value(expr: sp.Expr, model: mlemap.Model, data, **values: float) -> float:
@@ -134,6 +135,7 @@ LOG_PRIOR = {
     "inverse_gamma": lambda t, alpha, beta: stats.invgamma.logpdf(t, a=alpha, scale=beta),
     "uniform": lambda t: 0.0,
     "dirichlet": lambda t, *alpha: stats.dirichlet.logpdf(t, alpha),
+    "laplace": lambda t, mu0, b: stats.laplace.logpdf(t, mu0, b),
 }
 
 #: A sampler per model: (rng, size, parameter values, constants) -> data.

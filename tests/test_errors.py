@@ -19,8 +19,8 @@ import mlemap
         (
             lambda: mlemap.derive("bernoulli", prior="betta"),
             mlemap.UnknownNameError,
-            r"unknown prior 'betta'; known priors: beta, dirichlet, gamma, inverse_gamma, normal, "
-            r"uniform",
+            r"unknown prior 'betta'; known priors: beta, dirichlet, gamma, inverse_gamma, laplace, "
+            r"normal, uniform",
         ),
         (
             lambda: mlemap.derive("bernoulli", prior={"p": "beta"}),

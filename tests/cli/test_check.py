@@ -243,3 +243,26 @@ def test_a_filled_in_worksheet_is_checked_alone_and_a_wrong_step_named(tmp_path,
     assert "is not a worksheet" in capsys.readouterr().err
     solutions = tmp_path / "bernoulli-mle-solutions.md"
     assert main_check([str(solutions)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("claim", "code"),
+    [
+        ("mu = mu0 + S(xbar - mu0, sigma2/(n*b))", 0),
+        ("mu = mu0 + sign(xbar - mu0)*max(abs(xbar - mu0) - sigma2/(n*b), 0)", 2),
+        # no threshold at all, and the threshold without its floor at 0: both wrong
+        ("mu = xbar", 1),
+        ("mu = mu0 + sign(xbar - mu0)*(abs(xbar - mu0) - sigma2/(n*b))", 1),
+    ],
+)
+def test_a_laplace_prior_on_the_normal_mean_is_checked(claim, code, capsys):
+    arguments = ["normal", "--prior", "mu=laplace", "--estimate", "mu", claim]
+    assert main_check(arguments) == code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+
+
+def test_a_laplace_prior_with_the_variance_estimated_too_is_refused_with_exit_2(capsys):
+    assert main_check(["normal", "--prior", "mu=laplace", "mu = xbar"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mlemap check: error: ") and "estimates mu, sigma2 together" in err

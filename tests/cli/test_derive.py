@@ -63,3 +63,18 @@ def test_the_categorical_derives_on_the_command_line_for_any_k(tmp_path, capsys)
     assert "theta4_hat = (alpha4 + n4 - 1)/(alpha1 + alpha2 + alpha3 + alpha4 + n - 4)" in text
     assert main(["derive", "normal", "--K", "4", "-o", "-"]) == 2
     assert "--K sets the number of categories of categorical" in capsys.readouterr().err
+
+
+def test_a_laplace_prior_on_the_normal_mean_derives_on_the_command_line(tmp_path, capsys):
+    request = ["derive", "normal", "--prior", "mu=laplace", "--estimate", "mu"]
+    assert main([*request, "--format", "text", "-o", "-"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    claim = "mu_hat = mu0 + S(xbar - mu0, sigma2/(b*n))"
+    assert first == f"MAP of normal, prior mu ~ Laplace(mu0, b): {claim}"
+    assert mlemap.check("normal", claim, {"mu": "laplace"}, estimate="mu").verdict == "correct"
+    assert main([*request, "--format", "md", "-o", str(tmp_path)]) == 0
+    (written,) = tmp_path.glob("normal-*laplace*.md")
+    markdown = written.read_text()
+    assert r"\hat{\mu} & = \mu_{0} + S{\left(\bar{x} - \mu_{0}, \frac{\sigma^{2}}{b n}\right)}" in (
+        markdown
+    )

@@ -343,7 +343,17 @@ def test_models_lists_everything_derive_accepts_also_as_json(capsys):
     assert names == [*mlemap.models(), "linear_regression"]
     assert set(found["matrix_models"][0]["priors"]) == {"normal", "laplace"}
     bernoulli = found["models"][0]["parameters"][0]
-    assert bernoulli == {"name": "theta", "domain": "(0, 1)", "priors": ["beta", "uniform"]}
+    assert bernoulli == {
+        "name": "theta",
+        "domain": "(0, 1)",
+        "priors": ["beta", "uniform"],
+        "priors_alone": [],
+    }
+    normal = {p["name"]: p for p in found["models"][5]["parameters"]}
+    assert found["models"][5]["name"] == "normal"
+    assert normal["mu"]["priors"] == ["normal", "uniform"]
+    assert normal["mu"]["priors_alone"] == ["laplace"]  # soft-thresholding needs σ² known
+    assert "    priors for mu with the others known: laplace" in out
 
 
 def test_a_missing_latex_is_said_in_one_line(tmp_path, monkeypatch, capsys):

@@ -14,6 +14,7 @@ import mlemap
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.catalog.symbols import hat, i, n
 from mlemap.engine.order import Largest, SampleMedian
+from mlemap.engine.reach import fitting_priors
 from mlemap.engine.sums import normalize
 
 from conftest import (
@@ -53,10 +54,12 @@ def _pairs():
         for parameter in model.parameters:
             if _kinked(model, parameter):
                 continue
-            for prior in PRIORS:
-                if prior.fits(parameter):
-                    estimate = (parameter.name,) if len(model.parameters) > 1 else None
-                    yield model.name, {parameter.name: prior.name}, estimate
+            # the priors derive takes on it, estimated alone (the rule `mlemap models` lists)
+            for prior in fitting_priors(model, parameter, alone=True):
+                if prior.name == "laplace":
+                    continue  # soft-thresholding: tests/engine/test_prior_kink.py
+                estimate = (parameter.name,) if len(model.parameters) > 1 else None
+                yield model.name, {parameter.name: prior.name}, estimate
 
 
 PAIRS = [
@@ -526,6 +529,7 @@ def test_models_and_priors_list_the_catalog():
         "inverse_gamma",
         "uniform",
         "dirichlet",
+        "laplace",
     }
     assert repr(mlemap.models()["bernoulli"]) == (
         "Model('bernoulli': theta ∈ (0, 1); data in {0, 1})"

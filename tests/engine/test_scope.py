@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -71,11 +72,28 @@ def test_out_of_reach_is_an_unsupported_model_error(model, message):
 
 
 def test_a_kink_in_a_prior_is_named_too():
+    # |μ|³ is no multiple of |μ − μ₀|: soft-thresholding does not reach it
+    cubed = Prior(
+        "cubed", "Cubed", (), None, lambda mu: sp.exp(-sp.Abs(mu**3)), description="exp(−|μ|³)"
+    )
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"log-density holds mu outside"):
+        mlemap.derive("normal", prior={"mu": cubed}, estimate=["mu"])
+    # a kink at a parameter's square root is no |μ − μ₀| either: refused up front
+    root = Prior(
+        "root", "Root", (), None, lambda mu: sp.exp(-sp.Abs(2 * mu + mu**2)), description="root"
+    )
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"the prior on mu .* absolute value"):
+        mlemap.derive("normal", prior={"mu": root}, estimate=["mu"])
+
+
+def test_a_laplace_prior_of_ones_own_at_zero_soft_thresholds_the_mean():
     laplace = Prior(
         "laplace", "Laplace", (), None, lambda mu: sp.exp(-sp.Abs(mu)) / 2, description="Laplace"
     )
-    with pytest.raises(mlemap.UnsupportedModelError, match=r"the prior on mu .* absolute value"):
-        mlemap.derive("normal", prior={"mu": laplace}, estimate=["mu"])
+    d = mlemap.derive("normal", prior={"mu": laplace}, estimate=["mu"])
+    x = np.array([0.9, 1.4, 0.2, 1.1])  # x̄ = 0.9, threshold σ²/n = 1/4
+    assert d.estimator()(x, sigma2=1.0)["mu"] == pytest.approx(0.9 - 0.25, abs=1e-12)
+    assert d.estimator()(x - 0.8, sigma2=1.0)["mu"] == 0.0
 
 
 def test_a_support_that_holds_a_known_constant_is_fine():

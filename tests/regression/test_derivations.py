@@ -186,9 +186,10 @@ def test_lasso_derivation_states_the_objective_and_that_there_is_no_closed_form(
 
 
 def test_soft_thresholding_is_derived_branch_by_branch():
-    from mlemap.regression.lasso import c, soft_threshold_branches, t, z
+    from mlemap.engine.soft_threshold import soft_threshold_branches
+    from mlemap.regression.lasso import c, t, z
 
-    minimiser, branches = soft_threshold_branches()
+    minimiser, branches = soft_threshold_branches(c, z, t, lam)
     assert [root for _, root, _ in branches] == [(z - lam) / c, (z + lam) / c, 0]
     # against a brute-force minimisation of the one-feature objective on a fine grid
     grid = np.linspace(-5, 5, 200_001)

@@ -109,3 +109,21 @@ def dirichlet(K: int = 3) -> Prior:
 
 
 register_prior(dirichlet(3))
+
+register_prior(
+    Prior(
+        "laplace",
+        "Laplace",
+        (
+            Parameter("mu0", REAL, r"\mu_{0}", "prior location"),
+            Parameter("b", POSITIVE, "b", "prior scale"),
+        ),
+        REAL,
+        lambda t, mu0, b: sp.exp(-sp.Abs(t - mu0) / b) / (2 * b),
+        flat={"b": sp.oo},
+        description="Laplace(μ₀, b) on (−∞, ∞), density exp(−|θ − μ₀|/b)/(2b); its kink at μ₀ "
+        "makes the MAP estimate of a normal mean a soft-thresholding of x̄",
+        reference="Park & Casella, The Bayesian Lasso, JASA 103 (2008); Tibshirani, "
+        "Regression Shrinkage and Selection via the Lasso, JRSS B 58 (1996), Section 5",
+    )
+)

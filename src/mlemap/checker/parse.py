@@ -38,6 +38,7 @@ from ..catalog.symbols import hat, i, n
 from ..engine.limits import TimeLimitExceeded, time_limit
 from ..engine.order import Largest, OrderStatistic, SampleMedian, Smallest
 from ..engine.problem import Problem
+from ..engine.soft_threshold import SoftThreshold
 from ..errors import MlemapError, ParseError, UnknownNameError
 from .bounds import MAX_DIGITS, bound_expression
 from .handout import CONSTANT_WORDS, derivative_operators, named_functions
@@ -115,6 +116,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int]] = {
     "factorial": (sp.factorial, 1),
     "gamma": (sp.gamma, 1),
     "B": (sp.beta, 2),  # the Beta function: "beta" is often a parameter's name
+    "S": (SoftThreshold, 2),  # soft-thresholding S(z, λ) = sign(z)·max(|z| − λ, 0)
+    "sign": (sp.sign, 1),
     "binomial": (sp.binomial, 2),
     "binom": (sp.binomial, 2),
     "sum": (lambda body: sp.Sum(body, (i, 1, n)), 1),

@@ -38,6 +38,10 @@ class _Claim(StrPrinter):
         """The Beta function as B(a, b): "beta" is often a parameter's name."""
         return f"B({', '.join(self._print(a) for a in expr.args)})"
 
+    def _print_SoftThreshold(self, expr: sp.Expr) -> str:
+        """Soft-thresholding as S(z, λ), the name the claim parser reads."""
+        return f"S({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_SampleMedian(self, expr: OrderStatistic) -> str:
         return f"median({expr.data.label}_i)"
 

@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 from ..catalog import MATRIX_MODELS, MODELS, PRIORS
+from ..catalog.model import Model, Parameter
+from ..engine.reach import fitting_priors
 
 __all__ = ["catalog", "configure", "run"]
 
@@ -29,17 +31,7 @@ def catalog() -> dict[str, Any]:
             "name": model.name,
             "description": model.description,
             "data": model.support.describe(),
-            "parameters": [
-                {
-                    "name": p.name,
-                    "domain": p.domain.describe(),
-                    # a constrained parameter takes only a joint prior, listed below
-                    "priors": []
-                    if model.constraints
-                    else [prior.name for prior in PRIORS if prior.fits(p)],
-                }
-                for p in model.parameters
-            ],
+            "parameters": [_parameter(model, p) for p in model.parameters],
             "joint_priors": [prior.name for prior in PRIORS if prior.fits_all(model.parameters)]
             if model.constraints
             else [],
@@ -62,6 +54,26 @@ def catalog() -> dict[str, Any]:
     return {"models": models, "matrix_models": matrix, "priors": priors}
 
 
+def _parameter(model: Model, parameter: Parameter) -> dict[str, Any]:
+    """A parameter's domain and the priors derive takes on it: with every parameter
+    estimated, and the further ones with the others known (a constrained parameter takes
+    only a joint prior, listed with the model)."""
+    together, alone = [], []
+    if not model.constraints:
+        together = [prior.name for prior in fitting_priors(model, parameter)]
+        alone = [
+            prior.name
+            for prior in fitting_priors(model, parameter, alone=True)
+            if prior.name not in together
+        ]
+    return {
+        "name": parameter.name,
+        "domain": parameter.domain.describe(),
+        "priors": together,
+        "priors_alone": alone,
+    }
+
+
 def run(arguments: argparse.Namespace) -> int:
     """Print the catalog; the exit status."""
     found = catalog()
@@ -79,6 +91,11 @@ def run(arguments: argparse.Namespace) -> int:
         for p in model["parameters"]:
             if p["priors"]:
                 print(f"    priors for {p['name']}: {', '.join(p['priors'])}")
+            if p["priors_alone"]:
+                print(
+                    f"    priors for {p['name']} with the others known: "
+                    f"{', '.join(p['priors_alone'])}"
+                )
         if model["joint_priors"]:
             names = ", ".join(p["name"] for p in model["parameters"])
             print(f"    priors for ({names}) jointly: {', '.join(model['joint_priors'])}")

@@ -22,7 +22,9 @@ from ..engine.inference import TERMS
 from ..engine.lagrange import CATEGORY, equality_constraint, multiplier
 from ..engine.notation import LogPosterior
 from ..engine.order import Largest, SampleMedian, Smallest
+from ..engine.prior_kink import soft_threshold_symbols
 from ..engine.problem import Problem
+from ..engine.soft_threshold import SoftThreshold
 from ..engine.verify import VerificationError, compare
 from ..regression.linear import LogPosterior as MatrixLogPosterior
 from ..regression.matrix import MatrixPoint, matrix_equivalent
@@ -72,6 +74,9 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
         names[latex_name(multiplier(problem))] = multiplier(problem)
         names["j"] = CATEGORY
     names[rf"\tilde{{{model.x.label}}}"] = SampleMedian(model.x, n)
+    if any(b.density().has(sp.Abs) for b in problem.priors.values()):  # soft-thresholding
+        names.update({latex_name(s): s for s in soft_threshold_symbols(problem)})
+        names["S"] = SoftThreshold
     for symbol in model.statistic_sums():
         names[latex_name(symbol)] = symbol
     for symbol, declared in problem.declarations.items():

@@ -8,8 +8,9 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
+from ..engine.soft_threshold import SoftThreshold
 from ..regression import lasso, linear
-from ..regression.linear import NAMES, SoftThreshold
+from ..regression.linear import NAMES
 from ..regression.matrix import MatrixPoint, random_point
 from ..regression.record import RegressionDerivation
 from .printing import to_latex

@@ -28,6 +28,7 @@ from .lagrange import equality_constraint, lagrange_derivation
 from .limits import TimeLimitExceeded, time_limit
 from .notation import to_text
 from .posterior import posterior_summary_step
+from .prior_kink import find_prior_kink, prior_kink_derivation
 from .problem import BoundPrior, Problem
 from .scope import check_in_scope
 from .solve import Solution, stationary_points
@@ -313,12 +314,18 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
         log_prior = sp.Add(
             *(sp.expand_log(sp.log(b.density()), force=True) for b in problem.priors.values())
         )
+        prior_kink = find_prior_kink(problem, log_likelihood, log_prior)
         objective = collect_parameters(normalize(log_likelihood + log_prior), parameters)
         steps.append(
             steps_.log_posterior_step(
                 problem, likelihood, log_likelihood, log_prior, objective, rng
             )
         )
+        if prior_kink is not None:
+            found = prior_kink_derivation(
+                problem, prior_kink, steps, objective, _assumptions(problem), rng
+            )
+            return found, False
     if constraint is not None:
         found = lagrange_derivation(
             problem, constraint, steps, objective, _assumptions(problem), rng

@@ -97,6 +97,9 @@ class Problem:
 
     model: Model
     priors: Mapping[sp.Symbol, BoundPrior]
+    #: Values some random points give a symbol, in terms of the data and the other symbols:
+    #: a kink's location placed around the data, so that checks visit each of its branches.
+    anchors: tuple[tuple[sp.Symbol, tuple[sp.Expr, ...]], ...] = ()
 
     @property
     def x(self) -> sp.IndexedBase:
@@ -140,6 +143,12 @@ class Problem:
             if self.admits(constants) and (not self.constraints or self.meets_constraints(values)):
                 break
         data = self.model.support.sample(rng, size, constants)
+        for symbol, choices in self.anchors:
+            if rng.integers(0, 3):  # two points in three; the rest as drawn
+                at = Point(size, values, data)
+                choice = choices[int(rng.integers(0, len(choices)))]
+                value = self.evaluate(choice, at).evalf(DIGITS)  # an exact rational near it
+                values[symbol] = sp.nsimplify(value, rational=True)
         return Point(size, values, data)
 
     def admits(self, values: Mapping[sp.Symbol, float]) -> bool:

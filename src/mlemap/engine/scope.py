@@ -14,6 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import UnsupportedModelError
+from .prior_kink import kink_location
 from .problem import Problem
 from .subgradient import kink_parameter
 
@@ -48,6 +49,12 @@ def check_in_scope(problem: Problem) -> None:
                     and kink_parameter(found, model.x, problem.parameters)
                 ):
                     continue  # |xᵢ − μ|: the subgradient condition's case
+                if (
+                    what != "density"
+                    and kind is sp.Abs
+                    and any(kink_location(found, p) is not None for p in problem.parameters)
+                ):
+                    continue  # |θ − θ₀| of a Laplace prior: soft-thresholding's case
                 parameter = next((p for p in problem.parameters if found.has(p)), None)
                 if parameter is not None:
                     raise UnsupportedModelError(

@@ -27,6 +27,7 @@ import sympy as sp
 from sympy.printing.numpy import SciPyPrinter
 
 from ..engine.order import Largest, OrderStatistic, SampleMedian, Smallest
+from ..engine.soft_threshold import SoftThreshold
 from ..errors import MlemapError
 
 __all__ = [
@@ -344,6 +345,12 @@ class ReductionPrinter(SciPyPrinter):
 
     def _print_Middle(self, expr: Middle) -> str:
         return f"{self._module_format('numpy.median')}({self._print(expr.args[0])})"
+
+    def _print_SoftThreshold(self, expr: SoftThreshold) -> str:
+        """S(z, λ) as sign(z)·maximum(|z| − λ, 0), element-wise."""
+        z, penalty = (self._print(a) for a in expr.args)
+        numpy = {f: self._module_format(f"numpy.{f}") for f in ("sign", "maximum", "abs")}
+        return f"{numpy['sign']}({z})*{numpy['maximum']}({numpy['abs']}({z}) - ({penalty}), 0)"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         if expr.exp.is_Integer and expr.exp < 0:

@@ -13,10 +13,10 @@ import sympy as sp
 
 from ..engine.derivation import Step
 from ..engine.notation import Family
+from ..engine.soft_threshold import SoftThreshold, check_soft_threshold, soft_threshold_branches
 from ..engine.verify import DEFINITION, Check, VerificationError
 from .linear import (
     ArgMin,
-    SoftThreshold,
     X,
     _gradient_check,
     _log_laplace_prior_by_entry,
@@ -39,7 +39,7 @@ from .linear import (
 from .matrix import L1Norm, MatrixPoint, SquaredNorm, matrix_equivalent
 from .record import RegressionDerivation
 
-__all__ = ["lasso_derivation", "soft_threshold_branches"]
+__all__ = ["lasso_derivation"]
 
 # One feature: c = ‖x‖² > 0, z = xᵀy, t the coefficient.
 c = sp.Symbol("c", positive=True)
@@ -55,51 +55,6 @@ def laplace(location: sp.Basic, scale: sp.Basic) -> Family:
 
 def _log_laplace_prior() -> sp.Expr:
     return -d * sp.log(2 * b) - L1Norm(w) / b
-
-
-def soft_threshold_branches() -> tuple[sp.Piecewise, list[tuple[str, sp.Expr, sp.Expr]]]:
-    """Minimise (c/2)t² − zt + λ|t| branch by branch: on t > 0 and t < 0 the objective is
-    smooth and its stationary point is kept where it lies in the branch; t = 0 is optimal
-    where 0 is in the subdifferential −z + λ[−1, 1]. Returns the minimiser and the branches
-    as (where, minimiser, condition)."""
-    branches = []
-    for sign, where in ((1, "t > 0"), (-1, "t < 0")):
-        smooth = c / 2 * t**2 - z * t + lam * sign * t
-        (root,) = sp.solve(sp.diff(smooth, t), t)
-        inside = sp.simplify(sign * root > 0)  # the root lies in its branch
-        branches.append((where, root, inside))
-    zero_optimal = sp.And(-z + lam >= 0, -z - lam <= 0)  # 0 ∈ −z + λ[−1, 1]
-    branches.append(("t = 0", sp.Integer(0), zero_optimal))
-    minimiser = sp.Piecewise(*((root, cond) for _, root, cond in branches[:2]), (0, True))
-    return minimiser, branches
-
-
-def _check_soft_threshold(minimiser: sp.Expr, rng: np.random.Generator) -> Check:
-    """At exact random (c, λ) and z in each region: the branch minimiser equals S(z, λ)/c and
-    satisfies the subgradient condition of the one-feature objective."""
-    count = 0
-    for _ in range(8):
-        c_value = sp.Rational(int(rng.integers(10, 500)), 100)
-        lam_value = sp.Rational(int(rng.integers(1, 300)), 100)
-        for z_value in (lam_value * sp.Rational(3, 2), -lam_value * 2, lam_value / 3, lam_value):
-            at = {c: c_value, lam: lam_value, z: z_value}
-            found = minimiser.xreplace(at)
-            expected = SoftThreshold(z, lam).xreplace(at).doit() / c_value
-            if found != expected:
-                raise VerificationError(f"soft-thresholding differs at {at}: {found}, {expected}")
-            if found != 0:
-                stationary = c_value * found - z_value + lam_value * sp.sign(found)
-                ok = stationary == 0
-            else:
-                ok = abs(z_value) <= lam_value
-            if not ok:
-                raise VerificationError(f"the subgradient condition fails at {at}")
-            count += 1
-    return Check(
-        "numeric",
-        f"exact at {count} random (c, λ, z) covering every branch: equal to S(z, λ)/c and "
-        "satisfying the subgradient condition",
-    )
 
 
 def _check_orthonormal(rng: np.random.Generator) -> Check:
@@ -221,7 +176,7 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
             _gradient_check(smooth, gradient, points, "the gradient of the squared norm"),
         )
     )
-    minimiser, branches = soft_threshold_branches()
+    minimiser, branches = soft_threshold_branches(c, z, t, lam)
     one = _points_one_feature(rng)
     reduction = matrix_equivalent(
         smooth,
@@ -270,7 +225,7 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
                 ),
                 ", divided by c.",
             ),
-            _weaker(reduction, _check_soft_threshold(minimiser, rng)),
+            _weaker(reduction, check_soft_threshold(minimiser, c, z, lam, rng)),
         )
     )
     steps.append(

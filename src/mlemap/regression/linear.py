@@ -98,25 +98,6 @@ class LogPosterior(sp.Function):
         return rf"\log p{{\left({inside} \mid y\right)}}"
 
 
-class SoftThreshold(sp.Function):
-    """S(z, λ) = sign(z)·max(|z| − λ, 0)."""
-
-    nargs = 2
-
-    def _eval_is_commutative(self) -> bool:
-        return True  # a number, also of a 1 × 1 matrix such as xⱼᵀrⱼ
-
-    def _latex(self, printer: object) -> str:
-        z, t = (printer._print(a) for a in self.args)  # type: ignore[attr-defined]
-        return rf"S{{\left({z}, {t}\right)}}"
-
-    def doit(self, **hints: object) -> sp.Basic:
-        z, t = (a.doit(**hints) for a in self.args)
-        if z.is_number and t.is_number:
-            return sp.sign(z) * sp.Max(sp.Abs(z) - t, 0)
-        return self.func(z, t)
-
-
 def _points(
     rng: np.random.Generator, count: int = 6, columns: int | None = None
 ) -> list[MatrixPoint]:

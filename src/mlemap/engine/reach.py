@@ -1,0 +1,59 @@
+"""Which priors ``derive`` takes on a parameter: the checks the pipeline makes before its
+first step, run without deriving, so that a listing of the catalog tells the truth."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sympy as sp
+
+from ..catalog import PRIORS
+from ..catalog.model import Model, Parameter, Prior
+from ..catalog.symbols import i, n
+from ..errors import MlemapError
+from .boundary import feasible_set
+from .lagrange import equality_constraint
+from .prior_kink import find_prior_kink
+from .problem import BoundPrior, Problem
+from .scope import check_in_scope
+from .subgradient import find_kink
+from .sums import collect_parameters, normalize
+
+__all__ = ["fitting_priors", "screen"]
+
+
+def screen(problem: Problem) -> None:
+    """Raise the error the pipeline raises before its first step where ``problem`` is out of
+    its reach (a feature no method derives, a prior its method does not take)."""
+    check_in_scope(problem)
+    feasible_set(problem)
+    equality_constraint(problem)
+    density = problem.model.observation_density()
+    kinked = [b for b in problem.priors.values() if b.density().has(sp.Abs)]
+    if not density.has(sp.Abs) and not kinked:
+        return  # no kink: the log-likelihood is not needed
+    log_likelihood = collect_parameters(
+        normalize(sp.Sum(sp.log(density), (i, 1, n))), problem.parameters
+    )
+    find_kink(problem, log_likelihood)
+    log_prior = sp.Add(*(sp.expand_log(sp.log(b.density()), force=True) for b in kinked))
+    find_prior_kink(problem, log_likelihood, log_prior)
+
+
+def _taken(model: Model, parameter: Parameter, prior: Prior) -> bool:
+    if not prior.fits(parameter):
+        return False
+    bound = BoundPrior(prior, parameter, prior.hyperparameters)
+    try:
+        screen(Problem(model, {parameter.symbol: bound}))
+    except MlemapError:
+        return False
+    return True
+
+
+def fitting_priors(model: Model, parameter: Parameter, alone: bool = False) -> Iterator[Prior]:
+    """The catalog's priors ``derive`` takes on ``parameter`` of ``model``: with every
+    parameter estimated, or (``alone``) with the others known."""
+    if alone:
+        model = model.with_known(p.name for p in model.parameters if p != parameter)
+    return (prior for prior in PRIORS if _taken(model, parameter, prior))
