@@ -1,6 +1,6 @@
 """How long each derivation takes: every catalog model, with each prior that fits it, from a
-cold cache (each request derived afresh, with its steps verified), and the categorical for
-several numbers of categories. Target: none over 10 s.
+cold cache (each request derived afresh, with its steps verified), and the categorical and
+the multinomial for several numbers of categories. Target: none over 10 s.
 
     python benchmarks/bench_derive.py [MODEL ...]
 """
@@ -31,7 +31,8 @@ def requests(names: list[str]) -> list[tuple[str, object]]:
 
 
 def timed(model: object, prior: object) -> tuple[float, str]:
-    engine._derive_catalog.cache_clear()
+    engine._DERIVED.clear()  # the catalog's caches: each request derived afresh
+    engine._PIPELINES.clear()
     start = time.perf_counter()
     try:
         d = mlemap.derive(model, prior=prior)
@@ -46,11 +47,13 @@ def main() -> None:
     parser.add_argument("models", nargs="*", help="catalog models (default: all)")
     names = parser.parse_args().models
     rows = [(f"{m}{'' if p is None else ' + ' + str(p)}", *timed(m, p)) for m, p in requests(names)]
-    if not names or "categorical" in names:
+    for sized in (mlemap.categorical, mlemap.multinomial):
+        name = sized.__name__
+        if names and name not in names:
+            continue
         for k in (2, 5, 8):
-            rows.append((f"categorical, K = {k}", *timed(mlemap.categorical(k), None)))
-            prior = mlemap.dirichlet(k)
-            rows.append((f"categorical + dirichlet, K = {k}", *timed(mlemap.categorical(k), prior)))
+            rows.append((f"{name}, K = {k}", *timed(sized(k), None)))
+            rows.append((f"{name} + dirichlet, K = {k}", *timed(sized(k), mlemap.dirichlet(k))))
     width = max(len(r[0]) for r in rows)
     for name, seconds, outcome in rows:
         flag = "  OVER" if seconds > LIMIT else ""

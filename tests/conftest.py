@@ -83,7 +83,11 @@ def value(expr: sp.Expr, model: mlemap.Model, data, **values: float) -> float:
     """A symbolic expression in the data sums, evaluated at a data set and named values."""
     x = model.x
     expr = sp.sympify(expr).xreplace({n: len(data)}).doit()
-    expr = expr.xreplace({x[j + 1]: sp.Float(float(v), 30) for j, v in enumerate(data)})
+    if np.ndim(data) == 2:  # rows of counts: x[i, j]
+        entries = {x[r + 1, c + 1]: v for r, row in enumerate(data) for c, v in enumerate(row)}
+    else:
+        entries = {x[j + 1]: v for j, v in enumerate(data)}
+    expr = expr.xreplace({e: sp.Float(float(v), 30) for e, v in entries.items()})
     symbols = {s: s for s in expr.free_symbols}
     named = {s: sp.Float(values[s.name], 30) for s in symbols if s.name in values}
     result = expr.xreplace(named)
@@ -115,6 +119,7 @@ LOG_DENSITY = {
     "negative_binomial": lambda x, theta, r: stats.nbinom.logpmf(x, r, theta),
     "uniform": lambda x, theta: stats.uniform.logpdf(x, 0, theta),
     "categorical": lambda x, *theta: stats.multinomial.logpmf(_one_hot(x, len(theta)), 1, theta),
+    "multinomial": lambda x, *a: stats.multinomial.logpmf(x, int(a[-1]), a[:-1]),
     "laplace": lambda x, mu, b: stats.laplace.logpdf(x, mu, b),
     "inverse_gaussian": lambda x, mu, lam: stats.invgauss.logpdf(x, mu / lam, scale=lam),
     "beta": lambda x, alpha, beta: stats.beta.logpdf(x, alpha, beta),
@@ -157,12 +162,17 @@ SAMPLE = {
     "negative_binomial": lambda r, s, v: r.negative_binomial(int(v["r"]), v["theta"], s),
     "uniform": lambda r, s, v: r.uniform(0, v["theta"], s),
     "categorical": lambda r, s, v: 1 + r.choice(3, s, p=[v[f"theta{j}"] for j in (1, 2, 3)]),
+    "multinomial": lambda r, s, v: r.multinomial(int(v["m"]), _simplex_point(v), s),
     "laplace": lambda r, s, v: r.laplace(v["mu"], v["b"], s),
     "inverse_gaussian": lambda r, s, v: r.wald(v["mu"], v["lambda"], s),
     "beta": lambda r, s, v: r.beta(v["alpha"], v["beta"], s),
     "gamma2": lambda r, s, v: r.gamma(v["alpha"], 1 / v["beta"], s),
     "weibull2": lambda r, s, v: v["lambda"] * r.weibull(v["k"], s),
 }
+
+
+def _simplex_point(values: dict[str, float]) -> list[float]:
+    return [values[f"theta{j}"] for j in (1, 2, 3)]
 
 
 def random_values(rng: np.random.Generator, declarations) -> dict[str, float]:

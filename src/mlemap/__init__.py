@@ -17,10 +17,11 @@ if TYPE_CHECKING:
         POSITIVE_INTEGER,
         REAL,
         UNIT_INTERVAL,
+        Counts,
         Domain,
         Support,
     )
-    from .catalog.likelihoods import categorical
+    from .catalog.likelihoods import categorical, multinomial
     from .catalog.model import Model, Parameter, Prior
     from .catalog.priors import dirichlet
     from .catalog.registry import Catalog
@@ -50,13 +51,14 @@ _HOMES = {
             "POSITIVE_INTEGER",
             "REAL",
             "UNIT_INTERVAL",
+            "Counts",
             "Domain",
             "Support",
         ],
         "catalog.domains",
     ),
     **dict.fromkeys(["Model", "Parameter", "Prior"], "catalog.model"),
-    "categorical": "catalog.likelihoods",
+    **dict.fromkeys(["categorical", "multinomial"], "catalog.likelihoods"),
     "dirichlet": "catalog.priors",
     **dict.fromkeys(["MODELS", "PRIORS", "register_model", "register_prior"], "catalog"),
     **dict.fromkeys(["CheckReport", "check"], "checker.judge"),
@@ -89,6 +91,7 @@ __all__ = [
     "CheckReport",
     "ConvergenceError",
     "ConvergenceWarning",
+    "Counts",
     "DataError",
     "Derivation",
     "Domain",
@@ -110,6 +113,7 @@ __all__ = [
     "derive",
     "dirichlet",
     "models",
+    "multinomial",
     "priors",
     "register_model",
     "register_prior",

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from mlemap import NONNEGATIVE_INTEGER, POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
+from mlemap import (
+    NONNEGATIVE_INTEGER,
+    POSITIVE,
+    POSITIVE_INTEGER,
+    REAL,
+    UNIT_INTERVAL,
+    Counts,
+    Support,
+)
 
 
 def test_describe_and_contains():
@@ -44,3 +52,18 @@ def test_support_membership_sampling_and_assumptions():
     rng = np.random.default_rng(1)
     draws = binomial.sample(rng, 6, {m: 3.0})
     assert all(0 <= v <= 3 for v in draws) and len(set(draws)) > 1
+
+
+def test_vectors_of_counts_adding_up_to_the_trials():
+    m = sp.Symbol("m", integer=True, positive=True)
+    counts = Counts(0, m, integer=True, components=3, total=m)
+    assert counts.describe() == "vectors of 3 counts in {0, 1, …, m} adding up to m"
+    rows = np.array([[1, 2, 0], [3, 0, 0], [1, 1, 0], [2, 2, -1], [1.5, 1.5, 0], [np.nan, 2, 1]])
+    assert list(counts.contains(rows, {m: 3})) == [True, True, False, False, False, False]
+    assert counts.assumptions() == {"integer": True, "nonnegative": True}
+    rng = np.random.default_rng(1)
+    for size, trials in ((3, 1), (50, 7), (4, 200)):
+        sample = counts.sample(rng, size, {m: trials})
+        table = np.array(sample, dtype=float)
+        assert table.shape == (size, 3) and counts.contains(table, {m: trials}).all()
+        assert (table.sum(axis=0) > 0).all()  # every category seen: interior estimates

@@ -9,7 +9,6 @@ import sympy as sp
 import mlemap
 from mlemap.catalog import MODELS, PRIORS
 from mlemap.catalog.registry import Registry
-from mlemap.catalog.symbols import i
 
 from conftest import LOG_DENSITY, LOG_PRIOR, SAMPLE, random_values
 
@@ -19,7 +18,7 @@ def test_density_is_scipys(model):
     rng = np.random.default_rng(3)
     # Dummies in place of the symbols: lambdify puts every symbol of the expression into the
     # code's namespace by its name, so a parameter named beta would shadow the Beta function.
-    symbols = [model.x[i], *model.symbols.values()]
+    symbols = [*model.entries, *model.symbols.values()]  # x[i], or a vector's x[i, j]
     dummies = [sp.Dummy() for _ in symbols]
     expr = sp.log(model.observation_density()).xreplace(dict(zip(symbols, dummies, strict=True)))
     density = sp.lambdify(dummies, expr, "scipy")
@@ -27,7 +26,7 @@ def test_density_is_scipys(model):
         values = random_values(rng, (*model.parameters, *model.constants))
         data = SAMPLE[model.name](rng, 5, values)
         arguments = [values[p.name] for p in (*model.parameters, *model.constants)]
-        ours = [density(float(v), *arguments) for v in data]
+        ours = [density(*np.atleast_1d(v).astype(float), *arguments) for v in data]
         np.testing.assert_allclose(ours, LOG_DENSITY[model.name](data, *arguments), rtol=1e-10)
         assert model.support.contains(
             data, {s: values[s.name] for s in model.symbols.values()}

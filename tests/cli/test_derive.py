@@ -78,3 +78,19 @@ def test_a_laplace_prior_on_the_normal_mean_derives_on_the_command_line(tmp_path
     assert r"\hat{\mu} & = \mu_{0} + S{\left(\bar{x} - \mu_{0}, \frac{\sigma^{2}}{b n}\right)}" in (
         markdown
     )
+
+
+def test_the_multinomial_derives_on_the_command_line_for_any_k(tmp_path, capsys):
+    assert main(["derive", "multinomial", "-o", str(tmp_path / "m.tex")]) == 0
+    latex = (tmp_path / "m.tex").read_text()
+    assert r"\hat{\theta}_{3} & = \frac{n_{3}}{m n}" in latex and "x_{i,3}" in latex
+    capsys.readouterr()
+    arguments = ["derive", "multinomial", "--K", "4", "--prior", "dirichlet", "--format", "text"]
+    assert main([*arguments, "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("MAP of multinomial4")
+    expected = "theta4_hat = (alpha4 + n4 - 1)/(alpha1 + alpha2 + alpha3 + alpha4 + m*n - 4)"
+    assert expected in text
+    assert "holds 4 counts x[i, 1], x[i, 2], x[i, 3], x[i, 4], each in {0, 1, …, m}" in text
+    assert main(["derive", "multinomial", "--K", "1", "-o", "-"]) == 2
+    assert "multinomial model needs an integer K ≥ 2" in capsys.readouterr().err

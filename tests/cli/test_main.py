@@ -167,6 +167,8 @@ def test_models_lists_the_catalog(capsys):
     # a constrained model's parameters take a joint prior, listed with all of them
     assert "    priors for (theta1, theta2, theta3) jointly: dirichlet" in out
     assert "priors for theta1:" not in out
+    assert "multinomial: counts of m trials among 3 categories" in out
+    assert "    data in vectors of 3 counts in {0, 1, …, m} adding up to m; parameters: " in out
 
 
 def test_spec_grammar():

@@ -118,6 +118,10 @@ def _textbook_mle(name: str, model: mlemap.Model) -> dict[str, sp.Expr]:
         "categorical": lambda: {
             f"theta{j}": sum_x(model, lambda t, j=j: sp.KroneckerDelta(t, j)) / n for j in (1, 2, 3)
         },
+        # Bishop, eq. 2.33 with the counts of n observations of m trials each
+        "multinomial": lambda: {
+            f"theta{j}": sp.Sum(model.x[i, j], (i, 1, n)) / (s["m"] * n) for j in (1, 2, 3)
+        },
         "laplace": lambda: {
             "mu": SampleMedian(model.x, n),
             "b": sp.Sum(sp.Abs(model.x[i] - SampleMedian(model.x, n)), (i, 1, n)) / n,
@@ -516,6 +520,7 @@ def test_models_and_priors_list_the_catalog():
         "logistic",
         "uniform",
         "categorical",
+        "multinomial",
         "laplace",
         "inverse_gaussian",
         "beta",

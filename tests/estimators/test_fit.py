@@ -78,8 +78,10 @@ KNOWN |= {"weibull": {"k": 1.7}, "negative_binomial": {"r": 3}}
 def test_every_catalog_model_is_compared_with_statsmodels():
     # the uniform's support moves with θ and the Laplace has a kink at every observation: no
     # Hessian at the estimate, so no standard errors to compare (fit() says so); the
-    # categorical's covariance is on its simplex, compared with scipy's multinomial below
-    assert set(CASES) | {"uniform", "laplace", "categorical"} == set(mlemap.models())
+    # categorical's and the multinomial's covariances are on their simplex, compared with
+    # scipy's multinomial below
+    simplex = {"categorical", "multinomial"}
+    assert set(CASES) | {"uniform", "laplace", *simplex} == set(mlemap.models())
 
 
 class _Model(GenericLikelihoodModel):
@@ -242,3 +244,19 @@ def test_a_categorical_fit_has_the_multinomial_covariance_on_the_simplex():
     assert r.aic == pytest.approx(2 * 2 - 2 * r.loglik)  # two free parameters, not three
     with pytest.raises(mlemap.MlemapError, match="wald"):
         r.conf_int(method="profile")
+
+
+def test_a_multinomial_fit_has_the_covariance_of_all_its_trials():
+    rng = np.random.default_rng(12)
+    m, x = 7, rng.multinomial(7, [0.2, 0.3, 0.5], size=40)
+    r = mlemap.derive("multinomial").fit(x, m=m)
+    trials = 40 * m
+    theta = x.sum(axis=0) / trials
+    assert list(r.params.values()) == pytest.approx(theta, rel=1e-12)
+    # the totals are multinomial with n m trials: Cov(θ̂) = (diag θ − θθᵀ)/(n m)
+    expected = stats.multinomial(trials, theta).cov() / trials**2
+    np.testing.assert_allclose(r.cov, expected, rtol=1e-10, atol=1e-15)
+    assert r.se["theta2"] == pytest.approx(np.sqrt(theta[1] * (1 - theta[1]) / trials))
+    assert r.loglik == pytest.approx(np.sum(stats.multinomial.logpmf(x, m, theta)), rel=1e-12)
+    assert r.nobs == 40 and r.dof == 2
+    assert r.aic == pytest.approx(2 * 2 - 2 * r.loglik)

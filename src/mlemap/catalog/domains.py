@@ -19,6 +19,7 @@ __all__ = [
     "POSITIVE_INTEGER",
     "REAL",
     "UNIT_INTERVAL",
+    "Counts",
     "Domain",
     "Support",
 ]
@@ -204,3 +205,44 @@ class Support:
             draws = rng.normal(float(rng.uniform(-10.0, 10.0)), scale, size=size)
         # six significant digits, as exact decimals
         return [sp.Rational(f"{float(v):.6g}") for v in draws]
+
+
+@dataclass(frozen=True)
+class Counts(Support):
+    """Where one vector observation of ``components`` counts lives: each an integer in
+    {0, …, total}, the counts adding up to ``total`` (a known number of trials, the
+    multinomial's m). The data are then ``x[i, j]``, observation i's count of category j."""
+
+    components: int = 2
+    total: sp.Expr = 1  # type: ignore[assignment]  # sympified on construction
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "total", sp.sympify(self.total, strict=True))
+
+    def describe(self) -> str:
+        if self.name:
+            return self.name
+        counts = f"{self.components} counts in {{0, 1, …, {self.total}}}"
+        return f"vectors of {counts} adding up to {self.total}"
+
+    def contains(self, values: np.ndarray, constants: Mapping[sp.Symbol, float]) -> np.ndarray:
+        """Row-wise membership of an (n, components) array of counts."""
+        total = float(self.total.xreplace(dict(constants)))
+        values = np.asarray(values, dtype=float)
+        inside = np.isfinite(values) & (values >= 0) & (values == np.round(values))
+        return inside.all(axis=1) & (values.sum(axis=1) == total)
+
+    def sample(
+        self, rng: np.random.Generator, size: int, constants: Mapping[sp.Symbol, float]
+    ) -> list[tuple[sp.Expr, ...]]:
+        """Random rows of counts adding up to the total, every category seen somewhere (so
+        that estimates are interior), from a randomly chosen share of the categories."""
+        total = int(float(self.total.xreplace(dict(constants))))
+        every = total * size >= self.components
+        for _ in range(100):
+            shares = rng.dirichlet(np.ones(self.components))
+            rows = rng.multinomial(total, shares, size=size)
+            if not every or (rows.sum(axis=0) > 0).all():
+                break
+        return [tuple(sp.Integer(int(v)) for v in row) for row in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..errors import ModelDefinitionError
-from .domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Support
+from .domains import POSITIVE, POSITIVE_INTEGER, REAL, UNIT_INTERVAL, Counts, Support
 from .model import Model, Parameter
 from .registry import register_model
 
@@ -233,32 +233,77 @@ def categorical(K: int = 3) -> Model:
 
     p(x | θ) = ∏ⱼ θⱼ^[x = j] with Σ θⱼ = 1; the counts nⱼ = Σᵢ [xᵢ = j] are sufficient.
     """
-    if not isinstance(K, int) or isinstance(K, bool) or K < 2:
-        raise ModelDefinitionError(
-            f"a categorical model needs an integer K ≥ 2 categories; got {K!r}"
-        )
-    thetas = tuple(
-        Parameter(f"theta{j}", UNIT_INTERVAL, rf"\theta_{{{j}}}", f"probability of category {j}")
-        for j in range(1, K + 1)
-    )
+    thetas = _simplex("categorical", K)
     return Model(
-        "categorical" if K == 3 else f"categorical{K}",
+        _sized("categorical", K),
         thetas,
         Support(1, K, integer=True, name="{1, 2, 3}" if K == 3 else f"{{1, 2, …, {K}}}"),
         lambda x, *theta: sp.Mul(*(t ** sp.KroneckerDelta(x, j) for j, t in enumerate(theta, 1))),
         statistics={f"n{j}": _indicator(j) for j in range(1, K + 1)},
-        constraints=(lambda *theta: sp.Eq(sp.Add(*theta), 1),),
+        constraints=(_on_simplex,),
         description=f"one draw among {K} categories: x = j with probability θ_j, Σ θ_j = 1",
         reference="Bishop, Pattern Recognition and Machine Learning, Section 2.2 (Lagrange "
         "multiplier derivation of the multinomial MLE, eq. 2.33)",
     )
 
 
+def multinomial(K: int = 3) -> Model:
+    """m trials among K categories, observed as the counts xᵢ = (xᵢ₁, …, xᵢ_K), Σⱼ xᵢⱼ = m.
+
+    p(xᵢ | θ) = m!/(xᵢ₁!⋯xᵢ_K!) ∏ⱼ θⱼ^xᵢⱼ with Σ θⱼ = 1 and m known; the category totals
+    nⱼ = Σᵢ xᵢⱼ are sufficient, and θ̂ⱼ = nⱼ/(n m).
+    """
+    thetas = _simplex("multinomial", K)
+    trials = Parameter("m", POSITIVE_INTEGER, "m", "number of trials per observation")
+
+    def density(x: tuple[sp.Expr, ...], *arguments: sp.Expr) -> sp.Expr:
+        *theta, m = arguments
+        counts = sp.Mul(*(t**c for t, c in zip(theta, x, strict=True)))
+        return sp.factorial(m) / sp.Mul(*(sp.factorial(c) for c in x)) * counts
+
+    return Model(
+        _sized("multinomial", K),
+        thetas,
+        Counts(0, trials.symbol, integer=True, components=K, total=trials.symbol),
+        density,
+        constants=(trials,),
+        statistics={f"n{j}": _component(j) for j in range(1, K + 1)},
+        constraints=(lambda *arguments: _on_simplex(*arguments[:-1]),),
+        description=f"counts of m trials among {K} categories, θ_j the probability of "
+        "category j, Σ θ_j = 1",
+        reference="Bishop, Pattern Recognition and Machine Learning, Section 2.2 (eq. 2.33-2.34)",
+    )
+
+
+def _simplex(model: str, K: int) -> tuple[Parameter, ...]:
+    """θ₁, …, θ_K, the probabilities of K categories (K an integer of at least 2)."""
+    if not isinstance(K, int) or isinstance(K, bool) or K < 2:
+        raise ModelDefinitionError(f"a {model} model needs an integer K ≥ 2 categories; got {K!r}")
+    return tuple(
+        Parameter(f"theta{j}", UNIT_INTERVAL, rf"\theta_{{{j}}}", f"probability of category {j}")
+        for j in range(1, K + 1)
+    )
+
+
+def _sized(model: str, K: int) -> str:
+    """The catalog's name for K categories: the model's own for K = 3, else with K."""
+    return model if K == 3 else f"{model}{K}"
+
+
+def _on_simplex(*theta: sp.Expr) -> sp.Equality:
+    return sp.Eq(sp.Add(*theta), 1)
+
+
 def _indicator(j: int):
     return lambda x: sp.KroneckerDelta(x, j)
 
 
+def _component(j: int):
+    return lambda x: x[j - 1]
+
+
 register_model(categorical(3))
+register_model(multinomial(3))
 
 register_model(
     Model(

@@ -11,7 +11,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from ..errors import DomainError, ModelDefinitionError, UnknownNameError
-from .domains import Domain, Support
+from .domains import Counts, Domain, Support
 from .symbols import data_symbol, i, register_latex
 
 __all__ = ["Model", "Parameter", "Prior"]
@@ -143,9 +143,10 @@ class Model:
             )
         _arity(self.density, f"density of model {self.name!r}", 1 + len(names))
         density = self.observation_density()
-        allowed = {*self.symbols.values(), i, self.x.label, self.x[i]}
+        entries = set(self.entries)
+        allowed = {*self.symbols.values(), i, self.x.label, *entries}
         stray = {str(s) for s in density.free_symbols - allowed}
-        stray |= {str(s) for s in density.atoms(sp.Indexed) if s != self.x[i]}
+        stray |= {str(s) for s in density.atoms(sp.Indexed) if s not in entries}
         if stray:
             raise ModelDefinitionError(
                 f"density of model {self.name!r} uses {sorted(stray)}, which are not "
@@ -184,10 +185,27 @@ class Model:
     def x(self) -> sp.IndexedBase:
         return data_symbol(self.data, self.support.assumptions())
 
+    @property
+    def components(self) -> int:
+        """How many numbers one observation is: 1, or K for a vector of counts."""
+        return self.support.components if isinstance(self.support, Counts) else 1
+
+    @property
+    def entries(self) -> tuple[sp.Indexed, ...]:
+        """The data of observation i: ``(x[i],)``, or ``(x[i, 1], …, x[i, K])``."""
+        if not isinstance(self.support, Counts):
+            return (self.x[i],)
+        return tuple(self.x[i, j] for j in range(1, self.components + 1))
+
+    def observation(self) -> sp.Expr | tuple[sp.Indexed, ...]:
+        """What the density and the statistics take as x: ``x[i]``, or the tuple of a
+        vector observation's counts."""
+        return self.entries if isinstance(self.support, Counts) else self.x[i]
+
     def observation_density(self) -> sp.Expr:
         """p(xᵢ | θ) as a SymPy expression in ``x[i]``."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
-        return sp.sympify(self.density(self.x[i], *arguments), strict=True)
+        return sp.sympify(self.density(self.observation(), *arguments), strict=True)
 
     def constraint_relations(self) -> tuple[sp.Basic, ...]:
         """The declared constraints as SymPy relations in the parameters and constants."""
@@ -209,14 +227,14 @@ class Model:
         """p(xᵢ | θ) as declared, unevaluated, for display (1/√(2πσ²), not √2/(2√π√σ²))."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
         with sp.evaluate(False):
-            return sp.sympify(self.density(self.x[i], *arguments), strict=True)
+            return sp.sympify(self.density(self.observation(), *arguments), strict=True)
 
     def statistic_sums(self) -> dict[sp.Symbol, sp.Sum]:
         """The named data sums: display symbol → Σ f(xᵢ)."""
         from .symbols import n
 
         return {
-            sp.Symbol(name, real=True): sp.Sum(f(self.x[i]), (i, 1, n))
+            sp.Symbol(name, real=True): sp.Sum(f(self.observation()), (i, 1, n))
             for name, f in self.statistics.items()
         }
 

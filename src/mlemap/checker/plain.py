@@ -60,6 +60,8 @@ class _Claim(StrPrinter):
         return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
+        if len(expr.indices) > 1:  # count j of a vector observation: x[i, j], unambiguous
+            return f"{expr.base.label}[{', '.join(self._print(k) for k in expr.indices)}]"
         return f"{expr.base.label}_{self._print(expr.indices[0])}"
 
     # -- the notation of a derivation's left-hand sides, as a claim writes them ------------

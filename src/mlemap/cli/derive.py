@@ -7,7 +7,7 @@ import sys
 
 import sympy as sp
 
-from ..catalog.likelihoods import categorical
+from ..catalog.likelihoods import categorical, multinomial
 from ..catalog.priors import dirichlet
 from ..checker.plain import plain, to_claim
 from ..documents.files import write_atomic, write_together
@@ -28,7 +28,7 @@ __all__ = ["WRITES", "configure", "run"]
 #: The formats derive writes, the default first.
 WRITES = (*FORMATS, "text", "ipynb")
 #: The models and priors whose size --K sets: the number of categories.
-SIZED_MODELS = {"categorical": categorical}
+SIZED_MODELS = {"categorical": categorical, "multinomial": multinomial}
 SIZED_PRIORS = {"dirichlet": dirichlet}
 
 
@@ -72,7 +72,8 @@ def configure(commands: argparse._SubParsersAction) -> None:
         "--K",
         type=int,
         metavar="K",
-        help="the number of categories of a categorical model and its Dirichlet prior (default: 3)",
+        help="the number of categories of a categorical or multinomial model and its Dirichlet "
+        "prior (default: 3)",
     )
     add_exercises(one, "FILE-worksheet.md beside FILE-solutions.md; md or tex")
     one.add_argument(

@@ -73,6 +73,9 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
     if equality_constraint(problem) is not None:
         names[latex_name(multiplier(problem))] = multiplier(problem)
         names["j"] = CATEGORY
+    if model.components > 1:  # a vector observation's counts x_{i,1}, …, and x_{i,j}
+        for j in (*range(1, model.components + 1), CATEGORY):
+            names[f"x_{{i,{j}}}"] = model.x[i, j]
     names[rf"\tilde{{{model.x.label}}}"] = SampleMedian(model.x, n)
     if any(b.density().has(sp.Abs) for b in problem.priors.values()):  # soft-thresholding
         names.update({latex_name(s): s for s in soft_threshold_symbols(problem)})

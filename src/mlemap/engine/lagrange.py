@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from ..catalog.domains import Counts
 from ..catalog.symbols import i, n
 from ..errors import UnsupportedModelError
 from .derivation import Derivation, Step
@@ -70,24 +71,39 @@ def multiplier(problem: Problem) -> sp.Symbol:
 
 
 def on_the_support(expr: sp.Expr, problem: Problem) -> sp.Expr:
-    """Sums over the data whose summands add up to one value c at every point of a finite
-    integer support, written as c·n: Σᵢ [xᵢ = 1] + … + Σᵢ [xᵢ = K] = n."""
-    support = problem.model.support
-    if not (support.integer and support.lower.is_Integer and support.upper.is_Integer):
+    """Sums over the data whose summands add up to one value c for every observation,
+    written as c·n: Σᵢ [xᵢ = 1] + … + Σᵢ [xᵢ = K] = n on a finite integer support, and
+    Σᵢ xᵢ₁ + … + Σᵢ xᵢ_K = n m for vectors of counts adding up to m."""
+    if _per_observation(problem) is None:
         return expr
     expr = sp.expand(expr)
     terms = sp.Add.make_args(expr)
     sums = [t for t in terms if t.has(sp.Sum) and _data_sum(t, problem)]
     if len(sums) < 2:
         return expr
-    x_i = problem.x[i]
     summand = sp.Add(*(_summand(t) for t in sums))
-    points = range(int(support.lower), int(support.upper) + 1)
-    values = {sp.simplify(summand.xreplace({x_i: sp.Integer(v)})) for v in points}
-    if len(values) != 1 or not next(iter(values)).is_number:
+    values = _values_on_support(summand, problem)
+    if len(values) != 1:
+        return expr
+    (value,) = values
+    if value.has(*problem.model.entries, *problem.parameters):
         return expr
     rest = sp.Add(*(t for t in terms if t not in sums))
-    return rest + next(iter(values)) * n
+    return rest + value * n
+
+
+def _values_on_support(summand: sp.Expr, problem: Problem) -> set[sp.Expr]:
+    """The values ``summand`` takes over one observation's support: at each point of a
+    finite integer support, or with a vector's last count written as the total less the
+    others."""
+    support = problem.model.support
+    entries = problem.model.entries
+    if isinstance(support, Counts):
+        *others, last = entries
+        rest = {last: support.total - sp.Add(*others)}
+        return {sp.simplify(summand.xreplace(rest))}
+    points = range(int(support.lower), int(support.upper) + 1)
+    return {sp.simplify(summand.xreplace({entries[0]: sp.Integer(v)})) for v in points}
 
 
 def _data_sum(term: sp.Expr, problem: Problem) -> bool:
@@ -230,13 +246,7 @@ def lagrange_derivation(
         lam_checks.append(
             equivalent(solved, collapsed, problem, rng, f"the multiplier {lam} on the support")
         )
-        words += [
-            " Each observation lies in exactly one category, ",
-            sp.Eq(_support_indicator(problem), 1, evaluate=False),
-            ", so the counts add up to the number of observations ",
-            n,
-            ".",
-        ]
+        words += _collapse_words(problem)
     lam_value = collapsed
     steps.append(
         Step(
@@ -323,13 +333,36 @@ def lagrange_derivation(
     )
 
 
-def _support_indicator(problem: Problem) -> sp.Expr | None:
-    """Σⱼ [xᵢ = j] over a finite integer support, for the words (None elsewhere)."""
+def _per_observation(problem: Problem) -> tuple[sp.Expr, sp.Expr] | None:
+    """What one observation adds up to over the categories, for the words: Σⱼ [xᵢ = j] = 1
+    over a finite integer support, Σⱼ xᵢⱼ = m for vectors of counts (None elsewhere)."""
     support = problem.model.support
+    j = CATEGORY
+    if isinstance(support, Counts):
+        return sp.Sum(problem.x[i, j], (j, 1, support.components)), support.total
     if not (support.integer and support.lower.is_Integer and support.upper.is_Integer):
         return None
-    j = CATEGORY
-    return sp.Sum(sp.KroneckerDelta(problem.x[i], j), (j, support.lower, support.upper))
+    return sp.Sum(sp.KroneckerDelta(problem.x[i], j), (j, support.lower, support.upper)), 1
+
+
+def _collapse_words(problem: Problem) -> list[object]:
+    """Why the counts of all categories add up to c·n (:func:`on_the_support`)."""
+    each, total = _per_observation(problem)  # type: ignore[misc]
+    if isinstance(problem.model.support, Counts):
+        return [
+            " The counts of each observation add up to its number of trials, ",
+            sp.Eq(each, total, evaluate=False),
+            ", so the counts of all observations add up to ",
+            total * n,
+            ".",
+        ]
+    return [
+        " Each observation lies in exactly one category, ",
+        sp.Eq(each, total, evaluate=False),
+        ", so the counts add up to the number of observations ",
+        n,
+        ".",
+    ]
 
 
 def _nonpositive(entry: sp.Expr, problem: Problem) -> bool:

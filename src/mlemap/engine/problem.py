@@ -75,13 +75,26 @@ class Point:
 
     size: int
     values: dict[sp.Symbol, sp.Expr]
-    data: list[sp.Expr]
+    data: list[sp.Expr] | list[tuple[sp.Expr, ...]]  # rows of counts for a vector observation
 
     def arguments(self, symbols: tuple[sp.Symbol, ...]) -> list[object]:
-        """The arguments of a compiled function at this point: n, the data (from index 1),
-        and the values of ``symbols``, as mpmath numbers at the current precision."""
-        data = [mpmath.mpf(0), *(_mp_exact(v) for v in self.data)]
+        """The arguments of a compiled function at this point: n, the data (from index 1;
+        rows of counts as a table indexed ``x[i, j]`` from 1), and the values of
+        ``symbols``, as mpmath numbers at the current precision."""
+        if self.data and isinstance(self.data[0], tuple):
+            data = np.full((self.size + 1, len(self.data[0]) + 1), mpmath.mpf(0), dtype=object)
+            data[1:, 1:] = [[_mp_exact(v) for v in row] for row in self.data]
+        else:
+            data = [mpmath.mpf(0), *(_mp_exact(v) for v in self.data)]
         return [mpmath.mpf(self.size), data, *(_mp_exact(self.values[s]) for s in symbols)]
+
+    def entries(self, x: sp.IndexedBase) -> dict[sp.Indexed, sp.Expr]:
+        """Each datum at this point: ``x[i]`` (or ``x[i, j]`` of a row) → its value."""
+        if self.data and isinstance(self.data[0], tuple):
+            return {
+                x[r + 1, c + 1]: v for r, row in enumerate(self.data) for c, v in enumerate(row)
+            }
+        return {x[j + 1]: v for j, v in enumerate(self.data)}
 
 
 def _mp_exact(value: sp.Expr) -> mpmath.mpf:
@@ -171,7 +184,7 @@ class Problem:
         (except those in ``keep``)."""
         expr = sp.sympify(expr, strict=True).xreplace({n: sp.Integer(point.size)})
         expr = expr.doit()
-        data = {self.x[j + 1]: v for j, v in enumerate(point.data)}
+        data = point.entries(self.x)
         values = {s: v for s, v in point.values.items() if s not in keep}
         return expr.xreplace(data).xreplace(values)
 

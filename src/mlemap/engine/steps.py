@@ -11,11 +11,14 @@ from collections.abc import Mapping
 import numpy as np
 import sympy as sp
 
+from ..catalog.domains import Support
+from ..catalog.model import Model
 from ..catalog.symbols import hat, i
 from .conjugacy import Posterior
 from .curvature import Curvature
 from .derivation import Step
 from .display import tidy
+from .lagrange import CATEGORY
 from .limits import attempt
 from .notation import (
     Constant,
@@ -78,7 +81,7 @@ def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> 
     model = problem.model
     x_i = model.x[i]
     words: list[object] = [f"{model.description[:1].upper()}{model.description[1:]}. "]
-    words += ["Each observation ", x_i, " lies in ", model.support]
+    words += ["Each observation ", x_i, *_observation_words(model)]
     for p in model.estimated:
         words += ["; ", _member(p.symbol, p.domain.interval)]
     if model.fixed:
@@ -91,6 +94,19 @@ def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> 
     # The density is shown as declared; the engine works with SymPy's evaluated form.
     check = equivalent(declared, density, problem, rng, "the declared density")
     return Step("model", "Model", (line,), tuple(words), check)
+
+
+def _observation_words(model: Model) -> list[object]:
+    """Where one observation lies: " lies in {0, 1, …}", or for a vector of counts the
+    counts, each in its range, and their total."""
+    if model.components == 1:
+        return [" lies in ", model.support]
+    words: list[object] = [f" holds {model.components} counts "]
+    for number, entry in enumerate(model.entries):
+        words += [", " if number else "", entry]
+    total = sp.Sum(model.x[i, CATEGORY], (CATEGORY, 1, model.components))
+    each = Support(0, model.support.total, integer=True)
+    return [*words, ", each in ", each, ", with ", sp.Eq(total, model.support.total)]
 
 
 def _prior_words(bound: BoundPrior) -> list[object]:

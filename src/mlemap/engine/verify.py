@@ -152,7 +152,11 @@ def floating(point: Point) -> Point:
     """``point`` in 30-digit floats: an expression from outside can raise data to powers
     whose exact value would take Python minutes to compute, in one uninterruptible call."""
     values = {s: sp.Float(v, DIGITS) for s, v in point.values.items()}
-    return Point(point.size, values, [sp.Float(v, DIGITS) for v in point.data])
+    data = [
+        tuple(sp.Float(c, DIGITS) for c in v) if isinstance(v, tuple) else sp.Float(v, DIGITS)
+        for v in point.data
+    ]
+    return Point(point.size, values, data)
 
 
 def _values(

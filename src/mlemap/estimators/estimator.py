@@ -56,7 +56,7 @@ from ..errors import DataError
 from .arrays import Namespace, deferred, rebind
 from .degenerate import degenerate_when_equal
 from .fused import fuse
-from .lambdify import CompiledFunction, Reductions, compile_function, hoist_sums
+from .lambdify import Column, CompiledFunction, Reductions, compile_function, hoist_sums
 from .validation import (
     Interval,
     Keyword,
@@ -410,8 +410,8 @@ def _finiteness_witness(plan: Reductions) -> sp.Symbol | None:
     f(±∞) not finite (Σ xᵢ, Σ xᵢ², Σ log xᵢ). Checking it after the fact saves a pass."""
     probe = np.array([np.nan, np.inf, -np.inf])
     for symbol, summand in plan.statistics.items():
-        if summand.free_symbols != {plan.data}:
-            continue
+        if summand.free_symbols != {plan.data} or summand.has(Column):
+            continue  # vectors of counts are checked in full, whatever the sums
         with np.errstate(all="ignore"):
             values = np.broadcast_to(sp.lambdify(plan.data, summand, "numpy")(probe), probe.shape)
         if not np.any(np.isfinite(values)):

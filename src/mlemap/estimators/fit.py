@@ -88,7 +88,7 @@ class Fitter:
     def evaluate(self, x: np.ndarray, constants: tuple, theta) -> tuple:
         k = len(self.names)
         with np.errstate(all="ignore"):
-            out = self.function(x, float(x.size), *constants, *theta)
+            out = self.function(x, float(len(x)), *constants, *theta)
         value = float(out[0])
         gradient = np.array(out[1 : 1 + k], dtype=float)
         matrix = np.array(out[1 + k :], dtype=float).reshape(k, k)
@@ -114,7 +114,7 @@ class Fitter:
         if information == "observed":
             precision = -matrix
         else:
-            precision = values.size * np.atleast_2d(
+            precision = len(values) * np.atleast_2d(
                 np.array(self.expected(*constants, *theta), dtype=float)
             )
         try:
@@ -126,7 +126,7 @@ class Fitter:
         if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) <= 0):
             raise MlemapError(
                 f"the {information} information is singular or not positive definite at the "
-                f"estimate for these data (n = {values.size}): no standard errors"
+                f"estimate for these data (n = {len(values)}): no standard errors"
             )
         return FitResult(self, values, constants, theta, cov, loglik, information)
 
@@ -192,7 +192,7 @@ class FitResult:
 
     @property
     def nobs(self) -> int:
-        return int(self.data.size)
+        return len(self.data)  # observations: rows of counts for a vector model
 
     @property
     def dof(self) -> int:

@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from ..catalog.domains import Support
+from ..catalog.domains import Counts, Support
 from .lambdify import Reductions, Total
 
 __all__ = ["BLOCK", "KERNEL_DTYPES", "FusedPass", "available", "fuse"]
@@ -69,7 +69,7 @@ def fuse(
     """The one-pass kernel for ``plan``'s sums of the data alone and ``support``'s checks
     (and, with ``equality``, the count of values unequal to the first), or ``None`` where
     numba is missing."""
-    if not available():
+    if not available() or isinstance(support, Counts):  # the kernel reads one value a row
         return None
     arrays = {s: e for s, e in plan.locals if not isinstance(e, Total)}
     allowed = {plan.data, *known}

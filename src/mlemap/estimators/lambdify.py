@@ -31,6 +31,7 @@ from ..engine.soft_threshold import SoftThreshold
 from ..errors import MlemapError
 
 __all__ = [
+    "Column",
     "CompiledFunction",
     "Greatest",
     "Least",
@@ -67,6 +68,13 @@ class Greatest(Reduction):
 class Tally(Reduction):
     """How often each integer 0, …, length − 1 occurs among the observations:
     ``numpy.bincount``, so that the counts nⱼ = Σᵢ [xᵢ = j] of every category are one pass."""
+
+    nargs = 2
+
+
+class Column(sp.Function):
+    """Count j of every observation of a vector of counts, ``x[:, j - 1]``: the array the
+    summand xᵢⱼ of a sum over the observations stands for."""
 
     nargs = 2
 
@@ -230,7 +238,7 @@ def hoist_sums(
                 f"{s} does not run over all observations ({index} = 1, …, {count}); "
                 "it cannot be one reduction over the data"
             )
-        summand = lift(s.function.xreplace({x[index]: data}))
+        summand = lift(_columns(s.function, x, index, data).xreplace({x[index]: data}))
         if summand.has(index):
             raise MlemapError(
                 f"the summand of {s} uses the index {index} other than through {x}[{index}]"
@@ -268,6 +276,20 @@ def hoist_sums(
     if tally:
         definitions.append((tally[0], Tally(data, sp.Integer(max(categories) + 1))))
     return Reductions(data, _share_arrays(definitions, data, taken), outputs)
+
+
+def _columns(summand: sp.Expr, x: sp.IndexedBase, index: sp.Symbol, data: sp.Symbol) -> sp.Expr:
+    """Each count ``x[index, j]`` of a vector observation as the data's column j."""
+    return summand.replace(
+        lambda e: (
+            isinstance(e, sp.Indexed)
+            and e.base == x
+            and len(e.indices) == 2
+            and e.indices[0] == index
+            and e.indices[1].is_Integer
+        ),
+        lambda e: Column(data, e.indices[1]),
+    )
 
 
 def _category(summand: sp.Expr, data: sp.Symbol) -> int | None:
@@ -342,6 +364,10 @@ class ReductionPrinter(SciPyPrinter):
         numpy = {name: self._module_format(f"numpy.{name}") for name in ("asarray", "intp")}
         integers = f"{numpy['asarray']}({data}).astype({numpy['intp']})"
         return f"{self._module_format('numpy.bincount')}({integers}, minlength={length})"
+
+    def _print_Column(self, expr: Column) -> str:
+        data, j = expr.args
+        return f"{self._print(data)}[:, {int(j) - 1}]"
 
     def _print_Middle(self, expr: Middle) -> str:
         return f"{self._module_format('numpy.median')}({self._print(expr.args[0])})"

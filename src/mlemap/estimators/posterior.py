@@ -78,14 +78,14 @@ class PosteriorFitter:
         data = check_observations(x, est._support, constants, materialize=True)
         values = np.asarray(data.values, dtype=float)
         with np.errstate(all="ignore"):
-            numbers = tuple(float(v) for v in self.function(values, float(values.size), *constants))
+            numbers = tuple(float(v) for v in self.function(values, float(len(values)), *constants))
         if not all(map(math.isfinite, numbers)):
             raise MlemapError(
                 f"the posterior's arguments {numbers} are not finite for these data "
-                f"(n = {values.size})"
+                f"(n = {len(values)})"
             )
         given = dict(zip(est.keywords, map(float, constants), strict=True))
-        return PosteriorFit(self, values.size, numbers, mode, given)
+        return PosteriorFit(self, len(values), numbers, mode, given)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import cached_property
 import numpy as np
 import sympy as sp
 
-from ..catalog.domains import Domain, Support
+from ..catalog.domains import Counts, Domain, Support
 from ..errors import DataError, DomainError, MlemapError, UnknownNameError
 from .arrays import Namespace, checked_chunks, namespace_of, to_numpy
 
@@ -173,6 +173,9 @@ class SupportCheck:
         infinite; so is finiteness when ``witnessed`` (the caller then checks a sum that is
         finite only if every value is, with :meth:`confirm_finite`).
         """
+        if isinstance(self.support, Counts):
+            self._check_counts(values, constants, name, offset)
+            return
         lower, upper = self.bounds(constants)
         support = self.support
         floating = values.dtype.kind == "f"
@@ -193,6 +196,43 @@ class SupportCheck:
             self._fail(values, constants, name, offset)
         if support.integer and floating and not _integral(values):
             self._fail(values, constants, name, offset)
+
+    def _check_counts(
+        self, values: np.ndarray, constants: Sequence[float], name: str, offset: int = 0
+    ) -> None:
+        """Every entry a non-negative integer and every row adding up to the total (m)."""
+        support = self.support
+        assert isinstance(support, Counts)
+        _, total = self.bounds(constants)
+        counts = values.astype(np.float64, copy=False)
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.isfinite(counts) & (counts >= 0) & (counts == np.rint(counts)))
+        if bad.any():
+            row, column = (int(k) for k in np.argwhere(bad)[0])
+            value = values[row, column].item()
+            reason = (
+                "is NaN (a missing value?)"
+                if np.isnan(value)
+                else "is not finite"
+                if np.isinf(value)
+                else "is negative"
+                if value < 0
+                else "is not an integer"
+            )
+            raise DataError(
+                f"{name}[{row + offset}, {column}] = {value!r} {reason}; each of the "
+                f"{support.components} counts of an observation of model {self.model!r} is a "
+                f"non-negative integer"
+            )
+        sums = counts.sum(axis=1)
+        wrong = np.flatnonzero(sums != total)
+        if wrong.size:
+            row = int(wrong[0])
+            raise DataError(
+                f"the counts of {name}[{row + offset}] add up to {sums[row]:g}, not to the "
+                f"number of trials {support.total} = {total:g}; each observation of model "
+                f"{self.model!r} is {support.components} counts adding up to {support.total}"
+            )
 
     def confirm_finite(
         self, witness: float, values: np.ndarray, constants: Sequence[float], name: str
@@ -304,7 +344,10 @@ def check_observations(
             f"{name} must hold real numbers (bool, integer or float); got dtype {dtype}{hint}"
         )
     shape = tuple(values.shape)
-    if len(shape) != 1:
+    components = support.support.components if isinstance(support.support, Counts) else 0
+    if components:
+        _counts_shape(shape, components, name, support.model)
+    elif len(shape) != 1:
         hint = "; flatten it with x.ravel()" if len(shape) == 2 and 1 in shape else ""
         raise DataError(
             f"{name} must be one-dimensional, one observation per entry; got shape {shape}{hint}"
@@ -317,6 +360,11 @@ def check_observations(
         )
     if size == 0:
         raise DataError(f"{name} is empty; an estimate needs at least one observation")
+    if xp is not None and components:
+        raise DataError(
+            f"{name} is a {type(values).__name__}; the counts of model {support.model!r} are "
+            "checked and reduced as a NumPy array: pass numpy.asarray(x)"
+        )
     if xp is not None:
         return _other_library(
             values, int(size), xp, support, constants, name, check_values, float64
@@ -329,6 +377,14 @@ def check_observations(
     if float64 and dtype != np.float64:
         values = values.astype(np.float64)
     return Observations(values, int(size), False, raw)
+
+
+def _counts_shape(shape: tuple, components: int, name: str, model: str) -> None:
+    if len(shape) != 2 or shape[1] != components:
+        raise DataError(
+            f"{name} must be an (n, {components}) array, one row of {components} counts per "
+            f"observation of model {model!r}; got shape {shape}"
+        )
 
 
 def _other_library(
