@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlemap import (
     NONNEGATIVE_INTEGER,
@@ -14,6 +16,7 @@ from mlemap import (
     Counts,
     Support,
 )
+from mlemap.catalog.domains import Domain
 
 
 def test_describe_and_contains():
@@ -67,3 +70,22 @@ def test_vectors_of_counts_adding_up_to_the_trials():
         table = np.array(sample, dtype=float)
         assert table.shape == (size, 3) and counts.contains(table, {m: trials}).all()
         assert (table.sum(axis=0) > 0).all()  # every category seen: interior estimates
+
+
+@given(
+    st.one_of(
+        st.floats(-5, 5),
+        st.sampled_from([0.0, 1.0, -1.0, 2.0, float("inf"), -float("inf"), float("nan")]),
+    )
+)
+def test_contains_compares_as_floats_as_sympy_does(value):
+    closed = Domain("closed", sp.Interval(-1, 2), {"real": True}, (0.0, 1.0))
+    half = Domain("half", sp.Interval.Lopen(-1, 2), {"real": True}, (0.0, 1.0))
+    for domain in (REAL, POSITIVE, UNIT_INTERVAL, POSITIVE_INTEGER, NONNEGATIVE_INTEGER):
+        expected = bool(np.isfinite(value)) and bool(domain.interval.contains(sp.Float(value)))
+        if domain.integer:
+            expected = expected and value == round(value)
+        assert domain.contains(value) == expected
+    for domain in (closed, half):
+        expected = bool(np.isfinite(value)) and bool(domain.interval.contains(sp.Float(value)))
+        assert domain.contains(value) == expected

@@ -52,7 +52,12 @@ class Domain:
             return False
         if self.integer and float(value) != round(float(value)):
             return False
-        return bool(self.interval.contains(sp.Float(float(value))))
+        interval = self.interval
+        if isinstance(interval, sp.Interval):  # compared as floats: SymPy's contains is slow
+            v, low, high = float(value), float(interval.inf), float(interval.sup)
+            above = v > low or (v == low and not interval.left_open)
+            return above and (v < high or (v == high and not interval.right_open))
+        return bool(interval.contains(sp.Float(float(value))))
 
     def sample(self, rng: np.random.Generator) -> sp.Expr:
         """A random exact value inside the domain, for numeric verification; integers

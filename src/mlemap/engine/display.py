@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import sympy as sp
 from sympy.core.relational import Relational
@@ -106,4 +107,11 @@ def signs_outside(expr: sp.Basic, proof: Mapping[sp.Symbol, sp.Expr]) -> sp.Basi
 def _negative(base: sp.Expr, proof: Mapping[sp.Symbol, sp.Expr]) -> bool:
     if not base.free_symbols & set(proof):
         return False
-    return bool(sp.factor(base.xreplace(proof)).is_negative)
+    return _negative_under(base.xreplace(proof))
+
+
+@lru_cache(maxsize=4096)
+def _negative_under(rewritten: sp.Expr) -> bool:
+    """Whether SymPy's assumptions make ``rewritten`` negative once factored: each step of a
+    derivation shows the same factors again, and factoring them is the cost."""
+    return bool(sp.factor(rewritten).is_negative)
