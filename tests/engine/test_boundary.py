@@ -372,5 +372,5 @@ def test_a_bound_that_holds_only_for_some_data_is_refused_by_name():
             * sp.exp(-(2 / g) * (x + 2 / g))
         ),
     )
-    with pytest.raises(mlemap.UnsupportedModelError, match=r"bounds gamma by -2/x_\(1\)"):
+    with pytest.raises(mlemap.UnsupportedModelError, match=r"lower end bounds gamma by -2/x_\(1\)"):
         mlemap.derive(pearson3)

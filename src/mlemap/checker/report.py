@@ -150,6 +150,13 @@ def number_text(value: complex | sp.Expr | None) -> str:
     return f"{number.real:.6g}"
 
 
+def _observation_text(value: object) -> str:
+    """One observation: a number, or a row of counts (3, 0, 2) for the multinomial."""
+    if isinstance(value, tuple | list):
+        return f"({', '.join(number_text(v) for v in value)})"
+    return number_text(value)
+
+
 def describe_counterexample(
     found: Counterexample, exprs: list[sp.Expr], problem: Problem, sides: tuple[str, str]
 ) -> str:
@@ -158,7 +165,7 @@ def describe_counterexample(
     model, point = problem.model, found.point
     parts = [
         f"n = {point.size}",
-        f"{model.data} = ({', '.join(number_text(v) for v in point.data)})",
+        f"{model.data} = ({', '.join(_observation_text(v) for v in point.data)})",
     ]
     for total in dict.fromkeys(s for e in exprs for s in statistics(e, problem.parameters)):
         value = attempt(SECONDS, problem.number, total, floating(point))

@@ -79,6 +79,7 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
     support free of the estimated parameters)."""
     support = problem.model.support
     found: list[Bound] = []
+    data = sp.Dummy(problem.model.data)
     for end, expr in (("lower", support.lower), ("upper", support.upper)):
         held = [p for p in problem.parameters if expr.has(p)]
         if not held:
@@ -97,15 +98,17 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
         roots = attempt(SOLVE_SECONDS, sp.solve, sp.Eq(expr.xreplace({p: plain}), statistic), plain)
         if slope_sign is None or not roots or len(roots) != 1:
             raise _refuse(problem, f"its {end} end {expr} is not monotone in {p} with one inverse")
-        if not _inside_for_all_data(problem, p, roots[0].xreplace({statistic: plain})):
-            raise _refuse(
-                problem,
-                f"its {end} end {expr} bounds {p} by {roots[0]}, which is not proved to lie in "
-                f"the domain of {p} for every data set (so the bound holds only for some)",
-            )
         # Every observation lies in the support: lower(θ) ≤ x₍₁₎ and upper(θ) ≥ x₍ₙ₎.
         side = slope_sign * (-1 if end == "lower" else 1)
         found.append(Bound(p, end, statistic, roots[0], side))
+    for b in found:  # after the checks above, whose reasons come first
+        if not _inside_for_all_data(problem, b.parameter, b.value.xreplace({b.statistic: data})):
+            raise _refuse(
+                problem,
+                f"its {b.end} end bounds {b.parameter} by {b.value}, which is not proved to lie "
+                f"in the domain of {b.parameter} for every data set (so the bound holds only "
+                "for some)",
+            )
     if found and problem.priors:
         raise _refuse(problem, "a prior is given: MAP estimation on a feasible set is not derived")
     return tuple(found)
