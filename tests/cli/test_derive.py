@@ -94,3 +94,15 @@ def test_the_multinomial_derives_on_the_command_line_for_any_k(tmp_path, capsys)
     assert "holds 4 counts x[i, 1], x[i, 2], x[i, 3], x[i, 4], each in {0, 1, …, m}" in text
     assert main(["derive", "multinomial", "--K", "1", "-o", "-"]) == 2
     assert "multinomial model needs an integer K ≥ 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("model", ["normal", "multinomial", "categorical"])
+def test_the_text_writes_domains_and_sums_over_categories_as_a_handout_does(model, capsys):
+    assert main(["derive", model, "--format", "text", "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "Contains(" not in text and "Interval" not in text and "Reals" not in text
+    assert "Sum(" not in text
+    if model == "normal":
+        assert "mu ∈ (−∞, ∞); sigma2 ∈ (0, ∞)" in text
+    if model == "multinomial":
+        assert "with sum_{j=1}^{3}(x[i, j]) = m; theta1 ∈ (0, 1)" in text

@@ -8,6 +8,7 @@ from sympy.printing.str import StrPrinter
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 from ..engine.display import present
+from ..engine.notation import to_text
 from ..engine.order import OrderStatistic
 
 __all__ = ["plain", "to_claim"]
@@ -25,7 +26,14 @@ class _Claim(StrPrinter):
     def _print_Sum(self, expr: sp.Sum) -> str:
         if expr.limits == ((i, 1, n),):
             return f"sum({self._print(expr.function)})"
+        if len(expr.limits) == 1:  # over the categories: Σ_{j=1}^{K} x[i, j]
+            index, low, high = (self._print(e) for e in expr.limits[0])
+            return f"sum_{{{index}={low}}}^{{{high}}}({self._print(expr.function)})"
         return super()._print_Sum(expr)
+
+    def _print_Contains(self, expr: sp.Basic) -> str:
+        """θ ∈ (0, 1), as a step's words state a domain."""
+        return f"{self._print(expr.args[0])} ∈ {to_text(expr.args[1])}"
 
     def _print_Largest(self, expr: OrderStatistic) -> str:
         """x₍₁₎ and x₍ₙ₎ as min(x_i) and max(x_i)."""

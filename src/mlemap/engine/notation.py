@@ -212,6 +212,8 @@ class _Text(StrPrinter):
         inf, sup = ({sp.oo: "∞", -sp.oo: "−∞"}.get(b, self._print(b)) for b in (expr.inf, expr.sup))
         return f"{left}{inf}, {sup}{right}"
 
+    _print_Reals = _print_Interval  # dispatched on its own class name
+
     def _print_Expectation(self, expr: sp.Basic) -> str:
         return f"E[{self._print(expr.args[0])}]"
 
