@@ -196,3 +196,19 @@ def random_values(rng: np.random.Generator, declarations) -> dict[str, float]:
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def without_gc_callbacks():
+    """No Python-level garbage-collection callbacks (hypothesis installs one) while a test
+    fires many time limits: a limit's exception, raised in a thread between two bytecodes,
+    can land in such a callback when the collector runs it on that thread, and Python then
+    reports it as unraisable instead of delivering it to the limited call."""
+    import gc
+
+    saved = list(gc.callbacks)
+    gc.callbacks.clear()
+    try:
+        yield
+    finally:
+        gc.callbacks[:] = saved

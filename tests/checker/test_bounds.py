@@ -148,7 +148,7 @@ HOSTILE = [
 ]
 
 
-def test_a_thread_pool_of_100_hostile_checks_ends_inside_its_budget():
+def test_a_thread_pool_of_100_hostile_checks_ends_inside_its_budget(without_gc_callbacks):
     import resource
 
     threads = 20
