@@ -67,8 +67,6 @@ def catalog_pairs():
     """Every catalog model with no prior and with each prior that derive accepts for it."""
     for model in mlemap.MODELS:
         yield model.name, None
-        if model.name in ("uniform", "laplace"):
-            continue  # a prior there is refused (test_boundary.py, test_subgradient.py)
         if model.constraints:  # only a joint prior over the constrained parameters
             joint = [p for p in mlemap.PRIORS if p.fits_all(model.parameters)]
             yield from ((model.name, {model.parameters[0].name: p.name}) for p in joint)

@@ -290,6 +290,13 @@ class Prior:
         support = self.domain.describe() if self.domain else "any domain (flat)"
         return f"Prior({self.name!r}: {self.family}({hypers}) on {support})"
 
+    @property
+    def kinked(self) -> bool:
+        """Whether the density holds an absolute value (the Laplace prior's |θ − θ₀|)."""
+        points = [sp.Dummy("theta", real=True) for _ in range(self.over)]
+        unknowns = [sp.Dummy(h.name) for h in self.hyperparameters]
+        return sp.sympify(self.density(*points, *unknowns), strict=True).has(sp.Abs)
+
     def fits(self, parameter: Parameter) -> bool:
         """True when the prior's support is exactly the parameter's domain (a joint prior
         fits only its group of parameters, :meth:`fits_all`)."""

@@ -77,7 +77,7 @@ def reading_names(problem: Problem) -> dict[str, sp.Basic]:
         for j in (*range(1, model.components + 1), CATEGORY):
             names[f"x_{{i,{j}}}"] = model.x[i, j]
     names[rf"\tilde{{{model.x.label}}}"] = SampleMedian(model.x, n)
-    if any(b.density().has(sp.Abs) for b in problem.priors.values()):  # soft-thresholding
+    if any(b.prior.kinked for b in problem.priors.values()):  # soft-thresholding
         names.update({latex_name(s): s for s in soft_threshold_symbols(problem)})
         names["S"] = SoftThreshold
     for symbol in model.statistic_sums():

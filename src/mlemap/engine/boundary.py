@@ -20,7 +20,7 @@ import sympy as sp
 from ..catalog.symbols import hat, n
 from ..errors import UnsupportedModelError
 from .derivation import Derivation, Step
-from .domain_checks import proof_substitution, sign
+from .domain_checks import contains_proof, proof_substitution, sign
 from .limits import attempt
 from .notation import LogLikelihood
 from .order import Largest, OrderStatistic, Smallest
@@ -79,7 +79,7 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
     support free of the estimated parameters)."""
     support = problem.model.support
     found: list[Bound] = []
-    data = sp.Dummy(problem.model.data)
+    data = sp.Dummy(problem.model.data, **support.assumptions())  # any observation
     for end, expr in (("lower", support.lower), ("upper", support.upper)):
         held = [p for p in problem.parameters if expr.has(p)]
         if not held:
@@ -102,7 +102,10 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
         side = slope_sign * (-1 if end == "lower" else 1)
         found.append(Bound(p, end, statistic, roots[0], side))
     for b in found:  # after the checks above, whose reasons come first
-        if not _inside_for_all_data(problem, b.parameter, b.value.xreplace({b.statistic: data})):
+        # θ ≥ x₍ₙ₎ bounds θ > 0 even where x₍ₙ₎ may be 0: the domain's closure
+        closure = problem.domain(b.parameter).interval.closure
+        at = b.value.xreplace({b.statistic: data})
+        if contains_proof(closure, at, problem) is not sp.true:
             raise _refuse(
                 problem,
                 f"its {b.end} end bounds {b.parameter} by {b.value}, which is not proved to lie "
@@ -112,20 +115,6 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
     if found and problem.priors:
         raise _refuse(problem, "a prior is given: MAP estimation on a feasible set is not derived")
     return tuple(found)
-
-
-def _inside_for_all_data(problem: Problem, p: sp.Symbol, value: sp.Expr) -> bool:
-    """Whether ``value``, a function of one observation's worth of data (a dummy), lies in
-    the domain of ``p`` whatever the data in the support: −2/γ ≤ x₍₁₎ bounds γ > 0 only
-    where x₍₁₎ < 0."""
-    (data,) = value.free_symbols - set(problem.declarations) or {None}
-    if data is not None:
-        signed = sp.Dummy(data.name, **problem.model.support.assumptions())
-        value = value.xreplace({data: signed})
-    rewritten = value.xreplace(proof_substitution(problem, value.free_symbols))
-    # the closure: θ ≥ x₍ₙ₎ bounds θ > 0 even where x₍ₙ₎ may be 0
-    domain = problem.domain(p).interval.closure
-    return attempt(SOLVE_SECONDS, domain.contains, rewritten) is sp.true
 
 
 # -- verification ------------------------------------------------------------------------

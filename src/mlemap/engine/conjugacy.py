@@ -44,13 +44,6 @@ class Posterior:
         return f"{self.family}({', '.join(map(str, self.hyperparameters))})"
 
 
-def _kinked(prior: Prior) -> bool:
-    """Whether the prior's density holds an absolute value (no posterior family matches)."""
-    unknowns = [sp.Dummy(h.name) for h in prior.hyperparameters]
-    points = [sp.Dummy("theta", real=True) for _ in range(prior.over)]
-    return prior.density(*points, *unknowns).has(sp.Abs)
-
-
 def _match(
     objective: sp.Expr, parameters: tuple[sp.Symbol, ...], prior: Prior
 ) -> tuple[sp.Expr, ...] | None:
@@ -85,7 +78,7 @@ def recognise(objective: sp.Expr, problem: Problem, families: Iterable[Prior]) -
     for prior in families:
         if prior.over != len(parameters) or prior.domain is None or not prior.hyperparameters:
             continue
-        if _kinked(prior):
+        if prior.kinked:
             continue  # a kernel with a kink (Laplace) is no smooth posterior's
         fits = (
             prior.fits_all(tuple(declarations)) if prior.over > 1 else prior.fits(declarations[0])

@@ -302,7 +302,7 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
     likelihood = sp.Product(declared, (i, 1, n))
     steps.append(steps_.likelihood_step(problem, likelihood))
     log_sum = sp.Sum(sp.log(declared), (i, 1, n))
-    log_likelihood = collect_parameters(normalize(sp.Sum(sp.log(density), (i, 1, n))), parameters)
+    log_likelihood = problem.log_likelihood
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
     if bounds:
         return _derive_boundary(problem, bounds, steps, log_likelihood, rng), False
@@ -311,9 +311,7 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
         return _derive_kink(problem, kink, steps, log_likelihood, rng), False
     objective = log_likelihood
     if problem.is_map:
-        log_prior = sp.Add(
-            *(sp.expand_log(sp.log(b.density()), force=True) for b in problem.priors.values())
-        )
+        log_prior = problem.log_prior
         prior_kink = find_prior_kink(problem, log_likelihood, log_prior)
         objective = collect_parameters(normalize(log_likelihood + log_prior), parameters)
         steps.append(

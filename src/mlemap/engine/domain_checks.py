@@ -12,7 +12,7 @@ from ..catalog.domains import Domain
 from .limits import attempt
 from .problem import Problem
 
-__all__ = ["Membership", "membership", "proof_substitution", "sign"]
+__all__ = ["Membership", "contains_proof", "membership", "proof_substitution", "sign"]
 
 SAMPLES = 12
 
@@ -126,6 +126,13 @@ def _combined(expr: sp.Add) -> sp.log:
     return sp.log(argument, evaluate=False)
 
 
+def contains_proof(interval: sp.Set, value: sp.Expr, problem: Problem) -> sp.Basic | None:
+    """Whether SymPy's assumptions put ``value`` in ``interval`` (true or false), its named
+    symbols rewritten to imply their domains; None or a relation where undecided."""
+    rewritten = value.xreplace(proof_substitution(problem, value.free_symbols))
+    return attempt(PROOF_SECONDS, interval.contains, rewritten)
+
+
 def membership(
     value: sp.Expr,
     thawed: sp.Expr,
@@ -137,8 +144,7 @@ def membership(
     value with its sums, for numeric evaluation."""
     if attempt(PROOF_SECONDS, lambda: value.is_real) is False:
         return Membership(False, "not real")
-    rewritten = value.xreplace(proof_substitution(problem, value.free_symbols))
-    proved = attempt(PROOF_SECONDS, domain.interval.contains, rewritten)
+    proved = contains_proof(domain.interval, value, problem)
     if proved is sp.true:
         return Membership(True, f"in {domain.describe()} (proved by SymPy)")
     if proved is sp.false:

@@ -96,10 +96,10 @@ def find_prior_kink(
             "prior (the others known)",
         )
     (p,) = problem.parameters
-    if len(found) != 1 or kink_location(found[0], p) is None:
+    location = kink_location(found[0], p) if len(found) == 1 else None
+    if location is None:
         raise _refuse(problem, f"its absolute values are not one |{p} − θ₀|")
     (term,) = found
-    location = kink_location(term, p)
     expanded_prior = sp.expand(log_prior)
     weight = expanded_prior.coeff(term)
     if weight.has(p) or sp.expand(expanded_prior - weight * term).has(p):
@@ -204,7 +204,7 @@ def _objective_step(
 
 def _branches_step(
     kink: PriorKink, symbols: tuple[sp.Symbol, ...], rng: np.random.Generator
-) -> tuple[Step, sp.Expr]:
+) -> Step:
     p, location = kink.parameter, kink.location
     c, z, lam = symbols
     t = sp.Dummy("t", real=True)  # θ − θ₀: the shared derivation's variable
@@ -243,8 +243,7 @@ def _branches_step(
         ".",
     )
     check = check_soft_threshold(minimiser, c, z, lam, rng)
-    step = Step("stationarity", "Branch by branch: soft-thresholding", lines, words, check)
-    return step, minimiser
+    return Step("stationarity", "Branch by branch: soft-thresholding", lines, words, check)
 
 
 def _result_step(
@@ -299,8 +298,7 @@ def prior_kink_derivation(
     problem = _anchored(problem, kink)
     symbols = soft_threshold_symbols(problem)
     steps = [*opening, _kink_step(kink), _objective_step(kink, objective, symbols, problem)]
-    branches, _ = _branches_step(kink, symbols, rng)
-    steps.append(branches)
+    steps.append(_branches_step(kink, symbols, rng))
     inside = sp.factor(sp.cancel(kink.slope / kink.curvature))
     threshold = sp.factor(sp.cancel(kink.penalty / kink.curvature))
     estimate = kink.location + SoftThreshold(sp.expand(inside), threshold)

@@ -17,6 +17,7 @@ from ..catalog.symbols import i, n
 from .compiled import DIGITS, compiled
 from .constraints import holds, place
 from .limits import attempt
+from .sums import collect_parameters, normalize
 
 #: Time allowed to prove a prior's log-density constant in its parameter.
 PROOF_SECONDS = 3.0
@@ -142,6 +143,19 @@ class Problem:
     def log_density(self) -> sp.Expr:
         """log p(xᵢ | θ) for one observation."""
         return sp.log(self.model.observation_density())
+
+    @cached_property
+    def log_likelihood(self) -> sp.Expr:
+        """ℓ(θ) = Σ log p(xᵢ | θ), its sums reduced and grouped by parameter."""
+        log_sum = self.sum_over_data(self.log_density)
+        return collect_parameters(normalize(log_sum), self.parameters)
+
+    @cached_property
+    def log_prior(self) -> sp.Expr:
+        """The log-density of every prior, its logarithms expanded."""
+        return sp.Add(
+            *(sp.expand_log(sp.log(b.density()), force=True) for b in self.priors.values())
+        )
 
     def sum_over_data(self, summand: sp.Expr) -> sp.Sum:
         return sp.Sum(summand, (i, 1, n))

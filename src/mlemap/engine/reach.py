@@ -9,7 +9,6 @@ import sympy as sp
 
 from ..catalog import PRIORS
 from ..catalog.model import Model, Parameter, Prior
-from ..catalog.symbols import i, n
 from ..errors import MlemapError
 from .boundary import feasible_set
 from .lagrange import equality_constraint
@@ -17,7 +16,6 @@ from .prior_kink import find_prior_kink
 from .problem import BoundPrior, Problem
 from .scope import check_in_scope
 from .subgradient import find_kink
-from .sums import collect_parameters, normalize
 
 __all__ = ["fitting_priors", "screen"]
 
@@ -29,15 +27,11 @@ def screen(problem: Problem) -> None:
     feasible_set(problem)
     equality_constraint(problem)
     density = problem.model.observation_density()
-    kinked = [b for b in problem.priors.values() if b.density().has(sp.Abs)]
+    kinked = any(b.prior.kinked for b in problem.priors.values())
     if not density.has(sp.Abs) and not kinked:
         return  # no kink: the log-likelihood is not needed
-    log_likelihood = collect_parameters(
-        normalize(sp.Sum(sp.log(density), (i, 1, n))), problem.parameters
-    )
-    find_kink(problem, log_likelihood)
-    log_prior = sp.Add(*(sp.expand_log(sp.log(b.density()), force=True) for b in kinked))
-    find_prior_kink(problem, log_likelihood, log_prior)
+    find_kink(problem, problem.log_likelihood)
+    find_prior_kink(problem, problem.log_likelihood, problem.log_prior)
 
 
 def _taken(model: Model, parameter: Parameter, prior: Prior) -> bool:
