@@ -22,6 +22,7 @@ from .limits import TimeLimitExceeded, attempt, time_limit
 from .problem import Point, Problem, sample_sizes
 
 __all__ = [
+    "SEED",
     "Check",
     "Comparison",
     "Counterexample",
@@ -35,6 +36,8 @@ __all__ = [
     "zero_symbolically",
 ]
 
+#: Fixed seed: the engine's random checks, and so its output, are reproducible.
+SEED = 20_261_125
 #: Random points of a numeric comparison, at least; more where the two sides are
 #: polynomials in n or the data of higher degree (:func:`trials`), at most MOST_TRIALS.
 TRIALS = 6
