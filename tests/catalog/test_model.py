@@ -7,6 +7,7 @@ import sympy as sp
 
 import mlemap
 from mlemap import POSITIVE, REAL, Model, ModelDefinitionError, Parameter, Support
+from mlemap.catalog.model import _UNCHECKED, deferred_checks
 from mlemap.catalog.symbols import hat, n
 
 from conftest import sum_x
@@ -115,3 +116,23 @@ def test_the_catalog_is_a_read_only_mapping_shown_as_a_table():
     table = catalog._repr_markdown_().splitlines()
     assert table[0] == "| name | parameters | description |"
     assert len(table) == len(catalog) + 2
+
+
+def _stray() -> Model:
+    return Model("m", (Parameter("t", REAL),), Support(0, 1), lambda x, t: x * t * sp.Symbol("q"))
+
+
+def test_a_model_declared_with_deferred_checks_is_checked_when_its_density_is_built():
+    with pytest.raises(ModelDefinitionError, match=r"uses \['q'\]"):
+        _stray()  # at once, outside deferred_checks
+    with deferred_checks():
+        model = _stray()
+    with pytest.raises(ModelDefinitionError, match=r"uses \['q'\]"):
+        model.observation_density()
+
+
+def test_every_catalog_entry_passes_the_checks_it_deferred():
+    for model in mlemap.MODELS:
+        assert isinstance(model.observation_density(), sp.Expr)
+        assert id(model) not in _UNCHECKED  # checked, and not again
+        model.constraint_relations()

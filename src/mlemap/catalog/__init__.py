@@ -3,8 +3,11 @@
 Takes nothing from other stages; hands on declarations that the engine derives from.
 """
 
-from . import likelihoods, priors  # noqa: F401  (importing registers the entries)
 from .matrix_models import MATRIX_MODELS, MatrixModel
+from .model import deferred_checks
 from .registry import MODELS, PRIORS, register_model, register_prior
+
+with deferred_checks():
+    from . import likelihoods, priors  # noqa: F401  (importing registers the entries)
 
 __all__ = ["MATRIX_MODELS", "MODELS", "PRIORS", "MatrixModel", "register_model", "register_prior"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -14,7 +15,25 @@ from ..errors import DomainError, ModelDefinitionError, UnknownNameError
 from .domains import Counts, Domain, Support
 from .symbols import data_symbol, i, register_latex
 
-__all__ = ["Model", "Parameter", "Prior"]
+__all__ = ["Model", "Parameter", "Prior", "deferred_checks"]
+
+#: Models declared inside :func:`deferred_checks` whose density and constraints are not
+#: checked yet (by id: a catalog entry lives as long as the process).
+_UNCHECKED: set[int] = set()
+_DEFERRING = False
+
+
+@contextmanager
+def deferred_checks() -> Iterator[None]:
+    """Models declared inside check their density and constraints when the density is first
+    built, not when declared: importing the catalog does not build every entry's density
+    (the tests build each one)."""
+    global _DEFERRING
+    before, _DEFERRING = _DEFERRING, True
+    try:
+        yield
+    finally:
+        _DEFERRING = before
 
 
 #: The LaTeX commands a parameter's name may use: it is copied into every .tex document, so
@@ -142,7 +161,16 @@ class Model:
                 "parameter", sorted(unknown)[0], self.parameter_names, f"of model {self.name!r}"
             )
         _arity(self.density, f"density of model {self.name!r}", 1 + len(names))
-        density = self.observation_density()
+        for number, constraint in enumerate(self.constraints):
+            _arity(constraint, f"constraint {number + 1} of model {self.name!r}", len(names))
+        if _DEFERRING:
+            _UNCHECKED.add(id(self))
+        else:
+            self._check_declarations(self.observation_density())
+
+    def _check_declarations(self, density: sp.Expr) -> None:
+        """The density uses only the model's own names, and each constraint is a relation."""
+        names = [p.name for p in (*self.parameters, *self.constants)]
         entries = set(self.entries)
         allowed = {*self.symbols.values(), i, self.x.label, *entries}
         stray = {str(s) for s in density.free_symbols - allowed}
@@ -152,8 +180,6 @@ class Model:
                 f"density of model {self.name!r} uses {sorted(stray)}, which are not "
                 f"its parameters or constants ({', '.join(names)})"
             )
-        for number, constraint in enumerate(self.constraints):
-            _arity(constraint, f"constraint {number + 1} of model {self.name!r}", len(names))
         self.constraint_relations()
 
     def __repr__(self) -> str:
@@ -205,7 +231,11 @@ class Model:
     def observation_density(self) -> sp.Expr:
         """p(xᵢ | θ) as a SymPy expression in ``x[i]``."""
         arguments = [p.symbol for p in (*self.parameters, *self.constants)]
-        return sp.sympify(self.density(self.observation(), *arguments), strict=True)
+        density = sp.sympify(self.density(self.observation(), *arguments), strict=True)
+        if id(self) in _UNCHECKED:  # declared in deferred_checks: checked at first use
+            self._check_declarations(density)
+            _UNCHECKED.discard(id(self))
+        return density
 
     def constraint_relations(self) -> tuple[sp.Basic, ...]:
         """The declared constraints as SymPy relations in the parameters and constants."""
