@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from functools import cache
 
 import numpy as np
@@ -16,6 +17,10 @@ import mlemap
 from mlemap.catalog.symbols import i, n
 from mlemap.engine.limits import expirations
 from mlemap.engine.reach import fitting_priors
+
+# The engine's store of outcomes (what `mlemap check` reads instead of deriving again) goes
+# to a folder of this run's, never the user's cache; subprocesses inherit it.
+os.environ.setdefault("MLEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="mlemap-test-cache-"))
 
 settings.register_profile(
     "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]

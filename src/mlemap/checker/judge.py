@@ -27,13 +27,16 @@ from ..catalog.model import Model
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
 from ..engine.derivation import Derivation
-from ..engine.derive import SEED, PriorSpec, derive
 from ..engine.limits import TimeLimitExceeded, attempt, time_limit
+from ..engine.outcome import Outcome
 from ..engine.problem import Problem
+from ..engine.request import PriorSpec
 from ..engine.solve import score
+from ..engine.store import outcome_of
 from ..engine.sums import freeze, normalize, thaw
 from ..engine.verify import (
     RELATIVE_TOLERANCE,
+    SEED,
     Check,
     Comparison,
     compare,
@@ -65,10 +68,10 @@ CHECK_SECONDS = 8.0
 class _Engine:
     """The engine's form of every quantity a claim can name, for one derivation."""
 
-    def __init__(self, derivation: Derivation, vocabulary: Vocabulary) -> None:
-        self.derivation = derivation
-        self.problem: Problem = derivation.problem
-        self.estimates = derivation.estimates if derivation.closed_form else {}
+    def __init__(self, outcome: Outcome, vocabulary: Vocabulary) -> None:
+        self.outcome = outcome
+        self.problem: Problem = outcome.problem
+        self.estimates = outcome.estimates
         hats = vocabulary.hats
         self.hats = {h: self.estimates[p] for h, p in hats.items() if p in self.estimates}
         self.unsolved = tuple(h for h, p in hats.items() if p not in self.estimates)
@@ -78,8 +81,8 @@ class _Engine:
         if of == "log-posterior" and not self.problem.is_map:
             raise ParseError("a log-posterior needs a prior: pass prior=… (--prior in the CLI)")
         if of == "log-posterior" or not self.problem.is_map:
-            return self.derivation.objective
-        return next(s for s in self.derivation.steps if s.kind == "log-likelihood").lines[-1].rhs
+            return self.outcome.objective
+        return self.outcome.log_likelihood
 
     def quantity(self, label: Label) -> sp.Expr | None:
         """The engine's value of what ``label`` names; None where it has no closed form."""
@@ -107,7 +110,7 @@ class _Engine:
         if not self.problem.is_map:
             return []
         if label.kind == "estimate":
-            mle = self.derivation.mle
+            mle = self.outcome.mle
             if set(label.parameters) <= set(mle):
                 return [(label.form.xreplace(mle), "this is the MLE: it leaves out the prior")]
             return []
@@ -242,7 +245,7 @@ def _steps(lines: list[Line], parameters: tuple[sp.Symbol, ...], objective: str)
 
 
 def check(
-    model: str | Model | Derivation,
+    model: str | Model | Derivation | Outcome,
     claim: str,
     prior: PriorSpec = None,
     estimate: str | list[str] | None = None,
@@ -250,32 +253,34 @@ def check(
     """Check a hand-written result, or a chain of steps, against the engine's derivation.
 
     ``model`` is a catalog name, an :class:`mlemap.Model`, or a :class:`Derivation` already
-    made (which carries its own prior and estimated parameters); ``claim`` is one claim
+    made, or its :class:`~mlemap.engine.outcome.Outcome` (each carries its own prior and
+    estimated parameters); a catalog request's outcome is read from the engine's store
+    (:mod:`mlemap.engine.store`) where this engine derived it before; ``claim`` is one claim
     (``"theta = k/n"``) or a document of steps, in plain syntax or LaTeX. Text that cannot
     be read raises :class:`ParseError` or :class:`UnknownNameError`.
     """
     if not isinstance(claim, str):
         raise ParseError(f"a claim must be text, not {type(claim).__name__}")
-    if isinstance(model, Derivation | RegressionDerivation):
+    if isinstance(model, Derivation | Outcome | RegressionDerivation):
         if prior is not None or estimate is not None:
             raise MlemapError("a Derivation carries its own prior and estimated parameters")
-        derivation = model
+        outcome = model.outcome if isinstance(model, Derivation) else model
     else:
-        derivation = derive(model, prior, estimate, inference=False)
-    if isinstance(derivation, RegressionDerivation):
-        return check_regression(derivation, claim)
+        outcome = outcome_of(model, prior, estimate)
+    if isinstance(outcome, RegressionDerivation):
+        return check_regression(outcome, claim)
     deadline = time.monotonic() + CHECK_SECONDS
-    vocabulary = Vocabulary.of(derivation.problem)
+    vocabulary = Vocabulary.of(outcome.problem)
     try:
         with time_limit(CHECK_SECONDS):
             lines = parse_claims(claim, vocabulary)
     except TimeLimitExceeded:
         raise ParseError(f"reading the steps took longer than {CHECK_SECONDS:g} s") from None
-    objective = "log-posterior" if derivation.problem.is_map else "log-likelihood"
-    steps = _steps(lines, derivation.problem.parameters, objective)
-    engine = _Engine(derivation, vocabulary)
+    objective = "log-posterior" if outcome.problem.is_map else "log-likelihood"
+    steps = _steps(lines, outcome.problem.parameters, objective)
+    engine = _Engine(outcome, vocabulary)
     rng = np.random.default_rng(SEED)
-    return CheckReport(_title(derivation), tuple(_judged(steps, engine, rng, deadline)))
+    return CheckReport(_title(outcome), tuple(_judged(steps, engine, rng, deadline)))
 
 
 def _judged(
@@ -297,9 +302,9 @@ def _judged(
     return results
 
 
-def _title(derivation: Derivation) -> str:
-    text = f"{derivation.method} derivation for {derivation.model.name}"
-    priors = [f"{p} ~ {b.family_text()}" for p, b in derivation.problem.priors.items()]
+def _title(outcome: Outcome) -> str:
+    text = f"{outcome.method} derivation for {outcome.model.name}"
+    priors = [f"{p} ~ {b.family_text()}" for p, b in outcome.problem.priors.items()]
     return text + (f", prior {', '.join(priors)}" if priors else "")
 
 
@@ -488,7 +493,7 @@ def _named_estimate_mistake(
     (p,) = label.parameters
     if label.form != p:
         return ""
-    posterior = engine.derivation.posterior
+    posterior = engine.outcome.posterior
     if posterior is not None and posterior.parameter == p:
         mean = attempt(
             DIAGNOSIS_SECONDS, posterior_mean_matches, value, posterior, engine.problem, rng
@@ -496,7 +501,7 @@ def _named_estimate_mistake(
         if mean:
             return f"this is the posterior mean of {p}; the MAP estimate is the posterior's mode"
     domain = engine.problem.domain(p).describe()
-    for root in engine.derivation.rejected:
+    for root in engine.outcome.rejected:
         if root.parameter == p and _compare(value, root.value, engine, rng).equal:
             return f"this root of the score lies outside the domain of {p}, {domain}: {root.reason}"
     return ""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from ..engine.derive import SEED
+from ..engine.verify import SEED
 from ..errors import ParseError
 from ..regression.matrix import L1Norm, MatrixPoint, entrywise_gradient, evaluate, random_point
 from ..regression.record import RegressionDerivation

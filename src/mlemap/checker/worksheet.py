@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..engine.derivation import Derivation
-from ..engine.derive import derive
+from ..engine.derivation import Record
+from ..engine.outcome import Outcome
+from ..engine.store import outcome_of
 from ..errors import ParseError
 from .judge import check
 from .report import CheckReport
@@ -142,14 +143,14 @@ def check_worksheet(text: str) -> WorksheetReport:
     blocks = list(BLOCK.finditer(text))
     if not blocks:
         raise ParseError("no answer blocks: this is not a worksheet written by mlemap")
-    derived: dict[tuple[object, ...], Derivation] = {}
+    derived: dict[tuple[object, ...], Outcome | Record] = {}
     answers = []
     for block in blocks:
         line = text.count("\n", 0, block.start()) + 1
         model, prior, estimate, step = _specification(block["spec"], line)
         key = (model, tuple(sorted(prior.items())), tuple(estimate))
         if key not in derived:
-            derived[key] = derive(model, prior or None, estimate or None, inference=False)
+            derived[key] = outcome_of(model, prior or None, estimate or None)
         body = _filled(block["body"])
         report = None
         if body is not None:

@@ -18,6 +18,7 @@ from .display import present, statistic_definitions
 from .efficiency import Efficiency
 from .information import Information
 from .notation import to_text
+from .outcome import Outcome
 from .problem import BoundPrior, Problem
 from .solve import Root, Solution
 from .verify import Check
@@ -173,6 +174,24 @@ class Derivation(Record):
     @property
     def closed_form(self) -> bool:
         return self.solution.closed_form
+
+    @property
+    def outcome(self) -> Outcome:
+        """The results a claim is judged against, without the steps."""
+        if self.problem.is_map:
+            step = next(s for s in self.steps if s.kind == "log-likelihood")
+            log_likelihood = step.lines[-1].rhs
+        else:
+            log_likelihood = self.objective
+        return Outcome(
+            self.problem,
+            self.objective,
+            log_likelihood,
+            dict(self.solution.estimates) if self.closed_form else {},
+            dict(self.mle),
+            self.posterior,
+            self.rejected,
+        )
 
     @property
     def rejected(self) -> tuple[Root, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import pairwise
 
@@ -114,6 +114,11 @@ class Problem:
     #: Values some random points give a symbol, in terms of the data and the other symbols:
     #: a kink's location placed around the data, so that checks visit each of its branches.
     anchors: tuple[tuple[sp.Symbol, tuple[sp.Expr, ...]], ...] = ()
+
+    def __getstate__(self) -> dict[str, object]:
+        # pickled as declared: what it computes (its cached properties, compiled functions
+        # among them) is computed again where it is read
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
     def x(self) -> sp.IndexedBase:
