@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..catalog import MATRIX_MODELS, MODELS, PRIORS
+from ..catalog import MODELS, PRIORS
 from ..catalog.model import Model, Prior
 from .derivation import Derivation, Record
 from .outcome import Outcome
@@ -47,7 +47,7 @@ def outcome_of(
     from .derive import derive  # the whole pipeline is imported only when it has to run
 
     key = catalog_key(model, prior, estimate)
-    if key is None or key[0] not in MODELS or key[0] in MATRIX_MODELS:
+    if key is None or key[0] not in MODELS:  # a user's model, linear regression, a typo
         derived = derive(model, prior, estimate, inference=False)
         return derived.outcome if isinstance(derived, Derivation) else derived
     found = _load(key)
