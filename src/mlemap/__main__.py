@@ -1,5 +1,5 @@
 """``python -m mlemap`` is the ``mlemap`` command."""
 
-from .cli import command
+from .cli import program
 
-raise SystemExit(command())
+program()

@@ -69,3 +69,47 @@ def test_an_interrupt_while_the_command_loads_ends_quietly(delay):
     if process.returncode != 0:  # 0: it had finished
         assert process.returncode == 130, (process.returncode, err)
         assert err.count("\n") == 1 and err.startswith("mlemap: interrupted"), err
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"), [("theta = k/n", 0), ("theta = k/(n - 1)", 1), ("theta = ", 2)]
+)
+def test_the_program_ends_with_the_commands_status_and_all_its_output(claim, status):
+    arguments = ["check", "bernoulli", claim]
+    program = subprocess.run(
+        [sys.executable, "-m", "mlemap", *arguments], capture_output=True, text=True
+    )
+    script = f"import sys; from mlemap.cli import command; sys.exit(command({arguments!r}))"
+    command = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert program.returncode == command.returncode == status
+    assert (program.stdout, program.stderr) == (command.stdout, command.stderr)
+    assert program.stdout or program.stderr
+
+
+def test_the_program_skips_the_teardown_only_where_nothing_else_runs():
+    script = """
+import os, threading
+import mlemap.cli as cli
+
+class Ended(Exception):
+    pass
+
+def end(code):
+    raise Ended(code)
+
+cli.command = lambda: 3
+os._exit = end
+try:
+    cli.program()
+except Ended as ended:
+    print("at once", ended.args[0], flush=True)
+release = threading.Event()
+threading.Thread(target=release.wait).start()  # not a daemon: the exit waits for it
+try:
+    cli.program()
+except SystemExit as raised:
+    print("by the interpreter", raised.code, flush=True)
+release.set()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.splitlines() == ["at once 3", "by the interpreter 3"], done.stderr
