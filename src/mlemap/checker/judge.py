@@ -303,7 +303,7 @@ def _judged(
 
 
 def _title(outcome: Outcome) -> str:
-    text = f"{outcome.method} derivation for {outcome.model.name}"
+    text = f"{outcome.problem.method} derivation for {outcome.problem.model.name}"
     priors = [f"{p} ~ {b.family_text()}" for p, b in outcome.problem.priors.items()]
     return text + (f", prior {', '.join(priors)}" if priors else "")
 

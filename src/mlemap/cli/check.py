@@ -27,7 +27,10 @@ EXAMPLES = """examples:
   mlemap check poisson steps.md      (one step a line, or Markdown/LaTeX math)
   mlemap check worksheet.md          (a filled-in worksheet: its answers name their models)
 
-exit codes: 0 all correct, 1 a step is wrong or undecided, 2 the input could not be read"""
+exit codes: 0 all correct, 1 a step is wrong or undecided, 2 the input could not be read
+
+environment: a catalog model's derivation is kept for the next check in $MLEMAP_CACHE_DIR
+(default ~/.cache/mlemap); MLEMAP_NO_CACHE=1 derives it each time"""
 #: An argument without "=" that looks like a file name is read as a file, and must exist.
 FILE_NAME = re.compile(r"[\w./~\\-]+\.\w+")
 

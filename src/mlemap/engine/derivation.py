@@ -155,7 +155,7 @@ class Derivation(Record):
 
     @property
     def method(self) -> str:
-        return "MAP" if self.problem.is_map else "MLE"
+        return self.problem.method
 
     @property
     def priors(self) -> dict[str, BoundPrior]:

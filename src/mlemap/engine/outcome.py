@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..catalog.model import Model
 from .conjugacy import Posterior
 from .problem import Problem
 from .solve import Root
@@ -28,11 +27,3 @@ class Outcome:
     mle: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
     posterior: Posterior | None = None
     rejected: tuple[Root, ...] = ()
-
-    @property
-    def model(self) -> Model:
-        return self.problem.model
-
-    @property
-    def method(self) -> str:
-        return "MAP" if self.problem.is_map else "MLE"

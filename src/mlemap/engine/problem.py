@@ -144,6 +144,10 @@ class Problem:
     def is_map(self) -> bool:
         return bool(self.priors)
 
+    @property
+    def method(self) -> str:
+        return "MAP" if self.is_map else "MLE"
+
     @cached_property
     def log_density(self) -> sp.Expr:
         """log p(xᵢ | θ) for one observation."""
