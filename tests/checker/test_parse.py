@@ -92,6 +92,27 @@ def test_hats_name_the_estimates():
     assert read(r"\hat\sigma^2", "normal") == hat(sigma2)
 
 
+@pytest.mark.parametrize(
+    "written", [r"\hat{\theta}_{1}", r"\hat\theta_1", r"\hat{\theta_1}", "θ̂₁", "theta1_hat"]
+)
+def test_a_hat_with_an_index_names_that_parameters_estimate(written):
+    theta1 = symbol("categorical", "theta1")
+    assert read(written, "categorical") == hat(theta1)
+
+
+def test_a_numbered_count_reads_with_its_index_as_a_subscript():
+    counts = mlemap.models()["categorical"].statistic_sums()
+    n1 = next(total for symbol, total in counts.items() if symbol.name == "n1")
+    for written in ("n1", "n_1", "n₁", r"n_{1}"):
+        assert read(written, "categorical") == n1
+    assert read(r"\frac{n_2}{n}", "categorical") == read("n2/n", "categorical")
+
+
+def test_a_label_after_a_hat_is_still_a_label():
+    theta = symbol("bernoulli", "theta")
+    assert read(r"\hat{\theta}_{\text{MLE}}") == read(r"\hat\theta_{MLE}") == hat(theta)
+
+
 def test_implicit_products_and_factorials():
     theta = symbol("bernoulli", "theta")
     k = total("bernoulli")

@@ -421,6 +421,15 @@ class _Reader(TokenCursor):
         outer, self.suffix = self.suffix, suffix
         inner = self.argument()
         self.suffix = outer
+        name = inner.removesuffix(suffix)
+        if (
+            self.peek() == ("symbol", "_") and inner.endswith(suffix) and name.isidentifier()
+        ):  # \hat{\theta}_1 (θ̂₁) is \hat{\theta_1}: the index is the name's
+            self.take()
+            subscript = self.subscript()
+            if subscript.lower() in LABELS:  # _{\text{MLE}}: a label, not an index
+                return inner
+            return f"{name}_{'i' if subscript == self.index else subscript}{suffix}"
         return inner
 
 

@@ -169,10 +169,14 @@ def _aliases(symbol: sp.Symbol) -> list[tuple[str, sp.Expr]]:
     square = re.fullmatch(r"([A-Za-z]+)2", symbol.name)
     if square and symbol.is_positive:
         found.append((square.group(1), sp.sqrt(symbol)))  # σ is √σ², so σ^2 reads as σ²
-    numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", symbol.name)
-    if numbered:
-        found.append((f"{numbered.group(1)}_{numbered.group(2)}", symbol))
+    found += [(alias, symbol) for alias in _numbered(symbol.name)]
     return found
+
+
+def _numbered(name: str) -> list[str]:
+    """theta_1 for theta1: a name ending in digits, written with its index as a subscript."""
+    numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    return [f"{numbered.group(1)}_{numbered.group(2)}"] if numbered else []
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,8 @@ class Vocabulary:
     def of(cls, problem: Problem) -> Vocabulary:
         names: dict[str, sp.Expr] = {s.name: s for s in problem.declarations}
         names["n"] = n
-        for symbol, total in problem.model.statistic_sums().items():
+        statistics = problem.model.statistic_sums()
+        for symbol, total in statistics.items():
             names.setdefault(symbol.name, total)
         hats = {hat(p): p for p in problem.parameters}
         for estimate, p in hats.items():
@@ -199,6 +204,9 @@ class Vocabulary:
         for symbol in problem.declarations:  # aliases never shadow a declared name
             for alias, value in _aliases(symbol):
                 names.setdefault(alias, value)
+        for symbol, total in statistics.items():  # n_1 for the count n1
+            for alias in _numbered(symbol.name):
+                names.setdefault(alias, total)
         density = problem.model.observation_density()
         names.setdefault("likelihood", sp.Product(density, (i, 1, n)))
         names.setdefault("density", density)
