@@ -33,6 +33,15 @@ def test_the_solutions_pass(model, prior):
     assert str(report).endswith(f"Verdict: all {len(report.answers)} answers correct.")
 
 
+def test_the_categorical_solutions_pass_with_their_indexed_hats():
+    solutions = _version("categorical", solved=True)
+    assert r"\hat{\theta}_{1} &=" in solutions  # the index after the hat's group
+    report = check_worksheet(solutions)
+    assert report.verdict == "correct" and len(report.filled) == len(report.answers) == 1
+    (answer,) = report.answers
+    assert [s.what for s in answer.report.steps] == [f"estimate of theta{j}" for j in (1, 2, 3)]
+
+
 def test_a_wrong_step_fails_at_its_line_and_the_others_still_pass():
     solutions = _version("normal", solved=True)
     right = r"\frac{n \bar{x} - n \mu}{\sigma^{2}}"
