@@ -2,7 +2,7 @@
 
 One file per catalog request holds its :class:`~mlemap.engine.outcome.Outcome`, pickled with
 the catalog's models and priors by name. The folder is named for a fingerprint of mlemap's
-own source and of the Python, SymPy and NumPy versions, so an engine that changed in any way
+own source and of the Python, SymPy, mpmath and NumPy versions, so an engine that changed in any way
 never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses where the folders go
 (default ``$XDG_CACHE_HOME/mlemap``, else ``~/.cache/mlemap``); ``MLEMAP_NO_CACHE=1`` turns
 the store off. A file is written atomically; one that cannot be read is derived again, and
@@ -20,6 +20,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -61,7 +62,8 @@ def outcome_of(
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """A digest of mlemap's source files and of the versions its results depend on."""
-    digest = hashlib.sha256(f"{sys.version} {sp.__version__} {np.__version__}".encode())
+    versions = f"{sys.version} {sp.__version__} {mpmath.__version__} {np.__version__}"
+    digest = hashlib.sha256(versions.encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
