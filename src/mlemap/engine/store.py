@@ -2,8 +2,8 @@
 
 One file per catalog request holds its :class:`~mlemap.engine.outcome.Outcome`, pickled with
 the catalog's models and priors by name. The folder is named for a fingerprint of mlemap's
-own source and of the Python, SymPy, mpmath and NumPy versions, so an engine that changed in any way
-never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses where the folders go
+own source and of the Python, SymPy, mpmath and NumPy versions, so an engine that changed
+in any way never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses where the folders go
 (default ``$XDG_CACHE_HOME/mlemap``, else ``~/.cache/mlemap``); ``MLEMAP_NO_CACHE=1`` turns
 the store off. A file is written atomically; one that cannot be read is derived again, and
 a folder that cannot be written is only not used.
