@@ -119,6 +119,7 @@ def test_the_boundary_step_then_the_profile_and_its_score_equations(model, at):
         assert sp.simplify(e.rhs - sp.diff(line.rhs, p)) == 0
     assert unsolved.lines == tuple(sp.Eq(e.rhs, 0) for e in score.lines)
     assert "profile log-likelihood" in profile.explanation
+    assert repr(d).endswith(f"; {', '.join(map(str, rest))} numerically>")
     assert "numeric estimator computes" in unsolved.explanation
     markdown, latex = d.to_markdown(), d.to_latex()  # every displayed equation read back
     assert "Profile log-likelihood" in markdown and "x_{(n)}" in latex
