@@ -25,6 +25,10 @@ def test_they_print_as_a_handout_writes_them():
     assert sp.latex(Smallest(X, n)) == "x_{(1)}"
     assert sp.latex(Largest(X, n)) == "x_{(n)}"
     assert str(Largest(X, n)) == "x_(n)"
+    # a power of a function goes through the function's printer (x₍₁₎ᵇ of a truncated Pareto)
+    b = sp.Symbol("b", positive=True)
+    assert sp.latex(Smallest(X, n) ** b) == "x_{(1)}^{b}"
+    assert sp.latex(Largest(X, n) ** (-b)) == "x_{(n)}^{- b}"
 
 
 def test_they_carry_the_data_assumptions():

@@ -6,12 +6,12 @@ for a lower end θ ≤ x₍₁₎), found by solving the support's end for it, a
 is smooth inside that set. There the sign of the score, proved by SymPy for every value of
 the other parameters, shows ℓ monotone, so its maximum is the set's end: an order
 statistic, not a root of the score (which never vanishes). The remaining parameters are
-then derived as if these were known, and the boundary estimates put in.
+then derived as if these were known, and the boundary estimates put in; where they have no
+closed form, from the profile log-likelihood by the numeric method (:mod:`.profile`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,17 +25,16 @@ from .limits import attempt
 from .notation import LogLikelihood
 from .order import Largest, OrderStatistic, Smallest
 from .problem import Problem
+from .profile import the_rest
 from .solve import Solution, StationaryEquation, score
-from .sums import freeze, normalize
-from .verify import DEFINITION, TRIALS, Check, VerificationError, equivalent, vanishes
+from .sums import freeze
+from .verify import TRIALS, Check, VerificationError, equivalent
 
 __all__ = [
     "Bound",
     "boundary_derivation",
     "feasible_set",
     "feasible_set_step",
-    "profile_step",
-    "the_rest",
 ]
 
 SOLVE_SECONDS = 5.0
@@ -288,61 +287,6 @@ def monotone_step(
     )
 
 
-def profile_step(at: Mapping[sp.Symbol, sp.Expr], problem: Problem) -> Step:
-    """Why the other parameters are derived as if those in ``at`` (each at its estimate,
-    whatever the others' values) were known."""
-    others = [q for q in problem.parameters if q not in at]
-    words: list[object] = ["For every value of "]
-    for number, q in enumerate(others):
-        words += [", " if number else "", q]
-    words += [" the log-likelihood is largest at "]
-    for number, (p, value) in enumerate(at.items()):
-        words += [", " if number else "", sp.Eq(hat(p), value)]
-    words += [
-        ", so the maximum over all parameters is there together with the maximum of the "
-        "rest: they are derived as if ",
-        *(x for number, p in enumerate(at) for x in ((", " if number else ""), p)),
-        " were known, and the estimate put in at the end.",
-    ]
-    return Step("profile", "The other parameters", (), tuple(words), DEFINITION)
-
-
-@dataclass(frozen=True)
-class Rest:
-    """The other parameters of a derivation whose first ones maximise ℓ for every value of
-    the rest: their steps, equations and estimates, and the check of their stationary point."""
-
-    steps: tuple[Step, ...]
-    equations: tuple[StationaryEquation, ...]
-    estimates: dict[sp.Symbol, sp.Expr]
-    order: tuple[sp.Symbol, ...]
-    check: Check
-
-
-def the_rest(
-    problem: Problem,
-    objective: sp.Expr,
-    inner: Derivation,
-    at: Mapping[sp.Symbol, sp.Expr],
-    rng: np.random.Generator,
-) -> Rest:
-    """``inner`` (the rest, derived as if those in ``at`` were known) with ``at`` put in."""
-    order = inner.solution.order
-    estimates = {q: normalize(inner.solution.estimates[q].xreplace(at)) for q in order}
-    every = {**at, **estimates}
-    residual = sp.Add(
-        *(sp.Abs(normalize(score(objective, q, problem).xreplace(every))) for q in order)
-    )
-    kept = ("score", "stationarity", "second-order")
-    return Rest(
-        (profile_step(at, problem), *(s for s in inner.steps if s.kind in kept)),
-        inner.solution.equations,
-        estimates,
-        order,
-        vanishes(residual, problem, rng, "the other parameters' stationary point"),
-    )
-
-
 def boundary_derivation(
     problem: Problem,
     bounds: tuple[Bound, ...],
@@ -372,17 +316,20 @@ def boundary_derivation(
     estimates = dict(at_boundary)
     order = tuple(at_boundary)
     checks = [next((s.check for s in boundary if s.check.method == "numeric"), boundary[0].check)]
+    closed_form, note = True, ""
     if inner is not None:
-        if not inner.closed_form:
-            raise _refuse(problem, "the other parameters have no closed form")
         rest = the_rest(problem, objective, inner, at_boundary, rng)
         steps += rest.steps
         equations += rest.equations
         estimates.update(rest.estimates)
         order += rest.order
         checks.append(rest.check)
-    solution = Solution(tuple(equations), estimates, order, "on the boundary of the feasible set")
+        closed_form, note = rest.closed_form, rest.note
+    method = "on the boundary of the feasible set"
+    solution = Solution(tuple(equations), estimates, order, method, closed_form, note)
     derivation = Derivation(problem, objective, tuple(steps), solution, assumptions=assumptions)
+    if not closed_form:  # the rest's last step says how the numeric method goes on
+        return derivation
     lines = derivation.results
     words = (
         "The MLE: each parameter the support holds at the end of its feasible set, where the "

@@ -48,8 +48,11 @@ class Curvature:
         return self.proved or self.check.method == "numeric"
 
 
-def hessian(objective: sp.Expr, problem: Problem) -> sp.Matrix:
-    parameters = problem.parameters
+def hessian(
+    objective: sp.Expr, problem: Problem, parameters: tuple[sp.Symbol, ...] | None = None
+) -> sp.Matrix:
+    """The matrix of second derivatives in ``parameters`` (every estimated one by default)."""
+    parameters = problem.parameters if parameters is None else parameters
     return sp.Matrix(
         len(parameters),
         len(parameters),

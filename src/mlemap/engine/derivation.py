@@ -235,4 +235,7 @@ class Derivation(Record):
                 for b in self.problem.priors.values()
             )
         found = "; ".join(f"{r.lhs} = {r.rhs}" for r in self.results) or "no closed form"
+        numeric = [str(p) for p in self.parameters if p not in self.solution.estimates]
+        if self.results and numeric:  # a boundary estimate, then the numeric method
+            found += f"; {', '.join(numeric)} numerically"
         return f"<Derivation {self.method} of {self.model.name}{prior}: {found}>"

@@ -47,7 +47,23 @@ def sign(expr: sp.Expr) -> int | None:
     if found is None and any(not p.exp.is_number for p in expr.atoms(sp.Pow)):
         signed = attempt(PROOF_SECONDS, _powers_signed, expr)
         found = None if signed is None else attempt(PROOF_SECONDS, _sign_of, signed)
+    if found is None and expr.has(sp.exp):
+        signed = attempt(PROOF_SECONDS, _exponentials_signed, expr)
+        found = None if signed is None else attempt(PROOF_SECONDS, _sign_of, signed)
     return found
+
+
+def _exponentials_signed(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with each exp(e) placed against 1 where the sign of e is provable: 1 + d for
+    e > 0, 1/(1 + d) for e < 0, with d > 0 (1 − e^(−λθ) > 0 for λ, θ > 0, which the
+    assumptions alone do not see)."""
+    placed = {}
+    for power in expr.atoms(sp.exp):
+        direction = _sign_of(power.exp)
+        if direction is not None:
+            d = sp.Dummy("d", positive=True)
+            placed[power] = 1 + d if direction == 1 else 1 / (1 + d)
+    return sp.factor(sp.cancel(expr.xreplace(placed)))
 
 
 def _powers_signed(expr: sp.Expr) -> sp.Expr:

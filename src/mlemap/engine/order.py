@@ -73,9 +73,11 @@ class OrderStatistic(_OfSample):
             return self.pick(*(self.data[k] for k in range(1, int(self.size) + 1)))
         return self
 
-    def _latex(self, printer: LatexPrinter) -> str:
+    def _latex(self, printer: LatexPrinter, exp: str | None = None) -> str:
         rank = printer._print(self.size) if self.rank == "n" else "1"
-        return rf"{printer._print(self.data.label)}_{{({rank})}}"
+        shown = rf"{printer._print(self.data.label)}_{{({rank})}}"
+        # a power of a function is printed by the function: x₍₁₎ᵇ
+        return shown if exp is None else rf"{shown}^{{{exp}}}"
 
     def _sympystr(self, printer: object) -> str:
         rank = self.size if self.rank == "n" else 1
@@ -123,8 +125,9 @@ class SampleMedian(OrderStatistic):
     def _eval_is_integer(self) -> bool | None:
         return None  # the midpoint of two integers need not be one
 
-    def _latex(self, printer: LatexPrinter) -> str:
-        return rf"\tilde{{{printer._print(self.data.label)}}}"
+    def _latex(self, printer: LatexPrinter, exp: str | None = None) -> str:
+        shown = rf"\tilde{{{printer._print(self.data.label)}}}"
+        return shown if exp is None else rf"{shown}^{{{exp}}}"
 
     def _sympystr(self, printer: object) -> str:
         return f"median({self.data.label})"

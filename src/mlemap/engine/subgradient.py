@@ -18,11 +18,11 @@ import sympy as sp
 
 from ..catalog.symbols import hat, i, n
 from ..errors import UnsupportedModelError
-from .boundary import the_rest
 from .derivation import Derivation, Step
 from .domain_checks import proof_substitution, sign
 from .order import AtMost, Below, SampleMedian
 from .problem import Point, Problem
+from .profile import the_rest
 from .solve import Solution, StationaryEquation, score
 from .verify import TRIALS, Check, VerificationError
 

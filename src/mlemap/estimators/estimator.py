@@ -109,7 +109,7 @@ class Estimator:
         self.keywords: tuple[str, ...] = tuple(k.spelling for k in self._keywords)
         self._where = f"for the {derivation.method} estimator of {model.name}"
         self._support = SupportCheck(_fixed_ends(model.support, problem), known, model.name)
-        self._domains = tuple(Interval.of(problem.domain(p)) for p in problem.parameters)
+        self._domains = {str(p): Interval.of(problem.domain(p)) for p in problem.parameters}
         self.method = "closed form" if derivation.closed_form else "numeric"
         if derivation.closed_form:
             self._plan = _ClosedForm(self)
@@ -174,7 +174,7 @@ class Estimator:
             estimates, witness = plan.estimate(data, constants)
         if witnessed and np.dtype(data.raw.dtype).kind == "f":  # type: ignore[attr-defined]
             self._support.confirm_finite(witness, data.raw, constants, "x")
-        self._refuse_outside(estimates, data.size, constants)
+        self.refuse_outside(estimates, data.size, constants)
         return estimates
 
     def _estimate_array(self, data: Observations, constants: tuple) -> dict[str, object]:
@@ -186,7 +186,7 @@ class Estimator:
         def check(numbers: list[float], concrete: list[object]) -> None:
             result = dict(zip(names, numbers, strict=False))
             self._plan.refuse(result, data, constants, *concrete)
-            self._refuse_outside(result, data.size, constants)
+            self.refuse_outside(result, data.size, constants)
 
         if data.lazy:
             values = deferred(values, extras, check)
@@ -194,14 +194,16 @@ class Estimator:
             check([float(v) for v in values], extras)
         return dict(zip(names, values, strict=False))
 
-    def _refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
+    def refuse_outside(self, estimates: Mapping[str, float], size: int, constants: tuple) -> None:
         """Refuse estimates that are not finite or outside the closed domain, and, for a
         continuous model, estimates on the domain's boundary: a density can grow without
         bound there (σ² → 0 when every observation is equal), so that is no maximum. A
         probability mass is at most 1, so a discrete model's boundary answer (θ̂ = 1 from
-        all heads, λ̂ = 0 from all zeros) is kept."""
+        all heads, λ̂ = 0 from all zeros) is kept. ``estimates`` may name only some of the
+        parameters (the numeric method checks those it puts in before it maximises)."""
         continuous = not self.derivation.model.support.integer
-        for (name, value), interval in zip(estimates.items(), self._domains, strict=True):
+        for name, value in estimates.items():
+            interval = self._domains[name]
             if continuous and interval.closure_admits(value) and not interval.admits(value):
                 domain = self.derivation.problem.domain(
                     next(p for p in self.derivation.problem.parameters if str(p) == name)

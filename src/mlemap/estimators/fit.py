@@ -59,6 +59,14 @@ class Fitter:
                 f"{kinked[0]} at every observation, so it has no Hessian there and fit() has no "
                 "standard errors or intervals to give; d.estimator() gives the estimates"
             )
+        held = [s.subject for s in derivation.steps if s.kind == "boundary"]
+        if held:
+            raise MlemapError(
+                f"the MLE of {held[0]} in model {derivation.model.name!r} is an end of its "
+                "feasible set (an order statistic), where the log-likelihood has no derivative "
+                "in it: the regularity conditions of the observed information fail, so fit() "
+                "has no standard errors or intervals to give; d.estimator() gives the estimates"
+            )
         self.estimator = Estimator(derivation)
         self.names = self.estimator.parameters
         objective = derivation.objective

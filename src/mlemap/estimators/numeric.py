@@ -11,7 +11,9 @@ estimate), else the best few points of a grid from the data's quantiles and scal
 the runs end at different maxima the highest is returned with a MultipleMaximaWarning.
 Each end point is verified in θ (finite, the Newton step negligible relative to θ, the
 Hessian negative definite); if none is, a ConvergenceError says so rather than returning
-a number.
+a number. Parameters the derivation estimates in closed form whatever the others' values (a
+boundary estimate, x̂_m = x₍₁₎) are computed in the first stage, with ``numpy.min`` or
+``numpy.max``, and put in: the optimiser maximises the profile objective in the rest.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ class Host(Protocol):
     """What the numeric method needs of the estimator that builds it (an :class:`Estimator`)."""
 
     derivation: Derivation
-    parameters: tuple[str, ...]
     keywords: tuple[str, ...]
 
     @property
@@ -53,6 +54,8 @@ class Host(Protocol):
     def spelled(self, symbol: sp.Symbol) -> sp.Symbol: ...
 
     def reductions(self, exprs: list[sp.Expr]) -> Reductions: ...
+
+    def refuse_outside(self, estimates: dict[str, float], size: int, constants: tuple) -> None: ...
 
 
 #: Relative size of the last Newton step in θ below which the maximum is accepted.
@@ -116,24 +119,27 @@ class NumericMaximum:
         derivation = estimator.derivation
         problem = derivation.problem
         self.estimator = estimator
-        parameters = problem.parameters
-        self.size = len(parameters)
-        self.transforms = tuple(
-            Transform.of(Interval.of(problem.domain(p)), p.name) for p in parameters
-        )
-        objective = sp.Add(
-            *(t for t in sp.Add.make_args(derivation.objective) if t.has(*parameters))
-        )
+        # Parameters with a closed form whatever the others (a boundary estimate, x̂_m = x₍₁₎)
+        # are computed with the statistics; the others maximise the profile objective.
+        solved = derivation.solution.estimates
+        self.parameters = problem.parameters
+        free = tuple(p for p in self.parameters if p not in solved)
+        self.names = tuple(str(p) for p in free)
+        self.size = len(free)
+        self.transforms = tuple(Transform.of(Interval.of(problem.domain(p)), p.name) for p in free)
+        profile = derivation.objective.xreplace(solved)
+        objective = sp.Add(*(t for t in sp.Add.make_args(profile) if t.has(*free)))
         by_parameter = {e.parameter: e.score for e in derivation.solution.equations}
-        scores = [by_parameter[p] for p in parameters]
-        curvature = list(hessian(objective, problem))
-        starts = [derivation.mle[p] for p in parameters if p in derivation.mle]
-        self.has_start = len(starts) == len(parameters) and bool(derivation.mle)
+        scores = [by_parameter[p] for p in free]
+        curvature = list(hessian(objective, problem, free))
+        starts = [derivation.mle[p] for p in free if p in derivation.mle]
+        self.has_start = len(starts) == len(free) and bool(derivation.mle)
         if not self.has_start:
             starts = []
-        plan = estimator.reductions([*starts, objective, *scores, *curvature])
-        spelled = [estimator.spelled(p) for p in parameters]
-        first, second, passed = plan.split(spelled, len(starts))
+        fixed = [solved[p] for p in self.parameters if p in solved]
+        plan = estimator.reductions([*starts, *fixed, objective, *scores, *curvature])
+        spelled = [estimator.spelled(p) for p in free]
+        first, second, passed = plan.split(spelled, len(starts) + len(fixed))
         known = [plan.data, n, *estimator.known_symbols]
         self.statistics = compile_function(known, first, "statistics, computed once")
         self.objective = compile_function(
@@ -141,14 +147,21 @@ class NumericMaximum:
             second,
             f"{_name(derivation)}, score and Hessian, evaluated at each optimiser step",
         )
-        self.starts = len(starts)
+        self.starts, self.fixed = len(starts), len(fixed)
+        self.solved = tuple(str(p) for p in self.parameters if p in solved)
+        self.what = "profile " + _name(derivation) if solved else _name(derivation)
         self.source = self.statistics.source + "\n" + self.objective.source
 
     def estimate(self, data: Observations, constants: tuple) -> tuple[dict[str, float], None]:
         x, size = data.values, float(data.size)
         with np.errstate(all="ignore"):
             computed = self.statistics(x, size, *constants)
-        start, passed = computed[: self.starts], computed[self.starts :]
+        start, passed = computed[: self.starts], computed[self.starts + self.fixed :]
+        fixed = [float(v) for v in computed[self.starts : self.starts + self.fixed]]
+        # x̂_m = x₍₁₎ ≤ 0 where x_m > 0: no profile to maximise
+        self.estimator.refuse_outside(
+            dict(zip(self.solved, fixed, strict=True)), data.size, constants
+        )
         k = self.size
 
         def evaluate(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -197,21 +210,24 @@ class NumericMaximum:
                     maxima.append((at(result.x)[1], theta))
                 last = theta, result
         if not maxima:
-            self._refuse(*last, data.size, constants)
+            self._refuse(*last, data.size, constants, fixed)
         maxima.sort(key=lambda m: m[0])
         theta = maxima[0][1]
         others = [t for _, t in maxima[1:] if not np.allclose(t, theta, rtol=1e-6, atol=1e-9)]
+        names = self.names
         if others:
-            names = self.estimator.parameters
             warnings.warn(
-                f"the {_name(self.estimator.derivation)} has more than one local maximum for "
+                f"the {self.what} has more than one local maximum for "
                 f"these data; returned the highest, at {_at(names, theta)}; another is at "
                 f"{_at(names, others[0])}",
                 MultipleMaximaWarning,
                 stacklevel=4,
             )
-        names = self.estimator.parameters
-        return {name: float(v) for name, v in zip(names, theta, strict=True)}, None
+        found = {
+            **dict(zip(self.solved, fixed, strict=True)),
+            **dict(zip(names, theta, strict=True)),
+        }
+        return {str(p): float(found[str(p)]) for p in self.parameters}, None
 
     def _starts(self, start: list, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
         """The MLE where it is known (for a MAP estimate), then the best points of a grid
@@ -281,16 +297,22 @@ class NumericMaximum:
         return bool(np.all(np.abs(step) <= STEP_TOLERANCE * (np.abs(theta) + 1e-12)))
 
     def _refuse(
-        self, theta: np.ndarray, result: OptimizeResult, size: int, constants: tuple
+        self,
+        theta: np.ndarray,
+        result: OptimizeResult,
+        size: int,
+        constants: tuple,
+        fixed: list[float],
     ) -> None:
-        names = ", ".join(self.estimator.parameters)
+        names = ", ".join(self.names)
+        put_in = f" (with {_at(self.solved, fixed)} put in)" if fixed else ""
         given = "".join(
             f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
         )
         raise ConvergenceError(
-            f"numeric maximisation of the {_name(self.estimator.derivation)} over {names} "
+            f"numeric maximisation of the {self.what} over {names}{put_in} "
             f"found no maximum inside the domain for these data (n = {size}{given}): where "
-            f"it stopped, at {_at(self.estimator.parameters, theta)}, the score is not zero "
+            f"it stopped, at {_at(self.names, theta)}, the score is not zero "
             "relative to the parameters' scale, the Hessian is not negative definite, or "
             f"either overflows ({result.message})"
         )
