@@ -20,7 +20,9 @@ from mlemap.engine.reach import fitting_priors
 
 # The engine's store of outcomes (what `mlemap check` reads instead of deriving again) goes
 # to a folder of this run's, never the user's cache; subprocesses inherit it.
-os.environ.setdefault("MLEMAP_CACHE_DIR", tempfile.mkdtemp(prefix="mlemap-test-cache-"))
+if "MLEMAP_CACHE_DIR" not in os.environ:
+    _STORE = tempfile.TemporaryDirectory(prefix="mlemap-test-cache-")  # removed at exit
+    os.environ["MLEMAP_CACHE_DIR"] = _STORE.name
 
 settings.register_profile(
     "default", deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow]

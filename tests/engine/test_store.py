@@ -97,9 +97,47 @@ def test_another_engine_reads_another_folder(folder, monkeypatch):
     assert len(_files(folder)) == 2
 
 
-def test_the_fingerprint_follows_the_source():
+def test_the_fingerprint_follows_the_source_and_the_versions(monkeypatch):
     assert store.fingerprint() == store.fingerprint.__wrapped__()
     assert len(store.fingerprint()) == 20
+    monkeypatch.setattr(sp, "__version__", "0.0-another")
+    assert store.fingerprint.__wrapped__() != store.fingerprint()
+
+
+def test_a_source_file_changed_is_another_engine(tmp_path, monkeypatch):
+    package = tmp_path / "mlemap"
+    (package / "engine").mkdir(parents=True)
+    (package / "engine" / "store.py").write_text("x = 1\n")
+    monkeypatch.setattr(store, "__file__", str(package / "engine" / "store.py"))
+    before = store.fingerprint.__wrapped__()
+    (package / "engine" / "store.py").write_text("x = 2\n")
+    assert store.fingerprint.__wrapped__() != before
+
+
+def test_a_model_a_user_registers_is_derived_each_time(folder, monkeypatch):
+    registered = mlemap.Model(
+        "store_test_halfnormal",
+        (mlemap.Parameter("s2", mlemap.POSITIVE),),
+        mlemap.Support(0, sp.oo),
+        lambda x, s2: sp.sqrt(2 / (sp.pi * s2)) * sp.exp(-(x**2) / (2 * s2)),
+    )
+    from mlemap.catalog.registry import MODELS
+
+    # registered for this test only: other tests go through the whole catalog
+    monkeypatch.setattr(MODELS, "_entries", dict(MODELS._entries))
+    mlemap.register_model(registered)
+    outcome = store.outcome_of("store_test_halfnormal")
+    assert outcome.problem.model == registered and outcome.estimates
+    assert not _files(folder)  # another process may register another density by this name
+    with pytest.raises(store._Unstorable, match="a user's"):
+        store._dumps(outcome)
+
+
+def test_a_derivation_in_which_a_limit_ran_out_is_not_stored(folder, monkeypatch):
+    counts = iter([0, 1])
+    monkeypatch.setattr(store, "expirations", lambda: next(counts))
+    assert store.outcome_of("geometric").estimates
+    assert not _files(folder)
 
 
 def test_old_engines_folders_are_pruned(folder):

@@ -10,4 +10,17 @@ from .registry import MODELS, PRIORS, register_model, register_prior
 with deferred_checks():
     from . import likelihoods, priors  # noqa: F401  (importing registers the entries)
 
-__all__ = ["MATRIX_MODELS", "MODELS", "PRIORS", "MatrixModel", "register_model", "register_prior"]
+#: The entries mlemap ships, as opposed to those a user registers in a process of their own.
+SHIPPED_MODELS = frozenset(MODELS.names())
+SHIPPED_PRIORS = frozenset(PRIORS.names())
+
+__all__ = [
+    "MATRIX_MODELS",
+    "MODELS",
+    "PRIORS",
+    "SHIPPED_MODELS",
+    "SHIPPED_PRIORS",
+    "MatrixModel",
+    "register_model",
+    "register_prior",
+]

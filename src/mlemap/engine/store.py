@@ -5,7 +5,9 @@ the catalog's models and priors by name. The folder is named for a fingerprint o
 own source and of the Python, SymPy, mpmath and NumPy versions, so an engine that changed
 in any way never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses where the folders go
 (default ``$XDG_CACHE_HOME/mlemap``, else ``~/.cache/mlemap``); ``MLEMAP_NO_CACHE=1`` turns
-the store off. A file is written atomically; one that cannot be read is derived again, and
+the store off. Only what mlemap ships is stored (a model or prior a user registers may be
+declared anew next time), and not a derivation in which a time limit ran out. A file is
+written atomically; one that cannot be read is derived again, and
 a folder that cannot be written is only not used.
 """
 
@@ -18,15 +20,17 @@ import pickle
 import sys
 import tempfile
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from ..catalog import MODELS, PRIORS
+from ..catalog import MODELS, PRIORS, SHIPPED_MODELS, SHIPPED_PRIORS
 from ..catalog.model import Model, Prior
 from .derivation import Derivation, Record
+from .limits import expirations
 from .outcome import Outcome
 from .request import PriorSpec, catalog_key
 
@@ -48,27 +52,37 @@ def outcome_of(
     from .derive import derive  # the whole pipeline is imported only when it has to run
 
     key = catalog_key(model, prior, estimate)
-    if key is None or key[0] not in MODELS:  # a user's model, linear regression, a typo
-        derived = derive(model, prior, estimate, inference=False)
-        return derived.outcome if isinstance(derived, Derivation) else derived
-    found = _load(key)
-    if found is None:
-        found = derive(model, prior, estimate, inference=False).outcome
-        _save(key, found)
-    return found
+    # only what mlemap ships: a model a user registers may be declared anew next time
+    found = _load(key) if key is not None and key[0] in SHIPPED_MODELS else None
+    if found is not None:
+        return found
+    expired = expirations()
+    derived = derive(model, prior, estimate, inference=False)
+    if not isinstance(derived, Derivation):  # linear regression
+        return derived
+    if key is not None and key[0] in SHIPPED_MODELS and expirations() == expired:
+        _save(key, derived.outcome)  # not where a time limit ran out: a faster run may differ
+    return derived.outcome
 
 
 # -- where ------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """A digest of mlemap's source files and of the versions its results depend on."""
-    versions = f"{sys.version} {sp.__version__} {mpmath.__version__} {np.__version__}"
-    digest = hashlib.sha256(versions.encode())
+    versions = [sys.version, sp.__version__, mpmath.__version__, np.__version__, _own_version()]
+    digest = hashlib.sha256(" ".join(versions).encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
+
+
+def _own_version() -> str:
+    try:
+        return metadata.version("mlemap")
+    except metadata.PackageNotFoundError:  # run from a source tree: the source says it all
+        return ""
 
 
 def folder() -> Path | None:
@@ -82,7 +96,10 @@ def folder() -> Path | None:
 
 
 def _path(key: tuple) -> Path | None:
-    where = folder()
+    try:
+        where = folder()
+    except (OSError, RuntimeError):  # no home folder, an unreadable source file
+        return None
     if where is None:
         return None
     return where / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.pickle"
@@ -110,6 +127,8 @@ class _Pickler(pickle.Pickler):
             reference = ("prior", obj.name)
         else:
             return None
+        if obj.name not in (SHIPPED_MODELS if isinstance(obj, Model) else SHIPPED_PRIORS):
+            raise _Unstorable(f"{reference[0]} {obj.name!r} is a user's, not mlemap's")
         if _entry(reference) != obj:
             raise _Unstorable(f"{reference[0]} {obj.name!r} is not the catalog's")
         return reference
@@ -158,11 +177,10 @@ def _save(key: tuple, outcome: Outcome) -> None:
         return
     try:
         data = _dumps(outcome)
-    except (_Unstorable, pickle.PicklingError, TypeError, AttributeError):
+    except (_Unstorable, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _prune(path.parent)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as file:
@@ -171,6 +189,10 @@ def _save(key: tuple, outcome: Outcome) -> None:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
+    except OSError:
+        return
+    try:  # another process may be pruning, or own an old folder: pruning is best effort
+        _prune(path.parent)
     except OSError:
         return
 
