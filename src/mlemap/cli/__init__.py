@@ -28,15 +28,15 @@ def command(argv: Sequence[str] | None = None) -> int:
 def program() -> None:
     """``mlemap`` run as a program: :func:`command`, then the process ends with its status.
 
-    Where no thread but daemons (which exit with it anyway) and no child process is
-    left, it ends at once, without the
-    interpreter's teardown of every loaded module: with SymPy loaded that took 0.13 s, a
-    third of a check. Output is flushed first; files are already written whole."""
+    Where no thread but daemons (which exit with it anyway) and no child process is left,
+    it ends at once, without the interpreter's teardown of every loaded module: with SymPy
+    loaded that took 0.13 s, a third of a check. Output is flushed first; files are already
+    written whole."""
     code = command()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except OSError:  # a closed pipe: the normal exit reports it as Python would
+    except OSError:  # a closed pipe: the interpreter's own exit deals with it, as before
         raise SystemExit(code) from None
     others = (t for t in threading.enumerate() if t is not threading.main_thread())
     if all(t.daemon for t in others) and not _children():

@@ -2,13 +2,13 @@
 
 One file per catalog request holds its :class:`~mlemap.engine.outcome.Outcome`, pickled with
 the catalog's models and priors by name. The folder is named for a fingerprint of mlemap's
-own source and of the Python, SymPy, mpmath and NumPy versions, so an engine that changed
-in any way never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses where the folders go
-(default ``$XDG_CACHE_HOME/mlemap``, else ``~/.cache/mlemap``); ``MLEMAP_NO_CACHE=1`` turns
-the store off. Only what mlemap ships is stored (a model or prior a user registers may be
-declared anew next time), and not a derivation in which a time limit ran out. A file is
-written atomically; one that cannot be read is derived again, and
-a folder that cannot be written is only not used.
+own source and of the Python, SymPy, mpmath, NumPy and mlemap versions, so an engine that
+changed in any way never reads an older engine's results. ``MLEMAP_CACHE_DIR`` chooses
+where the folders go (default ``$XDG_CACHE_HOME/mlemap``, else ``~/.cache/mlemap``);
+``MLEMAP_NO_CACHE=1`` turns the store off. Only what mlemap ships is stored (a model or
+prior a user registers may be declared anew next time), and not a derivation in which a
+time limit ran out. A file is written atomically; one that cannot be read is derived
+again, and a folder that cannot be written is only not used.
 """
 
 from __future__ import annotations
@@ -53,16 +53,18 @@ def outcome_of(
 
     key = catalog_key(model, prior, estimate)
     # only what mlemap ships: a model a user registers may be declared anew next time
-    found = _load(key) if key is not None and key[0] in SHIPPED_MODELS else None
+    shipped = key is not None and key[0] in SHIPPED_MODELS
+    found = _load(key) if shipped else None
     if found is not None:
         return found
     expired = expirations()
     derived = derive(model, prior, estimate, inference=False)
     if not isinstance(derived, Derivation):  # linear regression
         return derived
-    if key is not None and key[0] in SHIPPED_MODELS and expirations() == expired:
-        _save(key, derived.outcome)  # not where a time limit ran out: a faster run may differ
-    return derived.outcome
+    outcome = derived.outcome
+    if shipped and expirations() == expired:  # not where a time limit ran out: a faster
+        _save(key, outcome)  # run may differ
+    return outcome
 
 
 # -- where ------------------------------------------------------------------------------------
