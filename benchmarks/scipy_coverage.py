@@ -285,8 +285,8 @@ FAMILIES: dict[str, Family | None] = {
     # an integer number of summands and a piecewise-polynomial density; scipy's own fit
     # raises NotImplementedError
     "irwinhall": None,
-    # skew γ > 0: the support (−2/γ, ∞) bounds γ only where x₍₁₎ < 0, which the engine
-    # says, refusing it as out of reach
+    # skew γ > 0: the support (−2/γ, ∞) bounds γ by −2/x₍₁₎ only where x₍₁₎ < 0; the
+    # maximum lies inside that feasible set
     "pearson3": _shape(
         "pearson3",
         _p("gamma"),
@@ -370,8 +370,11 @@ def measure(family: Family) -> tuple[str, tuple[float, float], str]:
         return "unsupported", seconds, str(error).split(":")[0]
     seconds = (time.perf_counter() - start, time.process_time() - cpu)
     how = "closed form" if d.closed_form else "numeric"
-    if any(s.kind == "boundary" for s in d.steps):
+    kinds = {s.kind for s in d.steps}
+    if "boundary" in kinds:
         how = "boundary" if d.closed_form else "boundary, numeric"
+    elif "feasible-set" in kinds:
+        how = "feasible set, numeric"  # the maximum inside a set that the data fix
     if d.closed_form and any(s.kind == "subgradient" for s in d.steps):
         how = "subgradient"
     f, worst, higher = d.estimator(), 0.0, True

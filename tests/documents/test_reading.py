@@ -165,3 +165,18 @@ def test_display_style_cells_of_a_matrix_read_as_their_entries():
         sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]]), latex_names(NORMAL.parameters)
     )
     assert read(latex) == sp.ImmutableMatrix([[MU / SIGMA2, 0], [0, -n]])
+
+
+def test_an_implication_between_relations_reads_as_one():
+    """A feasible set that holds for some data only: x₍₁₎ < 0 ⇒ λ ≤ −2/x₍₁₎."""
+    from mlemap.engine.order import Smallest
+
+    first = Smallest(X, n)
+    shown = sp.Implies(first < 0, sp.Le(LAM, -2 / first), evaluate=False)
+    latex = to_latex(shown, {LAM: r"\lambda"})
+    assert latex == r"x_{(1)} < 0 \Rightarrow \lambda \leq - \frac{2}{x_{(1)}}"
+    assert read(r"\mu < 0 \Rightarrow \lambda \leq - \frac{2}{\mu}") == sp.Implies(
+        MU < 0, sp.Le(LAM, -2 / MU, evaluate=False), evaluate=False
+    )
+    with pytest.raises(ReadError):
+        read(r"\mu < 0 \Rightarrow")

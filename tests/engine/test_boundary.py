@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, stats
 
@@ -355,22 +355,92 @@ def _truncated():
     return d
 
 
-def test_a_bound_that_holds_only_for_some_data_is_refused_by_name():
-    """Pearson type III on (−2/γ, ∞): −2/γ ≤ x₍₁₎ bounds γ by −2/x₍₁₎ only where x₍₁₎ < 0;
-    for x₍₁₎ ≥ 0 every γ > 0 is feasible. The engine said so with its own VerificationError
-    ("a bug") before; it is a model out of reach, and named as one."""
-    skew = Parameter("gamma", POSITIVE, r"\gamma")
-    g = skew.symbol
-    pearson3 = Model(
-        "pearson3",
-        (skew,),
-        Support(-2 / g, sp.oo),
-        lambda x, g: (
-            (2 / g)
-            / sp.gamma(4 / g**2)
-            * ((2 / g) * (x + 2 / g)) ** (4 / g**2 - 1)
-            * sp.exp(-(2 / g) * (x + 2 / g))
-        ),
+SKEW = Parameter("gamma", POSITIVE, r"\gamma")
+#: Pearson type III of skew γ > 0 (scipy's pearson3 at loc 0, scale 1), on (−2/γ, ∞):
+#: −2/γ ≤ x₍₁₎ bounds γ by −2/x₍₁₎ only where x₍₁₎ < 0, and ℓ is not monotone in γ.
+PEARSON3 = Model(
+    "pearson3",
+    (SKEW,),
+    Support(-2 / SKEW.symbol, sp.oo),
+    lambda x, g: (
+        (2 / g)
+        / sp.gamma(4 / g**2)
+        * ((2 / g) * (x + 2 / g)) ** (4 / g**2 - 1)
+        * sp.exp(-(2 / g) * (x + 2 / g))
+    ),
+)
+
+
+@functools.cache
+def _pearson3():
+    d = mlemap.derive(PEARSON3)
+    d.to_markdown(), d.to_latex()  # every displayed equation read back
+    return d
+
+
+def test_a_bound_that_holds_for_some_data_only_is_stated_with_its_condition():
+    """−2/γ takes every value below 0 as γ runs over (0, ∞): where x₍₁₎ ≥ 0 every γ is
+    feasible, where x₍₁₎ < 0 the feasible set is γ ≤ −2/x₍₁₎; the maximum is inside."""
+    d = _pearson3()
+    g, first = SKEW.symbol, Smallest(d.model.x, n)
+    feasible = next(s for s in d.steps if s.kind == "feasible-set")
+    assert feasible.lines == (sp.Implies(first < 0, sp.Le(g, -2 / first), evaluate=False),)
+    assert feasible.check.method == "numeric" and "on both sides" in feasible.check.detail
+    assert "boundary" not in [s.kind for s in d.steps] and not d.closed_form
+    assert d.solution.feasible == {g: (0, sp.Piecewise((-2 / first, first < 0), (sp.oo, True)))}
+    text = d.to_markdown()
+    assert r"x_{(1)} < 0 \Rightarrow \gamma \leq - \frac{2}{x_{(1)}}" in text
+    assert r"where $x_{(1)} \geq 0$ every $\gamma$ in its domain is feasible" in text
+    assert "no maximum exists rather than return a number" in text
+
+
+def _pearson3_maximum(x):
+    """An independent bounded maximisation of scipy's log-density over the feasible set."""
+    top = -2 / x.min() if x.min() < 0 else 50.0
+    negative = lambda g: -stats.pearson3.logpdf(x, g).sum()  # noqa: E731
+    grid = np.linspace(top * 1e-3, top * (1 - 1e-9), 400)
+    start = grid[np.argmin([negative(g) for g in grid])]
+    step = top / 400
+    low, high = max(start - step, top * 1e-6), min(start + step, top * (1 - 1e-12))
+    return optimize.minimize_scalar(
+        negative, bounds=(low, high), method="bounded", options={"xatol": 1e-12}
     )
-    with pytest.raises(mlemap.UnsupportedModelError, match=r"lower end bounds gamma by -2/x_\(1\)"):
-        mlemap.derive(pearson3)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(60, 400), skew=st.floats(0.3, 1.8))
+def test_pearson3_matches_a_bounded_maximisation_of_scipys_density(seed, size, skew):
+    """Skews below 2 with the smallest observation below −1 (the usual case at these sizes):
+    the maximum is inside the feasible set, and mlemap's is at least as high as scipy's."""
+    x = stats.pearson3.rvs(skew, size=size, random_state=np.random.default_rng(seed))
+    assume(x.min() < -1)  # else the likelihood is unbounded at the end (the test below)
+    got = _pearson3().estimator()(x)["gamma"]
+    assert 0 < got < -2 / x.min()
+    best = _pearson3_maximum(x)
+    assert got == pytest.approx(best.x, rel=1e-5)
+    assert -stats.pearson3.logpdf(x, got).sum() <= best.fun + 1e-9
+    fitted = stats.pearson3.fit(x, floc=0, fscale=1)[0]
+    assert stats.pearson3.logpdf(x, got).sum() >= stats.pearson3.logpdf(x, fitted).sum() - 1e-9
+
+
+def test_pearson3_is_unbounded_where_the_end_of_its_feasible_set_passes_two():
+    """For −1 < x₍₁₎ < 0 the end −2/x₍₁₎ exceeds 2, where the exponent 4/γ² − 1 of the density
+    at its lower end is negative: the likelihood grows without bound there, and no maximum
+    exists. scipy's fit returns a number; mlemap says why it has none."""
+    x = np.array([-0.6, -0.2, 0.1, 0.5, 0.9, 1.4, 2.2, 3.5])
+    with pytest.raises(mlemap.DataError, match=r"grows without bound as gamma approaches 3\.33333"):
+        _pearson3().estimator()(x)
+    near = -2 / x.min() * (1 - 1e-12)
+    assert stats.pearson3.logpdf(x, near).sum() > stats.pearson3.logpdf(x, 1.0).sum() + 10
+
+
+def test_pearson3_with_no_negative_observation_has_no_bound_on_its_skew():
+    """x₍₁₎ ≥ 0 leaves every γ > 0 feasible: the estimator maximises over (0, ∞)."""
+    x = stats.pearson3.rvs(1.2, size=300, random_state=np.random.default_rng(3))
+    x = x - x.min() + 0.05
+    got = _pearson3().estimator()(x)["gamma"]
+    negative = lambda g: -stats.pearson3.logpdf(x, g).sum()  # noqa: E731
+    best = optimize.minimize_scalar(
+        negative, bounds=(1e-3, 20), method="bounded", options={"xatol": 1e-12}
+    )
+    assert got == pytest.approx(best.x, rel=1e-5)

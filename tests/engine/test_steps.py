@@ -24,3 +24,14 @@ def test_the_log_posterior_gathers_the_terms_free_of_the_parameter_into_the_cons
     assert all(t.has(parameter) for t in sp.Add.make_args(gathered) if t != Constant())
     assert "join the constant" in "".join(w for w in step.words if isinstance(w, str))
     assert "hold no parameter" in str(step.check)
+
+
+def test_a_model_with_no_description_opens_with_its_observations():
+    theta = mlemap.Parameter("theta", mlemap.POSITIVE)
+    model = mlemap.Model(
+        "plain_exponential", (theta,), mlemap.Support(0, sp.oo), lambda x, t: t * sp.exp(-t * x)
+    )
+    step = mlemap.derive(model, inference=False).steps[0]
+    assert step.words[0] == "Each observation "
+    described = mlemap.derive("exponential", inference=False).steps[0]
+    assert described.words[0].endswith(". ") and len(described.words[0]) > 2

@@ -127,6 +127,11 @@ def _identical(difference: sp.Expr) -> str | None:
 
 def _differ(shown: Shown, read: sp.Basic, problem: Problem, rng: np.random.Generator) -> bool:
     sides = [(shown.source, read)]
+    if isinstance(shown.source, sp.Implies) or isinstance(read, sp.Implies):
+        if type(shown.source) is not type(read):
+            return True
+        pairs = zip(shown.source.args, read.args, strict=True)
+        return any(_differ(Shown("", a, ""), b, problem, rng) for a, b in pairs)
     if isinstance(read, sp.Tuple) and len(shown.source.args) == len(read):
         sides = list(zip(shown.source.args, read, strict=True))
     elif isinstance(shown.source, sp.core.relational.Relational) or isinstance(

@@ -65,7 +65,8 @@ _TOKEN = re.compile(
 #: Tokens that end a product: what follows belongs to the sum, relation or bracket around it.
 _STOP = {
     "+", "-", "=", ")", "}", "]", ",", "|", "&", "\\\\",
-    r"\right", r"\mid", r"\to", r"\sim", r"\neq", r"\in", r"\end", r"\geq", r"\leq", ">", "<", None,
+    r"\right", r"\mid", r"\to", r"\sim", r"\neq", r"\in", r"\end", r"\geq", r"\leq", ">", "<",
+    r"\Rightarrow", None,
 }  # fmt: skip
 _FUNCTIONS = {"L": Likelihood, r"\ell": LogLikelihood}
 _RELATIONS = {
@@ -212,6 +213,9 @@ class _Reader:
 
     def whole(self) -> sp.Basic:
         found = self.relation()
+        if self.peek() == r"\Rightarrow":  # x₍₁₎ < 0 ⇒ γ ≤ −2/x₍₁₎
+            self.next()
+            found = sp.Implies(found, self.relation(), evaluate=False)
         if self.peek() is not None:
             raise ReadError(f"unexpected {self.peek()!r} in {self.latex!r}")
         return found

@@ -28,13 +28,17 @@ from .problem import Problem
 from .profile import the_rest
 from .solve import Solution, StationaryEquation, score
 from .sums import freeze
-from .verify import TRIALS, Check, VerificationError, equivalent
+from .verify import DEFINITION, TRIALS, Check, VerificationError, equivalent
 
 __all__ = [
     "Bound",
     "boundary_derivation",
+    "feasible_opening",
     "feasible_set",
     "feasible_set_step",
+    "inside_feasible_set",
+    "numeric_inside_step",
+    "split_bounds",
 ]
 
 SOLVE_SECONDS = 5.0
@@ -51,11 +55,36 @@ class Bound:
     statistic: OrderStatistic
     value: sp.Expr
     side: int
+    #: where the bound holds, for an end whose inverse lies in the domain only for some data
+    #: (x₍₁₎ < 0 for −2/γ ≤ x₍₁₎); every value in the domain is feasible elsewhere
+    where: sp.Basic | None = None
 
     @property
     def relation(self) -> sp.Basic:
         relation = sp.GreaterThan if self.side > 0 else sp.LessThan
         return relation(self.parameter, self.value, evaluate=False)
+
+    @property
+    def holds(self) -> sp.Basic:
+        """The feasible set as one condition, true or false at numeric data and values."""
+        if self.where is None:
+            return self.relation
+        return sp.Or(sp.Not(self.where), self.relation)
+
+    @property
+    def shown(self) -> sp.Basic:
+        """The feasible set as the step writes it: x₍₁₎ < 0 ⇒ γ ≤ −2/x₍₁₎."""
+        if self.where is None:
+            return self.relation
+        return sp.Implies(self.where, self.relation, evaluate=False)
+
+    def feasible_end(self, domain: sp.Interval) -> sp.Expr:
+        """The data-dependent end of the parameter's feasible interval (∞ where every value
+        is feasible), for the numeric method."""
+        far = domain.sup if self.side < 0 else domain.inf
+        if self.where is None:
+            return self.value
+        return sp.Piecewise((self.value, self.where), (far, True))
 
     @property
     def outside(self) -> sp.Basic:
@@ -100,20 +129,53 @@ def feasible_set(problem: Problem) -> tuple[Bound, ...]:
         # Every observation lies in the support: lower(θ) ≤ x₍₁₎ and upper(θ) ≥ x₍ₙ₎.
         side = slope_sign * (-1 if end == "lower" else 1)
         found.append(Bound(p, end, statistic, roots[0], side))
-    for b in found:  # after the checks above, whose reasons come first
-        # θ ≥ x₍ₙ₎ bounds θ > 0 even where x₍ₙ₎ may be 0: the domain's closure
-        closure = problem.domain(b.parameter).interval.closure
-        at = b.value.xreplace({b.statistic: data})
-        if contains_proof(closure, at, problem) is not sp.true:
-            raise _refuse(
-                problem,
-                f"its {b.end} end bounds {b.parameter} by {b.value}, which is not proved to lie "
-                f"in the domain of {b.parameter} for every data set (so the bound holds only "
-                "for some)",
-            )
+    found = [_in_domain(b, problem, data) for b in found]  # after the checks above
     if found and problem.priors:
         raise _refuse(problem, "a prior is given: MAP estimation on a feasible set is not derived")
     return tuple(found)
+
+
+def _in_domain(bound: Bound, problem: Problem, data: sp.Dummy) -> Bound:
+    """``bound`` where its value lies in the parameter's domain for every data set; else,
+    where the end's range over the domain stops at a number c on the side of the data
+    (−2/γ < 0 for γ > 0), the bound for data beyond c only, every value feasible for the
+    rest (x₍₁₎ ≥ 0 admits every γ)."""
+    p = bound.parameter
+    domain = problem.domain(p).interval
+    # θ ≥ x₍ₙ₎ bounds θ > 0 even where x₍ₙ₎ may be 0: the domain's closure
+    at = bound.value.xreplace({bound.statistic: data})
+    if contains_proof(domain.closure, at, problem) is sp.true:
+        return bound
+    support = problem.model.support
+    expr = support.lower if bound.end == "lower" else support.upper
+    # lower(θ) ≤ x₍₁₎ binds only below the end's supremum, upper(θ) ≥ x₍ₙ₎ above its infimum
+    ends = [attempt(SOLVE_SECONDS, sp.limit, expr, p, e, d) for e, d in _approaches(domain)]
+    c = None
+    if all(e is not None and e.is_number for e in ends):
+        c = max(ends) if bound.end == "lower" else min(ends)
+        far = min(ends) if bound.end == "lower" else max(ends)
+    if c is None or not c.is_finite or far is not (-sp.oo if bound.end == "lower" else sp.oo):
+        raise _refuse(
+            problem,
+            f"its {bound.end} end bounds {p} by {bound.value}, which is not proved to lie "
+            f"in the domain of {p} for every data set (so the bound holds only for some)",
+        )
+    u = sp.Dummy("u", positive=True)
+    beyond = c - u if bound.end == "lower" else c + u
+    at = bound.value.xreplace({bound.statistic: beyond})
+    if contains_proof(domain.closure, at, problem) is not sp.true:
+        raise _refuse(
+            problem,
+            f"its {bound.end} end bounds {p} by {bound.value} where {bound.statistic} is beyond "
+            f"{c}, which is not proved to lie in the domain of {p}",
+        )
+    relation = sp.StrictLessThan if bound.end == "lower" else sp.StrictGreaterThan
+    return replace(bound, where=relation(bound.statistic, c))
+
+
+def _approaches(domain: sp.Interval) -> list[tuple[sp.Expr, str]]:
+    """The ends of a parameter's domain, each with the side it is approached from."""
+    return [(domain.inf, "+"), (domain.sup, "-")]
 
 
 # -- verification ------------------------------------------------------------------------
@@ -135,6 +197,8 @@ def _check_feasible(problem: Problem, bounds: tuple[Bound, ...], rng: np.random.
         point = problem.random_point(rng, size=int(rng.integers(3, 9)))
         values = dict(point.values)
         for b in bounds:
+            if b.where is not None and not bool(problem.evaluate(b.where, point)):
+                continue  # every value is feasible: nothing to move across
             at = problem.evaluate(b.value, point)
             step = sp.Rational(int(rng.integers(1, 20)), 10) * rng.choice([-1, 1])
             moved = at + step
@@ -142,7 +206,7 @@ def _check_feasible(problem: Problem, bounds: tuple[Bound, ...], rng: np.random.
                 values[b.parameter] = moved
         point.values.update(values)
         indicator = _sample_holds(problem, values, point.data)
-        feasible = all(bool(problem.evaluate(b.relation, point)) for b in bounds)
+        feasible = all(bool(problem.evaluate(b.holds, point)) for b in bounds)
         if indicator != feasible:
             raise VerificationError(
                 f"engine self-check failed for the feasible set of model "
@@ -205,7 +269,29 @@ def feasible_set_step(
             b.statistic.word,
             " one, ",
             b.statistic,
-            ", is; so the feasible set is ",
+            ", is",
+        ]
+        if b.where is None:
+            words += ["; so the feasible set is ", b.relation, "."]
+            continue
+        c = b.where.rhs
+        words += [
+            ". As ",
+            b.parameter,
+            " runs over ",
+            problem.domain(b.parameter).interval,
+            ", ",
+            end,
+            " takes every value ",
+            "below " if b.end == "lower" else "above ",
+            c,
+            ": so where ",
+            sp.Not(b.where),
+            " every ",
+            b.parameter,
+            " in its domain is feasible, and where ",
+            b.where,
+            " the feasible set is ",
             b.relation,
             ".",
         ]
@@ -226,10 +312,48 @@ def feasible_set_step(
             " A density may be changed at a single point without changing its "
             "distribution, so the ends are taken as closed, which lets the maximum be attained."
         ]
-    lines = tuple(b.relation for b in bounds)
+    lines = tuple(b.shown for b in bounds)
     return Step(
         "feasible-set", "Feasible set", lines, tuple(words), _check_feasible(problem, bounds, rng)
     )
+
+
+def _direction(
+    bound: Bound, bounds: tuple[Bound, ...], objective: sp.Expr, problem: Problem
+) -> int | None:
+    """The sign of the score on the feasible set, proved, times the side the set lies on:
+    +1 where ℓ grows towards the set's end (θ ≥ x₍ₙ₎ with ℓ decreasing), −1 where it grows
+    into the set, None where undecided."""
+    proved = sign(_proof_form(problem, bounds, score(objective, bound.parameter, problem)))
+    return None if proved is None else -proved * bound.side
+
+
+def split_bounds(
+    problem: Problem, bounds: tuple[Bound, ...], objective: sp.Expr
+) -> tuple[tuple[Bound, ...], tuple[Bound, ...]]:
+    """The bounds whose parameter is estimated at the end of its feasible set (ℓ proved to
+    grow towards it), and those whose parameter the derivative test looks for inside it: ℓ
+    proved to grow into the set, or an end that the data fix for some data sets only, where
+    the maximum may lie inside."""
+    ends, inside = [], []
+    for b in bounds:
+        direction = None if b.where is not None else _direction(b, bounds, objective, problem)
+        if direction == 1:
+            ends.append(b)
+        elif direction == -1 or b.where is not None:
+            inside.append(b)
+        else:
+            raise _refuse(
+                problem,
+                f"the sign of the score in {b.parameter} on {b.relation} is undecided",
+            )
+    if ends and inside:
+        raise _refuse(
+            problem,
+            f"{inside[0].parameter} has its maximum inside a feasible set that the data fix "
+            f"while {ends[0].parameter} has it at an end: the two together are not derived",
+        )
+    return tuple(ends), tuple(inside)
 
 
 def monotone_step(
@@ -243,15 +367,7 @@ def monotone_step(
     p = bound.parameter
     found = score(objective, p, problem)
     check = equivalent(sp.diff(objective, p), found, problem, rng, f"the score in {p}")
-    wanted = -bound.side  # θ ≥ x₍ₙ₎ needs ℓ decreasing, θ ≤ x₍₁₎ increasing
-    proved = sign(_proof_form(problem, bounds, found))
-    if proved != wanted:
-        opposite = "the log-likelihood grows into the feasible set" if proved else "undecided"
-        raise _refuse(
-            problem,
-            f"the sign of the score in {p} on {bound.relation} is {opposite}: an interior "
-            "maximum on a feasible set is not derived",
-        )
+    wanted = -bound.side
     # The sign goes in words: a relation such as λn > 0 evaluates to True when re-shown.
     function = LogLikelihood(*problem.parameters)
     lines = (
@@ -287,6 +403,62 @@ def monotone_step(
     )
 
 
+def feasible_opening(
+    problem: Problem, bounds: tuple[Bound, ...], opening: list[Step], rng: np.random.Generator
+) -> list[Step]:
+    """``opening`` (model to log-likelihood) with the feasible set before the log-likelihood,
+    which is then said to hold on it."""
+    steps = [
+        replace(s, words=(_ON_THE_FEASIBLE_SET, *s.words)) if s.kind == "log-likelihood" else s
+        for s in opening
+    ]
+    steps.insert(
+        next(k for k, s in enumerate(steps) if s.kind == "log-likelihood"),
+        feasible_set_step(problem, bounds, rng),
+    )
+    return steps
+
+
+def inside_feasible_set(
+    problem: Problem, bounds: tuple[Bound, ...], solution: Solution
+) -> Solution:
+    """The stationary-point solution of parameters whose maximum the derivative test finds
+    inside a feasible set the data fix, with that set's ends for the numeric method."""
+    if solution.closed_form:
+        raise _refuse(
+            problem,
+            "the score has a root in closed form inside a feasible set that the data fix: "
+            "where that root lies in the set is not derived",
+        )
+    feasible = {}
+    for b in bounds:
+        domain = problem.domain(b.parameter).interval
+        end = b.feasible_end(domain)
+        feasible[b.parameter] = (domain.inf, end) if b.side < 0 else (end, domain.sup)
+    return replace(solution, feasible=feasible)
+
+
+def numeric_inside_step(bounds: tuple[Bound, ...], solution: Solution) -> Step:
+    """No closed form: the numeric method on the feasible set, and what it does at its end."""
+    lines = tuple(sp.Eq(e.score, 0) for e in solution.equations)
+    words: list[object] = [
+        f"No closed form. {solution.note[:1].upper()}{solution.note[1:]}. The log-likelihood "
+        "is smooth inside the feasible set, where its maximum satisfies these equations; the "
+        "numeric estimator maximises it there with its score and Hessian, ",
+    ]
+    for k, b in enumerate(bounds):
+        words += [" and " if k else "", b.parameter, " below " if b.side < 0 else " above "]
+        words += [b.value]
+        words += [" where ", b.where] if b.where is not None else []
+    words += [
+        ". Towards that end an observation meets the end of the support, where the density "
+        "may vanish, stay finite or grow without bound: where the log-likelihood grows there "
+        "beyond every interior value, the estimator says that no maximum exists rather than "
+        "return a number.",
+    ]
+    return Step("no-closed-form", "No closed form", lines, tuple(words), DEFINITION)
+
+
 def boundary_derivation(
     problem: Problem,
     bounds: tuple[Bound, ...],
@@ -298,14 +470,7 @@ def boundary_derivation(
 ) -> Derivation:
     """The whole derivation: ``opening`` (model to log-likelihood), the feasible set, each
     boundary estimate, then ``inner`` (the rest, derived with the boundary parameters known)."""
-    steps = [
-        replace(s, words=(_ON_THE_FEASIBLE_SET, *s.words)) if s.kind == "log-likelihood" else s
-        for s in opening
-    ]
-    steps.insert(
-        next(k for k, s in enumerate(steps) if s.kind == "log-likelihood"),
-        feasible_set_step(problem, bounds, rng),
-    )
+    steps = feasible_opening(problem, bounds, opening, rng)
     boundary = [monotone_step(b, bounds, objective, problem, rng) for b in bounds]
     steps += boundary
     at_boundary = {b.parameter: b.value for b in bounds}

@@ -18,7 +18,14 @@ from ..catalog.model import Model
 from ..catalog.symbols import hat, i, n
 from ..errors import UnknownNameError, UnsupportedModelError
 from . import steps as steps_
-from .boundary import boundary_derivation, feasible_set
+from .boundary import (
+    boundary_derivation,
+    feasible_opening,
+    feasible_set,
+    inside_feasible_set,
+    numeric_inside_step,
+    split_bounds,
+)
 from .conjugacy import Posterior, recognise
 from .curvature import second_order
 from .derivation import Derivation, Record
@@ -165,8 +172,12 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
     log_sum = sp.Sum(sp.log(declared), (i, 1, n))
     log_likelihood = problem.log_likelihood
     steps.append(steps_.log_likelihood_step(problem, likelihood, log_sum, log_likelihood, rng))
+    inside: tuple = ()
     if bounds:
-        return _derive_boundary(problem, bounds, steps, log_likelihood, rng), False
+        ends, inside = split_bounds(problem, bounds, log_likelihood)
+        if ends:
+            return _derive_boundary(problem, bounds, steps, log_likelihood, rng), False
+        steps = feasible_opening(problem, inside, steps, rng)
     kink = find_kink(problem, log_likelihood)
     if kink is not None:
         return _derive_kink(problem, kink, steps, log_likelihood, rng), False
@@ -195,6 +206,8 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
         more, posterior, mle = _bayes(problem, objective, found.solution, rng)
         return replace(found, steps=(*body, *more, result), posterior=posterior, mle=mle), False
     solution = stationary_points(objective, problem, rng)
+    if inside:
+        solution = inside_feasible_set(problem, inside, solution)
     steps.append(steps_.score_step(objective, solution, problem, rng))
     steps += steps_.stationarity_steps(solution, problem, rng)
     assumptions = _assumptions(problem)
@@ -213,7 +226,11 @@ def _stages(problem: Problem, rng: np.random.Generator) -> tuple[Derivation, boo
         problem, objective, tuple(steps), solution, curvature, posterior, mle, assumptions
     )
     if not solution.closed_form:
-        unsolved = steps_.no_closed_form_step(solution)
+        unsolved = (
+            numeric_inside_step(inside, solution)
+            if inside
+            else steps_.no_closed_form_step(solution)
+        )
         return replace(derivation, steps=(*derivation.steps, unsolved)), False
     result = steps_.result_step(
         derivation.method, derivation.results, derivation.statistics, solution, problem, rng

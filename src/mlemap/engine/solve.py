@@ -9,6 +9,7 @@ to a numeric method.
 from __future__ import annotations
 
 import graphlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,6 +65,10 @@ class Solution:
     method: str = ""
     closed_form: bool = True
     note: str = ""
+    #: the ends of a feasible interval that the data fix, for the numeric method: for each
+    #: parameter a support holds but not monotonically, (lower, upper) written with order
+    #: statistics (0 and −2/x₍₁₎ where x₍₁₎ < 0, else ∞, for Pearson III's skew γ)
+    feasible: Mapping[sp.Symbol, tuple[sp.Expr, sp.Expr]] = field(default_factory=dict)
 
     @property
     def rejected(self) -> tuple[Root, ...]:

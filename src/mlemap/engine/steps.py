@@ -80,7 +80,8 @@ def _objective_function(problem: Problem) -> sp.Function:
 def model_step(problem: Problem, density: sp.Expr, rng: np.random.Generator) -> Step:
     model = problem.model
     x_i = model.x[i]
-    words: list[object] = [f"{model.description[:1].upper()}{model.description[1:]}. "]
+    described = model.description
+    words: list[object] = [f"{described[:1].upper()}{described[1:]}. "] if described else []
     words += ["Each observation ", x_i, *_observation_words(model)]
     for p in model.estimated:
         words += ["; ", _member(p.symbol, p.domain.interval)]

@@ -30,7 +30,7 @@ from scipy.special import expit
 
 from ..catalog.symbols import n
 from ..engine.curvature import hessian
-from ..errors import ConvergenceError, MultipleMaximaWarning, UnsupportedModelError
+from ..errors import ConvergenceError, DataError, MultipleMaximaWarning, UnsupportedModelError
 from .lambdify import Reductions, compile_function
 from .validation import Interval, Observations
 
@@ -62,6 +62,9 @@ class Host(Protocol):
 STEP_TOLERANCE = 1e-6
 #: How many of the best grid points the optimiser starts from.
 GRID_STARTS = 4
+#: Where the objective is probed towards a data-fixed end of the feasible set: at relative
+#: distances 10⁻ᵏ of the way from the maximum found.
+END_DECADES = (2, 4, 6, 8, 10, 12)
 
 
 @dataclass(frozen=True)
@@ -132,14 +135,18 @@ class NumericMaximum:
         by_parameter = {e.parameter: e.score for e in derivation.solution.equations}
         scores = [by_parameter[p] for p in free]
         curvature = list(hessian(objective, problem, free))
+        # the ends of feasible intervals that the data fix (Pearson III's γ < −2/x₍₁₎)
+        feasible = derivation.solution.feasible
+        self.bounded = tuple(j for j, p in enumerate(free) if p in feasible)
+        ends = [end for p in free if p in feasible for end in feasible[p]]
         starts = [derivation.mle[p] for p in free if p in derivation.mle]
         self.has_start = len(starts) == len(free) and bool(derivation.mle)
         if not self.has_start:
             starts = []
         fixed = [solved[p] for p in self.parameters if p in solved]
-        plan = estimator.reductions([*starts, *fixed, objective, *scores, *curvature])
+        plan = estimator.reductions([*starts, *fixed, *ends, objective, *scores, *curvature])
         spelled = [estimator.spelled(p) for p in free]
-        first, second, passed = plan.split(spelled, len(starts) + len(fixed))
+        first, second, passed = plan.split(spelled, len(starts) + len(fixed) + len(ends))
         known = [plan.data, n, *estimator.known_symbols]
         self.statistics = compile_function(known, first, "statistics, computed once")
         self.objective = compile_function(
@@ -147,7 +154,7 @@ class NumericMaximum:
             second,
             f"{_name(derivation)}, score and Hessian, evaluated at each optimiser step",
         )
-        self.starts, self.fixed = len(starts), len(fixed)
+        self.starts, self.fixed, self.ends = len(starts), len(fixed), len(ends)
         self.solved = tuple(str(p) for p in self.parameters if p in solved)
         self.what = "profile " + _name(derivation) if solved else _name(derivation)
         self.source = self.statistics.source + "\n" + self.objective.source
@@ -156,8 +163,10 @@ class NumericMaximum:
         x, size = data.values, float(data.size)
         with np.errstate(all="ignore"):
             computed = self.statistics(x, size, *constants)
-        start, passed = computed[: self.starts], computed[self.starts + self.fixed :]
-        fixed = [float(v) for v in computed[self.starts : self.starts + self.fixed]]
+        leading = self.starts + self.fixed
+        start, passed = computed[: self.starts], computed[leading + self.ends :]
+        fixed = [float(v) for v in computed[self.starts : leading]]
+        transforms = self._feasible(computed[leading : leading + self.ends])
         # x̂_m = x₍₁₎ ≤ 0 where x_m > 0: no profile to maximise
         self.estimator.refuse_outside(
             dict(zip(self.solved, fixed, strict=True)), data.size, constants
@@ -173,7 +182,7 @@ class NumericMaximum:
             return value, gradient, matrix
 
         def in_u(u: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-            forms = [t.forward(v) for t, v in zip(self.transforms, u, strict=True)]
+            forms = [t.forward(v) for t, v in zip(transforms, u, strict=True)]
             theta = np.array([f[0] for f in forms])
             d1, d2 = np.array([f[1] for f in forms]), np.array([f[2] for f in forms])
             value, gradient, matrix = evaluate(theta)
@@ -196,7 +205,7 @@ class NumericMaximum:
 
         maxima = []
         with np.errstate(all="ignore"):  # overflow far from the maximum is expected
-            for u0 in self._starts(start, x, in_u):
+            for u0 in self._starts(start, x, in_u, transforms):
                 result = minimize(
                     lambda u: at(u)[1],
                     u0,
@@ -209,9 +218,10 @@ class NumericMaximum:
                 if self._is_maximum(theta, evaluate):
                     maxima.append((at(result.x)[1], theta))
                 last = theta, result
+        maxima.sort(key=lambda m: m[0])
+        self._refuse_towards_ends(maxima[0][1] if maxima else None, last[0], transforms, evaluate)
         if not maxima:
             self._refuse(*last, data.size, constants, fixed)
-        maxima.sort(key=lambda m: m[0])
         theta = maxima[0][1]
         others = [t for _, t in maxima[1:] if not np.allclose(t, theta, rtol=1e-6, atol=1e-9)]
         names = self.names
@@ -229,24 +239,86 @@ class NumericMaximum:
         }
         return {str(p): float(found[str(p)]) for p in self.parameters}, None
 
-    def _starts(self, start: list, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
+    def _feasible(self, ends: list) -> list[Transform]:
+        """Each parameter's map to the line, on its domain cut to the feasible interval that
+        these data fix."""
+        transforms = list(self.transforms)
+        for k, j in enumerate(self.bounded):
+            low, high = (float(v) for v in ends[2 * k : 2 * k + 2])
+            domain = self.transforms[j]
+            transforms[j] = Transform(max(domain.lower, low), min(domain.upper, high))
+        return transforms
+
+    def _refuse_towards_ends(
+        self,
+        best: np.ndarray | None,
+        last: np.ndarray,
+        transforms: list[Transform],
+        evaluate: Callable,
+    ) -> None:
+        """Raise where the objective grows towards a data-fixed end of the feasible set beyond
+        its value at ``best`` (the highest maximum found), or steadily, as the log of the
+        distance to the end, which is growth without bound: there an observation meets the
+        end of the support, where the density may be infinite. With no maximum found the
+        probes start from the middle of the feasible interval, the others where the
+        optimiser stopped (``last``)."""
+        theta = np.array(best if best is not None else last, dtype=float)
+        if best is None:
+            for j in self.bounded:
+                theta[j] = transforms[j].forward(0.0)[0]
+        with np.errstate(all="ignore"):
+            top = evaluate(best)[0] if best is not None else np.inf
+        for j in self.bounded:
+            domain, cut = self.transforms[j], transforms[j]
+            for end, inside in ((cut.lower, domain.lower), (cut.upper, domain.upper)):
+                if end == inside or not np.isfinite(end):
+                    continue  # no end that the data fix on this side
+                probes = []
+                for k in END_DECADES:
+                    point = theta.copy()
+                    point[j] = end + (theta[j] - end) * 10.0**-k
+                    with np.errstate(all="ignore"):
+                        probes.append(evaluate(point)[0])
+                steps = np.diff(probes)
+                higher = np.isfinite(probes[-1]) and probes[-1] > top
+                steady = (
+                    np.all(np.isfinite(steps[-3:]))
+                    and np.all(steps[-3:] > 0)
+                    and np.ptp(steps[-3:]) <= 0.1 * np.min(steps[-3:])
+                )
+                if higher or steady:
+                    name = self.names[j]
+                    raise DataError(
+                        f"the {self.what} has no maximum for these data: it grows without "
+                        f"bound as {name} approaches {end:.6g}, the end of the feasible set "
+                        f"that the data fix, where an observation meets the end of the "
+                        f"support (the density is infinite there)"
+                        if steady
+                        else f"the {self.what} has no maximum inside the feasible set for "
+                        f"these data: it is higher as {name} approaches {end:.6g}, the end "
+                        "of the feasible set that the data fix, than anywhere inside"
+                    )
+
+    def _starts(
+        self, start: list, x: np.ndarray, in_u: Callable, transforms: list[Transform]
+    ) -> list[np.ndarray]:
         """The MLE where it is known (for a MAP estimate), then the best points of a grid
         built from the data's quantiles and scale, since a likelihood such as the Cauchy's
         can have several maxima and a start at u = 0 may lie far from all of them; and the
         MLE of data near 1e-150 lies where a prior's terms overflow."""
         if start and self.has_start:
-            u0 = self._start(start)
+            u0 = self._start(start, transforms)
             if np.isfinite(in_u(u0)[1]):
                 return [u0]
-        return self._grid(x, in_u)
+        return self._grid(x, in_u, transforms)
 
-    def _grid(self, x: np.ndarray, in_u: Callable) -> list[np.ndarray]:
+    def _grid(self, x: np.ndarray, in_u: Callable, transforms: list[Transform]) -> list[np.ndarray]:
         values = np.asarray(x, dtype=float)
         quantiles = np.quantile(values, [0.1, 0.3, 0.5, 0.7, 0.9])
         scale = float(np.mean(np.abs(values))) or 1.0
         spread = float(np.std(values)) or 1.0
         axes = []
-        for transform in self.transforms:
+        for transform in transforms:
             if np.isfinite(transform.lower) and np.isfinite(transform.upper):
                 points = transform.lower + (transform.upper - transform.lower) * np.array(
                     [0.2, 0.5, 0.8]
@@ -267,9 +339,9 @@ class NumericMaximum:
             np.zeros(self.size)
         ]
 
-    def _start(self, start: list) -> np.ndarray:
+    def _start(self, start: list, transforms: list[Transform]) -> np.ndarray:
         u0 = np.zeros(self.size)
-        for j, transform in enumerate(self.transforms):
+        for j, transform in enumerate(transforms):
             if start and np.isfinite(start[j]):
                 with np.errstate(all="ignore"):
                     u = transform.inverse(float(start[j]))
