@@ -106,3 +106,10 @@ def test_the_text_writes_domains_and_sums_over_categories_as_a_handout_does(mode
         assert "mu ∈ (−∞, ∞); sigma2 ∈ (0, ∞)" in text
     if model == "multinomial":
         assert "with sum_{j=1}^{3}(x[i, j]) = m; theta1 ∈ (0, 1)" in text
+
+
+def test_a_limit_in_the_words_reads_as_an_arrow(capsys):
+    request = ["derive", "normal", "--estimate", "mu", "--prior", "mu=normal"]
+    assert main([*request, "--format", "text", "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "With tau2 → ∞ the Normal prior is flat" in text and "Tends(" not in text

@@ -415,3 +415,21 @@ def test_derive_writes_a_notebook_where_the_extension_says_so(tmp_path, capsys):
     assert book["nbformat"] == 4 and book["cells"][0]["source"] == ["# MLE for the Poisson model"]
     assert main(["derive", "poisson", "--format", "md", "-o", str(tmp_path / "x.ipynb")]) == 2
     assert "--format md disagrees with -o" in capsys.readouterr().err
+
+
+def test_plots_left_out_are_said_in_one_line(tmp_path, monkeypatch, capsys):
+    from mlemap.cli import handout
+
+    monkeypatch.setattr(handout, "plots_available", lambda: False)
+    monkeypatch.setattr(
+        handout, "_documents", lambda *_: ({"": {"md": "# Handout\n", "tex": "%\n"}}, {})
+    )
+    assert main(["handout", "--no-pdf", "-o", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == (
+        "mlemap: plots left out (the handout says where): matplotlib is not installed; "
+        "pip install 'mlemap[plots]'\n"
+    )
+    assert (tmp_path / "handout.md").read_text() == "# Handout\n"
+    monkeypatch.setattr(handout, "plots_available", lambda: True)
+    assert main(["handout", "--no-pdf", "-o", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == ""

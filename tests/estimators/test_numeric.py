@@ -366,3 +366,39 @@ def test_an_integer_parameter_is_refused_by_name():
     assert not d.closed_form
     with pytest.raises(mlemap.UnsupportedModelError, match=r"parameter k is an integer.*constant"):
         d.estimator()
+
+
+def _towards(objective, best, end=2.0):
+    """The end probes of the numeric method for one parameter on (0, ∞) cut to (0, end)."""
+    from mlemap.estimators.numeric import NumericMaximum, Transform
+
+    method = object.__new__(NumericMaximum)
+    method.bounded, method.names, method.what = (0,), ("gamma",), "log-likelihood"
+    method.transforms = (Transform(0.0, np.inf),)
+
+    def evaluate(theta):
+        return objective(theta[0]), None, None
+
+    method._refuse_towards_ends(best, np.array([end / 2]), [Transform(0.0, end)], evaluate)
+
+
+def test_the_numeric_method_refuses_an_objective_that_grows_without_bound_at_a_data_end():
+    # −0.01 log(2 − γ): steady growth per decade towards the end, never above 5 by 10⁻¹²
+    unbounded = lambda g: 5 - 3 * (g - 1) ** 2 - 0.01 * np.log(2 - g)  # noqa: E731
+    with pytest.raises(mlemap.DataError, match="grows without bound as gamma approaches 2"):
+        _towards(unbounded, np.array([1.0]))
+    with pytest.raises(mlemap.DataError, match="grows without bound"):
+        _towards(unbounded, None)  # no maximum found: probed from the middle
+
+
+def test_the_numeric_method_refuses_an_objective_higher_at_a_data_end_than_inside():
+    higher = lambda g: -((g - 1) ** 2) + 3 * g**8 / 256  # noqa: E731 (a finite end value)
+    with pytest.raises(mlemap.DataError, match="higher as gamma approaches 2"):
+        _towards(higher, np.array([0.9]))
+
+
+def test_the_numeric_method_keeps_a_maximum_where_the_objective_falls_towards_the_end():
+    falling = lambda g: -((g - 1) ** 2) + 0.5 * np.log(2 - g)  # noqa: E731 (ℓ → −∞)
+    _towards(falling, np.array([0.8]))
+    finite = lambda g: -((g - 1) ** 2)  # noqa: E731 (a finite end value below the maximum)
+    _towards(finite, np.array([1.0]))

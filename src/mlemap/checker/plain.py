@@ -42,6 +42,10 @@ class _Claim(StrPrinter):
     # SymPy dispatches a Function subclass on its own name only, not its bases'.
     _print_Smallest = _print_Largest
 
+    def _print_Tends(self, expr: sp.Expr) -> str:
+        """τ² → ∞ in a step's words, as plain text writes a limit."""
+        return to_text(expr)
+
     def _print_beta(self, expr: sp.Expr) -> str:
         """The Beta function as B(a, b): "beta" is often a parameter's name."""
         return f"B({', '.join(self._print(a) for a in expr.args)})"

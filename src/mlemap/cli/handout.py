@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ..documents.figures import plots_available
 from ..documents.files import write_together
 from ..documents.handout import (
     custom_derivations,
@@ -174,6 +175,13 @@ def run(arguments: argparse.Namespace) -> int:
             print(
                 "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "
                 "(latexmk, texlive-latex-recommended) or use --no-pdf",
+                file=sys.stderr,
+            )
+        if not arguments.derivations and not plots_available():
+            progress.done()
+            print(
+                "mlemap: plots left out (the handout says where): matplotlib is not "
+                "installed; pip install 'mlemap[plots]'",
                 file=sys.stderr,
             )
         written = write_together(files)  # the set replaced together: never half new
