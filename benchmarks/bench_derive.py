@@ -27,7 +27,7 @@ def requests(names: list[str]) -> list[tuple[str, object]]:
         if len(model.estimated) == 1:
             found += [(model.name, p.name) for p in PRIORS if p.fits(model.estimated[0])]
         found += [(model.name, p.name) for p in PRIORS if p.fits_all(model.estimated)]
-    return found
+    return list(dict.fromkeys(found))  # a prior that fits one parameter may fit them all
 
 
 def timed(model: object, prior: object) -> tuple[float, str]:

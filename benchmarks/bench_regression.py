@@ -25,7 +25,12 @@ import warnings
 from collections.abc import Callable
 
 import numpy as np
-from sklearn.linear_model import Lasso, Ridge
+
+try:
+    from sklearn.linear_model import Lasso, Ridge
+except ImportError:  # a peer of the comparison, from the test extras
+    needed = "bench_regression.py compares with scikit-learn: pip install '.[test]'"
+    raise SystemExit(needed) from None
 
 import mlemap
 from mlemap.estimators import descent

@@ -76,3 +76,10 @@ def test_registry_refuses_duplicates_and_names_the_known_entries():
         registry.register(MODELS.get("bernoulli"))
     with pytest.raises(mlemap.UnknownNameError, match="known models: bernoulli"):
         registry.get("poisson")
+
+
+def test_a_dirichlet_prior_of_any_size_writes_its_last_index_as_a_subscript():
+    from mlemap.catalog.priors import dirichlet
+
+    assert dirichlet().description.startswith("Dirichlet(α₁, …, α₃) on the simplex θ₁ + … + θ₃ = 1")
+    assert "α₁₂) on the simplex θ₁ + … + θ₁₂ = 1" in dirichlet(12).description

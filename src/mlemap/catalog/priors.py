@@ -79,6 +79,9 @@ register_prior(
 )
 
 
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def dirichlet(K: int = 3) -> Prior:
     """Dirichlet(α₁, …, α_K) on the simplex θ₁ + … + θ_K = 1, jointly over K parameters:
     Γ(α₁ + … + α_K) / (Γ(α₁)⋯Γ(α_K)) · θ₁^(α₁−1) ⋯ θ_K^(α_K−1); αⱼ − 1 act as pseudo-counts."""
@@ -94,6 +97,7 @@ def dirichlet(K: int = 3) -> Prior:
         normaliser = sp.gamma(sp.Add(*alpha)) / sp.Mul(*(sp.gamma(a) for a in alpha))
         return normaliser * sp.Mul(*(t ** (a - 1) for t, a in zip(thetas, alpha, strict=True)))
 
+    last = str(K).translate(_SUBSCRIPTS)  # α₁₂, as α₁ is written
     return Prior(
         "dirichlet" if K == 3 else f"dirichlet{K}",
         "Dirichlet",
@@ -101,7 +105,7 @@ def dirichlet(K: int = 3) -> Prior:
         UNIT_INTERVAL,
         density,
         flat={f"alpha{j}": 1 for j in range(1, K + 1)},
-        description=f"Dirichlet(α₁, …, α_{K}) on the simplex θ₁ + … + θ_{K} = 1; αⱼ − 1 act "
+        description=f"Dirichlet(α₁, …, α{last}) on the simplex θ₁ + … + θ{last} = 1; αⱼ − 1 act "
         "as pseudo-counts",
         reference="Bishop, Pattern Recognition and Machine Learning, Section 2.2.1",
         over=K,
