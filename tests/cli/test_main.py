@@ -310,6 +310,11 @@ def test_handout_takes_prior_and_estimate_as_derive_does(tmp_path, capsys):
     assert main([*arguments, "-o", str(tmp_path)]) == 0
     markdown = (tmp_path / "custom-handout.md").read_text()
     assert "MAP for the normal model with a Normal prior on $\\mu$" in markdown
+    assert markdown.startswith("# Derivations: normal (mu), prior normal\n")
+    # the same request in one spec gets the same title, not the spec's own text
+    assert main(["handout", "normal[mu]:mu=normal", "--no-pdf", "-o", str(tmp_path)]) == 0
+    markdown = (tmp_path / "custom-handout.md").read_text()
+    assert markdown.startswith("# Derivations: normal (mu), prior mu ~ normal\n")
 
 
 def test_the_seed_handout_takes_a_title(tmp_path, capsys):

@@ -102,6 +102,15 @@ def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] |
     ]
 
 
+def _described(model: object, prior: object, estimate: list[str] | None) -> str:
+    """One listed derivation in words: ``normal (mu), prior mu ~ normal``."""
+    name = model if isinstance(model, str) else getattr(model, "name", str(model))
+    words = name + (f" ({', '.join(estimate)})" if estimate else "")
+    if isinstance(prior, dict):
+        return words + ", prior " + ", ".join(f"{p} ~ {q}" for p, q in prior.items())
+    return words + (f", prior {prior}" if prior else "")
+
+
 def _documents(
     arguments: argparse.Namespace, renderer: Renderer, progress: Progress
 ) -> tuple[dict[str, dict[str, str]], dict[str, bytes]]:
@@ -110,7 +119,7 @@ def _documents(
     kinds = None if arguments.exercises is None else exercise_steps(arguments.exercises or None)
     if arguments.derivations:
         specs = _specs(arguments)
-        title = arguments.title or "Derivations: " + ", ".join(arguments.derivations)
+        title = arguments.title or "Derivations: " + "; ".join(_described(*s) for s in specs)
         if kinds is not None:
             versions = custom_worksheets(specs, kinds, progress)
             return {
