@@ -64,9 +64,13 @@ def test_an_interrupt_while_the_command_loads_ends_quietly(delay):
     assert process.stdout.readline() == "ready\n"
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=120)
+    out, err = process.communicate(timeout=120)
     assert "Traceback" not in err, err
-    if process.returncode != 0:  # 0: it had finished
+    if process.returncode == -signal.SIGINT:
+        # it had finished, and the signal came in the interpreter's teardown, where Python
+        # has put back the default handler (the `mlemap` program itself skips that teardown)
+        assert out.endswith("Verdict: correct.\n") and not err, (out, err)
+    elif process.returncode != 0:  # 0: it had finished
         assert process.returncode == 130, (process.returncode, err)
         assert err.count("\n") == 1 and err.startswith("mlemap: interrupted"), err
 

@@ -62,6 +62,11 @@ def test_supports_logs_constants_and_families():
     assert to_latex(models()["binomial"].support) == r"\lbrace 0, 1, \ldots, m \rbrace"
     assert to_latex(models()["poisson"].support) == r"\lbrace 0, 1, \ldots \rbrace"
     assert to_latex(sp.log(MU) + sp.log(1 + MU)) == r"\log \mu + \log{\left(1 + \mu \right)}"
+    # a negated argument keeps its brackets: \log - x_{(1)} would read as log − x₍₁₎
+    from mlemap.engine.order import Smallest
+
+    assert to_latex(sp.log(-Smallest(X, n))) == r"\log{\left(- x_{(1)} \right)}"
+    assert to_latex(sp.log(-MU)) == r"\log{\left(- \mu \right)}"
     assert to_latex(Constant() + MU) == r"\mu + \text{const}"
     alpha, beta = sp.symbols("alpha beta", positive=True)
     assert to_latex(sp.beta(alpha, beta), {alpha: r"\alpha", beta: r"\beta"}) == (

@@ -391,7 +391,7 @@ def test_a_bound_that_holds_for_some_data_only_is_stated_with_its_condition():
     text = d.to_markdown()
     assert r"x_{(1)} < 0 \Rightarrow \gamma \leq - \frac{2}{x_{(1)}}" in text
     assert r"where $x_{(1)} \geq 0$ every $\gamma$ in its domain is feasible" in text
-    assert "no maximum exists rather than return a number" in text
+    assert "the estimator says so rather than return a number" in text
 
 
 def _pearson3_maximum(x):
@@ -444,3 +444,107 @@ def test_pearson3_with_no_negative_observation_has_no_bound_on_its_skew():
         negative, bounds=(1e-3, 20), method="bounded", options={"xatol": 1e-12}
     )
     assert got == pytest.approx(best.x, rel=1e-5)
+
+
+def test_pearson3_refuses_a_run_to_the_end_that_rounding_makes_look_like_a_maximum():
+    """x₍₁₎ = −0.353: the end is 5.662 > 2, so ℓ is unbounded there; the optimiser stops 1e-9
+    from the end, where rounding makes the Hessian look negative definite."""
+    x = np.array([-0.35324384, 2.70069943, -0.33350843, 0.2175888])
+    with pytest.raises(mlemap.DataError, match=r"grows without bound as gamma approaches 5\.66181"):
+        _pearson3().estimator()(x)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(4, 12))
+def test_pearson3_never_answers_where_its_likelihood_is_unbounded(seed, size):
+    x = stats.pearson3.rvs(1.5, size=size, random_state=np.random.default_rng(seed))
+    assume(-1 < x.min() < 0)
+    with pytest.raises(mlemap.DataError, match="grows without bound"):
+        _pearson3().estimator()(x)
+
+
+MIRRORED = Model(  # Pearson III of skew −γ: X ↦ −X, on (−∞, 2/γ]; bounded where x₍ₙ₎ > 0
+    "pearson3_mirrored",
+    (SKEW,),
+    Support(-sp.oo, 2 / SKEW.symbol),
+    lambda x, g: PEARSON3.density(-x, g),
+)
+
+
+def test_an_upper_end_that_bounds_a_parameter_for_some_data_only_mirrors_the_lower():
+    d = mlemap.derive(MIRRORED)
+    d.to_markdown()
+    g, last = SKEW.symbol, Largest(d.model.x, n)
+    feasible = next(s for s in d.steps if s.kind == "feasible-set")
+    assert feasible.lines == (sp.Implies(last > 0, sp.Le(g, 2 / last), evaluate=False),)
+    for seed in range(3):
+        x = -stats.pearson3.rvs(1.2, size=300, random_state=np.random.default_rng(seed))
+        assert d.estimator()(x)["gamma"] == pytest.approx(_pearson3_maximum(-x).x, rel=1e-5)
+
+
+def test_a_real_parameter_cut_from_below_by_the_data_is_estimated_inside():
+    """A gamma(2) located at −e^θ: −e^θ ≤ x₍₁₎ gives θ ≥ log(−x₍₁₎) where x₍₁₎ < 0."""
+    theta = Parameter("theta", REAL)
+    t = theta.symbol
+    located = Model(
+        "located_gamma",
+        (theta,),
+        Support(-sp.exp(t), sp.oo),
+        lambda x, t: (x + sp.exp(t)) * sp.exp(-(x + sp.exp(t))),
+    )
+    d = mlemap.derive(located)
+    first = Smallest(d.model.x, n)
+    assert d.solution.feasible == {
+        t: (sp.Piecewise((sp.log(-first), first < 0), (-sp.oo, True)), sp.oo)
+    }
+    assert r"\log{\left(- x_{(1)} \right)}" in d.to_markdown()
+    x = np.array([-0.5, 0.3, 1.2, 2.0])
+    negative = lambda u: -stats.gamma.logpdf(x, 2, loc=-np.exp(u)).sum()  # noqa: E731
+    best = optimize.minimize_scalar(
+        negative, bounds=(np.log(0.5) + 1e-12, 5), method="bounded", options={"xatol": 1e-12}
+    )
+    assert d.estimator()(x)["theta"] == pytest.approx(best.x, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("support", "density", "domain", "why"),
+    [
+        # ℓ = −n/θ − Σxᵢ: increasing, so θ̂ = −1/x₍₁₎ where x₍₁₎ < 0 and none elsewhere
+        (
+            lambda t: Support(-1 / t, sp.oo),
+            lambda x, t: sp.exp(-(x + 1 / t)),
+            POSITIVE,
+            r"has one sign on theta <= -1/x_\(1\) \(where x_\(1\) < 0\)",
+        ),
+        # unnormalised: ℓ = −Σxᵢ − na grows away from a ≤ x₍₁₎
+        (
+            lambda a: Support(a, sp.oo),
+            lambda x, a: sp.exp(-x - a),
+            REAL,
+            r"says ℓ grows into the set",
+        ),
+    ],
+)
+def test_a_score_of_one_sign_that_gives_no_estimate_for_all_data_is_refused(
+    support, density, domain, why
+):
+    theta = Parameter("theta", domain)
+    model = Model("one_sign", (theta,), support(theta.symbol), density)
+    with pytest.raises(mlemap.UnsupportedModelError, match=why):
+        mlemap.derive(model)
+
+
+def test_a_feasible_set_for_some_data_beside_another_parameter_is_refused():
+    """Growth without bound towards the end can come with the other parameter moving (a
+    shifted gamma of free shape k < 1), which probing along γ alone would miss."""
+    k = Parameter("k", POSITIVE)
+    shifted = Model(
+        "shifted_gamma",
+        (SKEW, k),
+        Support(-2 / SKEW.symbol, sp.oo),
+        lambda x, g, k: (
+            (2 / g) ** k / sp.gamma(k) * (x + 2 / g) ** (k - 1) * sp.exp(-(2 / g) * (x + 2 / g))
+        ),
+    )
+    with pytest.raises(mlemap.UnsupportedModelError, match="beside other parameters"):
+        mlemap.derive(shifted)

@@ -94,7 +94,8 @@ class _Latex(LatexPrinter):
     def _print_log(self, expr: sp.Basic, exp: str | None = None) -> str:
         # \log\theta and \log p(θ), as a handout writes them; brackets only around sums.
         (argument,) = expr.args
-        if argument.is_Symbol or argument.is_Function or isinstance(argument, sp.Indexed):
+        named = argument.is_Function and not isinstance(argument, _Negative)  # log(−x₍₁₎)
+        if argument.is_Symbol or named or isinstance(argument, sp.Indexed):
             tex = rf"\log {self._print(argument)}"
             return rf"\log^{{{exp}}} {self._print(argument)}" if exp else tex
         return super()._print_log(expr, exp)

@@ -65,13 +65,6 @@ class Bound:
         return relation(self.parameter, self.value, evaluate=False)
 
     @property
-    def holds(self) -> sp.Basic:
-        """The feasible set as one condition, true or false at numeric data and values."""
-        if self.where is None:
-            return self.relation
-        return sp.Or(sp.Not(self.where), self.relation)
-
-    @property
     def shown(self) -> sp.Basic:
         """The feasible set as the step writes it: x₍₁₎ < 0 ⇒ γ ≤ −2/x₍₁₎."""
         if self.where is None:
@@ -187,6 +180,14 @@ def _sample_holds(problem: Problem, values: dict, data: list) -> bool:
     return all(bool(lower <= v) and bool(v <= upper) for v in data)
 
 
+def _feasible_at(bound: Bound, problem: Problem, point: object) -> bool:
+    """Whether the parameter's value at ``point`` is feasible for its data: the condition
+    first, since the bound's value need not be real where it does not hold."""
+    if bound.where is not None and not bool(problem.evaluate(bound.where, point)):
+        return True
+    return bool(problem.evaluate(bound.relation, point))
+
+
 def _check_feasible(problem: Problem, bounds: tuple[Bound, ...], rng: np.random.Generator) -> Check:
     """The product of the indicators equals the indicator of the feasible set, at random data
     sets and parameter values drawn on both sides of each boundary."""
@@ -206,7 +207,7 @@ def _check_feasible(problem: Problem, bounds: tuple[Bound, ...], rng: np.random.
                 values[b.parameter] = moved
         point.values.update(values)
         indicator = _sample_holds(problem, values, point.data)
-        feasible = all(bool(problem.evaluate(b.holds, point)) for b in bounds)
+        feasible = all(_feasible_at(b, problem, point) for b in bounds)
         if indicator != feasible:
             raise VerificationError(
                 f"engine self-check failed for the feasible set of model "
@@ -229,6 +230,15 @@ def _proof_form(problem: Problem, bounds: tuple[Bound, ...], expr: sp.Expr) -> s
     first = sp.Dummy("x1", **support.assumptions())
     spread = sp.Dummy("w", nonnegative=True)
     ends = {Smallest(problem.x, n): first, Largest(problem.x, n): first + spread}
+    for b in bounds:  # data where a conditional bound holds: x₍₁₎ = c − v, or x₍ₙ₎ = c + v
+        if b.where is not None:
+            v = sp.Dummy("v", positive=True)
+            if b.end == "lower":
+                ends[Smallest(problem.x, n)] = first = b.where.rhs - v
+                ends[Largest(problem.x, n)] = first + spread
+            else:
+                ends[Largest(problem.x, n)] = b.where.rhs + v
+                ends[Smallest(problem.x, n)] = b.where.rhs + v - spread
     values = {}
     for b in bounds:
         u = sp.Dummy(f"{b.parameter.name}_u", positive=True)
@@ -332,20 +342,28 @@ def split_bounds(
     problem: Problem, bounds: tuple[Bound, ...], objective: sp.Expr
 ) -> tuple[tuple[Bound, ...], tuple[Bound, ...]]:
     """The bounds whose parameter is estimated at the end of its feasible set (ℓ proved to
-    grow towards it), and those whose parameter the derivative test looks for inside it: ℓ
-    proved to grow into the set, or an end that the data fix for some data sets only, where
-    the maximum may lie inside."""
+    grow towards it), and those whose parameter the derivative test looks for inside it: an
+    end that the data fix for some data sets only, with the score's sign undecided there."""
     ends, inside = [], []
     for b in bounds:
-        direction = None if b.where is not None else _direction(b, bounds, objective, problem)
-        if direction == 1:
+        direction = _direction(b, bounds, objective, problem)
+        if direction == 1 and b.where is None:
             ends.append(b)
-        elif direction == -1 or b.where is not None:
+        elif direction is None and b.where is not None:
             inside.append(b)
-        else:
+        elif direction == 1:
             raise _refuse(
                 problem,
-                f"the sign of the score in {b.parameter} on {b.relation} is undecided",
+                f"the score in {b.parameter} has one sign on {b.relation} (where {b.where}), "
+                f"so the maximum is the end {b.value} there and none exists elsewhere: an "
+                "estimate for some data sets only is not derived",
+            )
+        else:
+            how = "is undecided" if direction is None else "says ℓ grows into the set"
+            raise _refuse(
+                problem,
+                f"the sign of the score in {b.parameter} on {b.relation} {how}: an interior "
+                "maximum on a feasible set is not derived",
             )
     if ends and inside:
         raise _refuse(
@@ -430,6 +448,14 @@ def inside_feasible_set(
             "the score has a root in closed form inside a feasible set that the data fix: "
             "where that root lies in the set is not derived",
         )
+    if len(problem.parameters) > 1:
+        # growth without bound towards the set's end can come with another parameter moving
+        raise _refuse(
+            problem,
+            "the maximum lies inside a feasible set that the data fix for "
+            f"{', '.join(str(b.parameter) for b in bounds)} beside other parameters: the "
+            "numeric method rules out growth without bound towards its end in one parameter only",
+        )
     feasible = {}
     for b in bounds:
         domain = problem.domain(b.parameter).interval
@@ -453,7 +479,7 @@ def numeric_inside_step(bounds: tuple[Bound, ...], solution: Solution) -> Step:
     words += [
         ". Towards that end an observation meets the end of the support, where the density "
         "may vanish, stay finite or grow without bound: where the log-likelihood grows there "
-        "beyond every interior value, the estimator says that no maximum exists rather than "
+        "without bound, or beyond every value inside, the estimator says so rather than "
         "return a number.",
     ]
     return Step("no-closed-form", "No closed form", lines, tuple(words), DEFINITION)

@@ -62,9 +62,12 @@ class Host(Protocol):
 STEP_TOLERANCE = 1e-6
 #: How many of the best grid points the optimiser starts from.
 GRID_STARTS = 4
-#: Where the objective is probed towards a data-fixed end of the feasible set: at relative
-#: distances 10⁻ᵏ of the way from the maximum found.
-END_DECADES = (2, 4, 6, 8, 10, 12)
+#: Where the objective is probed towards a data-fixed end of the feasible set: at distances
+#: 10⁻ᵏ of the feasible interval's width from the end.
+END_DECADES = (2, 3, 4, 6, 8, 10, 11, 12)
+#: A maximum found closer than this share of the interval to a data-fixed end is a run
+#: towards the end, where rounding can make the Hessian look negative definite.
+END_MARGIN = 1e-8
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ class NumericMaximum:
                 if self._is_maximum(theta, evaluate):
                     maxima.append((at(result.x)[1], theta))
                 last = theta, result
+        maxima = [m for m in maxima if not self._at_an_end(m[1], transforms)]
         maxima.sort(key=lambda m: m[0])
         self._refuse_towards_ends(maxima[0][1] if maxima else None, last[0], transforms, evaluate)
         if not maxima:
@@ -249,6 +253,16 @@ class NumericMaximum:
             transforms[j] = Transform(max(domain.lower, low), min(domain.upper, high))
         return transforms
 
+    def _at_an_end(self, theta: np.ndarray, transforms: list[Transform]) -> bool:
+        """Whether ``theta`` lies within :data:`END_MARGIN` of a data-fixed end."""
+        for j in self.bounded:
+            domain, cut = self.transforms[j], transforms[j]
+            for end, inside in ((cut.lower, domain.lower), (cut.upper, domain.upper)):
+                fixed = end != inside and np.isfinite(end)
+                if fixed and abs(theta[j] - end) <= END_MARGIN * _width(end, cut):
+                    return True
+        return False
+
     def _refuse_towards_ends(
         self,
         best: np.ndarray | None,
@@ -274,13 +288,14 @@ class NumericMaximum:
                 if end == inside or not np.isfinite(end):
                     continue  # no end that the data fix on this side
                 probes = []
-                for k in END_DECADES:
+                for distance in _towards(end, cut):
                     point = theta.copy()
-                    point[j] = end + (theta[j] - end) * 10.0**-k
+                    point[j] = end - distance
                     with np.errstate(all="ignore"):
                         probes.append(evaluate(point)[0])
-                steps = np.diff(probes)
-                higher = np.isfinite(probes[-1]) and probes[-1] > top
+                steps = np.diff(probes) / np.diff(END_DECADES)  # growth per decade
+                near = np.array(probes[len(probes) // 2 :])  # 10⁻⁸ of the way and closer
+                higher = bool(np.any(np.isfinite(near) & (near > top)))
                 steady = (
                     np.all(np.isfinite(steps[-3:]))
                     and np.all(steps[-3:] > 0)
@@ -388,6 +403,19 @@ class NumericMaximum:
             "relative to the parameters' scale, the Hessian is not negative definite, or "
             f"either overflows ({result.message})"
         )
+
+
+def _width(end: float, cut: Transform) -> float:
+    """The width of the interval ``cut`` seen from its end ``end`` (|end| where unbounded)."""
+    other = cut.lower if end == cut.upper else cut.upper
+    return abs(end - other) if np.isfinite(other) else max(abs(end), 1.0)
+
+
+def _towards(end: float, cut: Transform) -> np.ndarray:
+    """Signed distances from ``end`` into the interval ``cut``, at 10⁻ᵏ of its width: probes
+    that stay apart from the end in floating point."""
+    inward = 1.0 if end == cut.upper else -1.0
+    return inward * _width(end, cut) * 10.0 ** -np.asarray(END_DECADES, dtype=float)
 
 
 def _at(names: tuple[str, ...], theta: np.ndarray) -> str:
