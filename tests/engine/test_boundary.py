@@ -548,3 +548,12 @@ def test_a_feasible_set_for_some_data_beside_another_parameter_is_refused():
     )
     with pytest.raises(mlemap.UnsupportedModelError, match="beside other parameters"):
         mlemap.derive(shifted)
+
+
+def test_pearson3_on_left_skewed_data_finds_no_maximum_and_blames_no_equal_data():
+    """All below 0 and skewed left: ℓ is largest as γ → 0 (the normal limit), outside (0, ∞)."""
+    x = -np.abs(stats.pearson3.rvs(1.5, size=30, random_state=np.random.default_rng(5))) - 0.1
+    with pytest.raises(mlemap.ConvergenceError) as error:
+        _pearson3().estimator()(x)
+    assert "found no maximum inside the domain" in str(error.value)
+    assert "equal" not in str(error.value)

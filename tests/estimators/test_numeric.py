@@ -402,3 +402,9 @@ def test_the_numeric_method_keeps_a_maximum_where_the_objective_falls_towards_th
     _towards(falling, np.array([0.8]))
     finite = lambda g: -((g - 1) ** 2)  # noqa: E731 (a finite end value below the maximum)
     _towards(finite, np.array([1.0]))
+
+
+def test_a_failed_maximisation_on_equal_observations_says_they_are_equal():
+    f = mlemap.derive("beta").estimator()
+    with pytest.raises(mlemap.ConvergenceError, match="every observation is equal"):
+        f(np.full(20, 0.5))

@@ -225,7 +225,7 @@ class NumericMaximum:
         maxima.sort(key=lambda m: m[0])
         self._refuse_towards_ends(maxima[0][1] if maxima else None, last[0], transforms, evaluate)
         if not maxima:
-            self._refuse(*last, data.size, constants, fixed)
+            self._refuse(*last, data.size, constants, fixed, bool(np.ptp(x) == 0))
         theta = maxima[0][1]
         others = [t for _, t in maxima[1:] if not np.allclose(t, theta, rtol=1e-6, atol=1e-9)]
         names = self.names
@@ -390,8 +390,11 @@ class NumericMaximum:
         size: int,
         constants: tuple,
         fixed: list[float],
+        equal: bool = False,
     ) -> None:
         names = ", ".join(self.names)
+        # the usual cause: a density can concentrate at the one value (beta's α, β → ∞)
+        why = "; every observation is equal, which leaves most families none" if equal else ""
         put_in = f" (with {_at(self.solved, fixed)} put in)" if fixed else ""
         given = "".join(
             f", {k} = {v:g}" for k, v in zip(self.estimator.keywords, constants, strict=True)
@@ -401,7 +404,7 @@ class NumericMaximum:
             f"found no maximum inside the domain for these data (n = {size}{given}): where "
             f"it stopped, at {_at(self.names, theta)}, the score is not zero "
             "relative to the parameters' scale, the Hessian is not negative definite, or "
-            f"either overflows ({result.message})"
+            f"either overflows ({result.message}){why}"
         )
 
 
