@@ -121,3 +121,15 @@ def test_a_sum_of_a_sum_over_the_same_index_is_n_times_it():
 def test_several_limits_are_summed_innermost_first():
     summed = sp.Sum(xr[i] ** 2 + 3, (i, 1, n), (i, 1, 4))
     assert normalize(summed) == 4 * sp.Sum(xr[i] ** 2, (i, 1, n)) + 12 * n
+
+
+def test_terms_that_share_a_sum_holding_the_parameter_are_taken_together():
+
+    g = sp.Symbol("gamma", positive=True)
+    x = sp.IndexedBase("x")
+    total = sp.Sum(1 / (x[i] * g**2 + 2 * g), (i, 1, n))
+    found = collect_parameters(2 * total - 8 * total / g**2 + n / g, (g,))
+    assert found == sp.factor_terms(2 - 8 / g**2) * total + n / g
+    assert sp.simplify(found - (2 * total - 8 * total / g**2 + n / g)) == 0
+    alone = collect_parameters(2 * total + n / g, (g,))  # one term: as it was
+    assert alone == 2 * total + n / g

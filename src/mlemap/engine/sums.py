@@ -149,7 +149,27 @@ def collect_parameters(expr: sp.Expr, parameters: Iterable[sp.Symbol]) -> sp.Exp
         groups[inside] += outside
     if 1 in groups:
         groups[sp.Integer(1)] = _combine_logs(groups[sp.Integer(1)])
-    return sp.Add(*(_signed(sp.factor_terms(c)) * inside for inside, c in groups.items()))
+    terms = {inside: _signed(sp.factor_terms(c)) for inside, c in groups.items()}
+    return sp.Add(*(c * inside for inside, c in _by_shared_sum(terms, parameters).items()))
+
+
+def _by_shared_sum(
+    terms: dict[sp.Expr, sp.Expr], parameters: tuple[sp.Symbol, ...]
+) -> dict[sp.Expr, sp.Expr]:
+    """Terms that share one sum holding the parameters, taken together: 2Σ1/(xᵢγ² + 2γ) −
+    8Σ1/(xᵢγ² + 2γ)/γ² becomes (2 − 8/γ²)Σ1/(xᵢγ² + 2γ); other terms as they are."""
+    by_sum: dict[sp.Expr, list[sp.Expr]] = defaultdict(list)
+    for inside in terms:
+        held = [f for f in sp.Mul.make_args(inside) if isinstance(f, sp.Sum) and f.has(*parameters)]
+        if len(held) == 1:
+            by_sum[held[0]].append(inside)
+    found = dict(terms)
+    for total, insides in by_sum.items():
+        if len(insides) < 2:
+            continue
+        coefficient = sp.Add(*(found.pop(inside) * inside / total for inside in insides))
+        found[total] = sp.factor_terms(coefficient)
+    return found
 
 
 def _combine_logs(constant: sp.Expr) -> sp.Expr:
