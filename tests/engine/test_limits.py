@@ -216,3 +216,30 @@ def test_expirations_count_attempts_ended_by_their_own_limit_only():
         while True:
             pass
     assert expirations() == before + 1
+
+
+def test_a_limit_left_under_a_profiler_or_tracer_does_not_hang_the_next_call():
+    """Withdrawing a pending limit with CPython's NULL left its flag for pending work set, and
+    under cProfile, pdb or coverage CPython 3.11 looped for ever at the next call: every
+    `mlemap check` under cProfile hung. A subprocess, so that a regression fails, not hangs."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, cProfile\n"
+        "from mlemap.engine.limits import time_limit\n"
+        "def f():\n    return 1\n"
+        "for hook in (sys.setprofile, sys.settrace):\n"
+        "    hook(lambda *a: None)\n"
+        "    for _ in range(3):\n"
+        "        with time_limit(5):\n            f()\n"
+        "        f()\n"
+        "    hook(None)\n"
+        "profile = cProfile.Profile(); profile.enable()\n"
+        "with time_limit(5):\n    f()\n"
+        "f(); profile.disable(); print('done')\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert found.stdout == "done\n", found.stderr

@@ -38,9 +38,28 @@ _SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc
 _SET_ASYNC_EXC.argtypes = (ctypes.c_ulong, ctypes.c_void_p)
 
 
-def _raise_in(ident: int, kind: type[BaseException] | None) -> None:
-    """Make thread ``ident`` raise ``kind`` at its next bytecode; None withdraws it."""
-    _SET_ASYNC_EXC(ident, None if kind is None else id(kind))
+def _raise_in(ident: int, kind: type[BaseException]) -> None:
+    """Make thread ``ident`` raise ``kind`` at its next bytecode (replacing one not yet
+    raised)."""
+    _SET_ASYNC_EXC(ident, id(kind))
+
+
+class _Withdrawn(BaseException):
+    """Takes the place of a limit not yet raised, and is caught at once (:func:`_withdraw`)."""
+
+
+def _withdraw() -> None:
+    """Withdraw a limit not yet raised in the calling thread. CPython's own way, passing NULL
+    to ``PyThreadState_SetAsyncExc``, leaves the interpreter's flag for pending work set, and
+    under a profiler or tracer (cProfile, pdb, coverage) CPython 3.11 then loops for ever at
+    the next call; so a private exception takes the limit's place and is raised here, where
+    the loop's next bytecode delivers it."""
+    try:
+        _raise_in(threading.get_ident(), _Withdrawn)
+        while True:
+            pass
+    except _Withdrawn:
+        pass
 
 
 @dataclass(frozen=True)
@@ -109,7 +128,7 @@ class _Watchdog:
                 self.deadlines.pop(ident, None)
             # withdraw a repeat not yet delivered; if an enclosing limit has expired too,
             # the watchdog raises again within REPEAT
-            _raise_in(ident, None)
+            _withdraw()
 
     def left(self) -> float | None:
         with self.lock:
