@@ -156,6 +156,12 @@ def _documents(
     return found, figures
 
 
+def _note(progress: Progress, message: str) -> None:
+    """One line on standard error, after the progress line is cleared."""
+    progress.done()
+    print(f"mlemap: {message}", file=sys.stderr)
+
+
 def run(arguments: argparse.Namespace) -> int:
     """Derive, render and write a handout (and its PDF); the exit status."""
     if arguments.output == "-":
@@ -180,18 +186,16 @@ def run(arguments: argparse.Namespace) -> int:
                 pdf = place.sibling("pdf")
                 files[pdf] = compile_pdf(documents["tex"], pdf, figures)
         if not arguments.no_pdf and not latex_available():
-            progress.done()
-            print(
-                "mlemap: PDF skipped: latexmk or pdflatex not found; install TeX Live "
+            _note(
+                progress,
+                "PDF skipped: latexmk or pdflatex not found; install TeX Live "
                 "(latexmk, texlive-latex-recommended) or use --no-pdf",
-                file=sys.stderr,
             )
         if not arguments.derivations and not plots_available():
-            progress.done()
-            print(
-                "mlemap: plots left out (the handout says where): matplotlib is not "
-                "installed; pip install 'mlemap[plots]'",
-                file=sys.stderr,
+            _note(
+                progress,
+                "plots left out (the handout says where): matplotlib is not installed; "
+                "pip install 'mlemap[plots]'",
             )
         written = write_together(files)  # the set replaced together: never half new
     finally:
