@@ -102,10 +102,9 @@ def _specs(arguments: argparse.Namespace) -> list[tuple[str, object, list[str] |
     ]
 
 
-def _described(model: object, prior: object, estimate: list[str] | None) -> str:
+def _described(model: str, prior: object, estimate: list[str] | None) -> str:
     """One listed derivation in words: ``normal (mu), prior mu ~ normal``."""
-    name = model if isinstance(model, str) else getattr(model, "name", str(model))
-    words = name + (f" ({', '.join(estimate)})" if estimate else "")
+    words = model + (f" ({', '.join(estimate)})" if estimate else "")
     if isinstance(prior, dict):
         return words + ", prior " + ", ".join(f"{p} ~ {q}" for p, q in prior.items())
     return words + (f", prior {prior}" if prior else "")

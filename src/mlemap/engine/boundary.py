@@ -142,19 +142,20 @@ def _in_domain(bound: Bound, problem: Problem, data: sp.Dummy) -> Bound:
     support = problem.model.support
     expr = support.lower if bound.end == "lower" else support.upper
     # lower(θ) ≤ x₍₁₎ binds only below the end's supremum, upper(θ) ≥ x₍ₙ₎ above its infimum
-    ends = [attempt(SOLVE_SECONDS, sp.limit, expr, p, e, d) for e, d in _approaches(domain)]
-    c = None
+    approaches = [(domain.inf, "+"), (domain.sup, "-")]
+    ends = [attempt(SOLVE_SECONDS, sp.limit, expr, p, e, d) for e, d in approaches]
+    lower = bound.end == "lower"
+    c = far = None
     if all(e is not None and e.is_number for e in ends):
-        c = max(ends) if bound.end == "lower" else min(ends)
-        far = min(ends) if bound.end == "lower" else max(ends)
-    if c is None or not c.is_finite or far is not (-sp.oo if bound.end == "lower" else sp.oo):
+        c, far = (max(ends), min(ends)) if lower else (min(ends), max(ends))
+    if c is None or not c.is_finite or far is not (-sp.oo if lower else sp.oo):
         raise _refuse(
             problem,
             f"its {bound.end} end bounds {p} by {bound.value}, which is not proved to lie "
             f"in the domain of {p} for every data set (so the bound holds only for some)",
         )
     u = sp.Dummy("u", positive=True)
-    beyond = c - u if bound.end == "lower" else c + u
+    beyond = c - u if lower else c + u
     at = bound.value.xreplace({bound.statistic: beyond})
     if contains_proof(domain.closure, at, problem) is not sp.true:
         raise _refuse(
@@ -162,13 +163,8 @@ def _in_domain(bound: Bound, problem: Problem, data: sp.Dummy) -> Bound:
             f"its {bound.end} end bounds {p} by {bound.value} where {bound.statistic} is beyond "
             f"{c}, which is not proved to lie in the domain of {p}",
         )
-    relation = sp.StrictLessThan if bound.end == "lower" else sp.StrictGreaterThan
+    relation = sp.StrictLessThan if lower else sp.StrictGreaterThan
     return replace(bound, where=relation(bound.statistic, c))
-
-
-def _approaches(domain: sp.Interval) -> list[tuple[sp.Expr, str]]:
-    """The ends of a parameter's domain, each with the side it is approached from."""
-    return [(domain.inf, "+"), (domain.sup, "-")]
 
 
 # -- verification ------------------------------------------------------------------------

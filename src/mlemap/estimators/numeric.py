@@ -19,7 +19,7 @@ boundary estimate, x̂_m = x₍₁₎) are computed in the first stage, with ``n
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -253,15 +253,20 @@ class NumericMaximum:
             transforms[j] = Transform(max(domain.lower, low), min(domain.upper, high))
         return transforms
 
-    def _at_an_end(self, theta: np.ndarray, transforms: list[Transform]) -> bool:
-        """Whether ``theta`` lies within :data:`END_MARGIN` of a data-fixed end."""
+    def _data_ends(self, transforms: list[Transform]) -> Iterator[tuple[int, float, Transform]]:
+        """Each end that these data fix: the parameter's index, the end, and its interval."""
         for j in self.bounded:
             domain, cut = self.transforms[j], transforms[j]
             for end, inside in ((cut.lower, domain.lower), (cut.upper, domain.upper)):
-                fixed = end != inside and np.isfinite(end)
-                if fixed and abs(theta[j] - end) <= END_MARGIN * _width(end, cut):
-                    return True
-        return False
+                if end != inside and np.isfinite(end):
+                    yield j, end, cut
+
+    def _at_an_end(self, theta: np.ndarray, transforms: list[Transform]) -> bool:
+        """Whether ``theta`` lies within :data:`END_MARGIN` of a data-fixed end."""
+        return any(
+            abs(theta[j] - end) <= END_MARGIN * _width(end, cut)
+            for j, end, cut in self._data_ends(transforms)
+        )
 
     def _refuse_towards_ends(
         self,
@@ -282,37 +287,33 @@ class NumericMaximum:
                 theta[j] = transforms[j].forward(0.0)[0]
         with np.errstate(all="ignore"):
             top = evaluate(best)[0] if best is not None else np.inf
-        for j in self.bounded:
-            domain, cut = self.transforms[j], transforms[j]
-            for end, inside in ((cut.lower, domain.lower), (cut.upper, domain.upper)):
-                if end == inside or not np.isfinite(end):
-                    continue  # no end that the data fix on this side
-                probes = []
-                for distance in _towards(end, cut):
-                    point = theta.copy()
-                    point[j] = end - distance
-                    with np.errstate(all="ignore"):
-                        probes.append(evaluate(point)[0])
-                steps = np.diff(probes) / np.diff(END_DECADES)  # growth per decade
-                near = np.array(probes[len(probes) // 2 :])  # 10⁻⁸ of the way and closer
-                higher = bool(np.any(np.isfinite(near) & (near > top)))
-                steady = (
-                    np.all(np.isfinite(steps[-3:]))
-                    and np.all(steps[-3:] > 0)
-                    and np.ptp(steps[-3:]) <= 0.1 * np.min(steps[-3:])
+        for j, end, cut in self._data_ends(transforms):
+            probes = []
+            for distance in _towards(end, cut):
+                point = theta.copy()
+                point[j] = end - distance
+                with np.errstate(all="ignore"):
+                    probes.append(evaluate(point)[0])
+            steps = np.diff(probes) / np.diff(END_DECADES)  # growth per decade
+            near = np.array(probes[len(probes) // 2 :])  # 10⁻⁸ of the way and closer
+            higher = bool(np.any(np.isfinite(near) & (near > top)))
+            steady = (
+                np.all(np.isfinite(steps[-3:]))
+                and np.all(steps[-3:] > 0)
+                and np.ptp(steps[-3:]) <= 0.1 * np.min(steps[-3:])
+            )
+            if higher or steady:
+                name = self.names[j]
+                raise DataError(
+                    f"the {self.what} has no maximum for these data: it grows without "
+                    f"bound as {name} approaches {end:.6g}, the end of the feasible set "
+                    f"that the data fix, where an observation meets the end of the "
+                    f"support (the density is infinite there)"
+                    if steady
+                    else f"the {self.what} has no maximum inside the feasible set for "
+                    f"these data: it is higher as {name} approaches {end:.6g}, the end "
+                    "of the feasible set that the data fix, than anywhere inside"
                 )
-                if higher or steady:
-                    name = self.names[j]
-                    raise DataError(
-                        f"the {self.what} has no maximum for these data: it grows without "
-                        f"bound as {name} approaches {end:.6g}, the end of the feasible set "
-                        f"that the data fix, where an observation meets the end of the "
-                        f"support (the density is infinite there)"
-                        if steady
-                        else f"the {self.what} has no maximum inside the feasible set for "
-                        f"these data: it is higher as {name} approaches {end:.6g}, the end "
-                        "of the feasible set that the data fix, than anywhere inside"
-                    )
 
     def _starts(
         self, start: list, x: np.ndarray, in_u: Callable, transforms: list[Transform]
