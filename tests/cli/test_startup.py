@@ -65,7 +65,12 @@ def test_an_interrupt_while_the_command_loads_ends_quietly(delay):
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
-    assert "Traceback" not in err, err
+    if "Traceback" in err:
+        # only where the signal beat the script into command(): the script's own line, no
+        # frame of mlemap's, Python's own KeyboardInterrupt
+        assert "mlemap" not in err and '"<string>", line 1' in err, err
+        assert err.rstrip().endswith("KeyboardInterrupt") and out == "", (out, err)
+        return
     if process.returncode == -signal.SIGINT:
         # it had finished, and the signal came in the interpreter's teardown, where Python
         # has put back the default handler (the `mlemap` program itself skips that teardown)
