@@ -122,7 +122,8 @@ def test_handout_writes_markdown_and_latex(tmp_path):
 def test_bad_input_is_one_line_on_stderr_and_exit_2(arguments, message, capsys):
     assert main(arguments) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith("mlemap: error: ") and message in captured.err
+    # the prefix argparse gives the same command's usage errors
+    assert captured.err.startswith(f"mlemap {arguments[0]}: error: ") and message in captured.err
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
 
 

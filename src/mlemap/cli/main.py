@@ -76,13 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+    program = "mlemap"  # as argparse names it in a usage error: "mlemap derive: error: …"
     try:
         if argv[:1] == ["check"]:
             return _command("check").main_check(argv[1:])
         arguments = _parser(argv).parse_args(argv)
+        program = f"mlemap {arguments.command}"
         return _command(arguments.command).run(arguments)
     except MlemapError as error:
-        print(f"mlemap: error: {error}", file=sys.stderr)
+        print(f"{program}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mlemap: interrupted; files already written are complete", file=sys.stderr)
