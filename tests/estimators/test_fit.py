@@ -216,6 +216,56 @@ def test_ols_se_and_intervals_equal_statsmodels():
     assert result.params["sigma2"] == pytest.approx(rss / 40)  # the MLE, divided by n
 
 
+def _table_rows(text: str) -> dict[str, list[float]]:
+    """The rows of a text summary, by their first cell."""
+    rows = [line.split() for line in text.splitlines() if line.lstrip().startswith("w[")]
+    return {cells[0]: [float(c) for c in cells[1:]] for cells in rows}
+
+
+def test_the_ols_summary_shows_statsmodels_numbers_in_every_format():
+    rng = np.random.default_rng(23)
+    X = np.column_stack([np.ones(25), rng.normal(size=(25, 2))])
+    y = X @ np.array([0.5, 1.0, -3.0]) + rng.normal(0, 2.0, 25)
+    reference = sm.OLS(y, X).fit()
+    result = mlemap.derive("linear_regression").fit(X, y)
+    text = result.summary(level=0.9)
+    assert "residual degrees of freedom: 22" in text and "90% lower" in text
+    rows = _table_rows(text)
+    assert list(rows) == ["w[0]", "w[1]", "w[2]"]
+    expected = np.column_stack([reference.params, reference.bse, reference.conf_int(0.1)])
+    assert np.allclose([rows[f"w[{j}]"] for j in range(3)], expected, rtol=1e-5)
+    assert f"{reference.ssr / 25:.6g}" in text  # the MLE σ̂² = RSS/n
+    assert result.summary("markdown").count("| w[") == 3
+    assert "w[2] & " in result.summary("latex") and r"95\% upper" in result.summary("latex")
+    assert result._repr_html_().startswith("<table><caption>OLS")
+    assert repr(result).startswith(f"<RegressionFit OLS: w = [{reference.params[0]:.6g} (SE ")
+    with pytest.raises(mlemap.MlemapError, match="level must be"):
+        result.summary(level=95)
+    with pytest.raises(mlemap.MlemapError, match="fmt must be"):
+        result.summary("pdf")
+
+
+def test_the_ridge_summary_shows_the_posterior_sd_and_lambda():
+    rng = np.random.default_rng(24)
+    X = rng.normal(size=(15, 2))
+    y = X @ np.array([1.0, -1.0]) + rng.normal(0, 0.5, 15)
+    sigma2, tau2 = 0.25, 0.5
+    result = mlemap.derive("linear_regression", prior="normal").fit(X, y, sigma2=sigma2, tau2=tau2)
+    text = result.summary()
+    assert "λ = sigma2/tau2: 0.5" in text and "posterior sd" in text
+    cov = np.linalg.inv(X.T @ X / sigma2 + np.eye(2) / tau2)
+    rows = _table_rows(text)
+    assert np.allclose([rows["w[0]"][1], rows["w[1]"][1]], np.sqrt(np.diag(cov)), rtol=1e-5)
+    assert np.allclose(
+        [rows["w[1]"][2], rows["w[1]"][3]],
+        stats.norm(cov @ X.T @ y / sigma2, np.sqrt(np.diag(cov))).ppf([[0.025], [0.975]])[:, 1],
+        rtol=1e-5,
+    )
+    assert repr(result).startswith("<RegressionFit ridge posterior: w = [") and "(sd " in repr(
+        result
+    )
+
+
 def test_ridge_posterior_covariance_is_the_bayesian_precision_inverted():
     rng = np.random.default_rng(22)
     X = rng.normal(size=(30, 3))

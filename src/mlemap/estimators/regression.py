@@ -29,6 +29,7 @@ from scipy import linalg, stats
 from ..errors import ConvergenceWarning, DataError, DomainError, MlemapError
 from . import descent
 from .descent import gram_sweep, residual_sweep
+from .table import table
 from .validation import refuse_masked
 
 __all__ = ["RegressionEstimator"]
@@ -313,6 +314,7 @@ class RegressionFit:
     nobs: int
     df_resid: int | None  # n − d for OLS; None for the ridge posterior
     sigma2: float
+    penalty: float = 0.0  # λ = σ²/τ² of the ridge posterior
 
     @property
     def params(self) -> dict[str, Any]:
@@ -332,6 +334,46 @@ class RegressionFit:
             stats.t.ppf(tail, self.df_resid) if self.df_resid is not None else stats.norm.ppf(tail)
         )
         return np.column_stack([self.w - quantile * self.se, self.w + quantile * self.se])
+
+    def summary(self, fmt: str = "text", level: float = 0.95) -> str:
+        """The coefficients w[0], w[1], … (as indexed in ``w``), their standard errors and
+        intervals, with the fit's statistics, as ``fmt`` "text", "markdown", "latex" or
+        "html"."""
+        bounds = self.conf_int(level)  # checks the level first
+        percent = f"{100 * level:g}%"
+        if self.kind == "ols":
+            head = [
+                "OLS: the MLE of the linear-regression model",
+                f"observations: {self.nobs}",
+                f"residual degrees of freedom: {self.df_resid}",
+                f"MLE sigma2 = RSS/n: {self.sigma2:.6g}",
+                "covariance: s²(XᵀX)⁻¹, s² = RSS/(n − d); Student t intervals",
+            ]
+            spread = "std. error"
+        else:
+            head = [
+                "ridge: the posterior mode (and mean) of w under a normal prior",
+                f"observations: {self.nobs}",
+                f"sigma2: {self.sigma2:.6g}, λ = sigma2/tau2: {self.penalty:.6g}",
+                "covariance: sigma2 (XᵀX + λI)⁻¹; normal credible intervals",
+            ]
+            spread = "posterior sd"
+        columns = ["coefficient", "estimate", spread, f"{percent} lower", f"{percent} upper"]
+        rows = [
+            [f"w[{j}]", *(f"{v:.6g}" for v in (w, se, *bounds[j]))]
+            for j, (w, se) in enumerate(zip(self.w, self.se, strict=True))
+        ]
+        return table(head, columns, rows, fmt)
+
+    def _repr_html_(self) -> str:
+        return self.summary("html")
+
+    def __repr__(self) -> str:
+        name, spread = ("OLS", "SE") if self.kind == "ols" else ("ridge posterior", "sd")
+        shown = ", ".join(
+            f"{w:.6g} ({spread} {s:.3g})" for w, s in zip(self.w, self.se, strict=True)
+        )
+        return f"<RegressionFit {name}: w = [{shown}]; n = {self.nobs}>"
 
 
 def regression_fit(kind: str, X: Any, y: Any, **known: Any) -> RegressionFit:
@@ -361,5 +403,5 @@ def regression_fit(kind: str, X: Any, y: Any, **known: Any) -> RegressionFit:
         w = _ridge(design, response, penalty)
         gram = design.T @ design
         gram.flat[:: cols + 1] += penalty
-        return RegressionFit(kind, w, sigma2 * linalg.inv(gram), rows, None, sigma2)
+        return RegressionFit(kind, w, sigma2 * linalg.inv(gram), rows, None, sigma2, penalty)
     raise MlemapError(f"fit() is for the OLS and ridge derivations, not {kind}")
