@@ -113,3 +113,16 @@ def test_a_limit_in_the_words_reads_as_an_arrow(capsys):
     assert main([*request, "--format", "text", "-o", "-"]) == 0
     text = capsys.readouterr().out
     assert "With tau2 → ∞ the Normal prior is flat" in text and "Tends(" not in text
+
+
+def test_a_priors_domain_reads_as_an_interval(capsys):
+    assert main(["derive", "bernoulli", "--prior", "beta", "--format", "text", "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "theta ∼ Beta(alpha, beta): on (0, 1), with shape alpha and shape beta." in text
+    assert "Interval" not in text
+
+
+def test_the_regression_gradient_reads_as_nabla_not_latex(capsys):
+    assert main(["derive", "linear_regression", "--format", "text", "-o", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "∇_w(LogLikelihood(w, sigma2)) = " in text and "\\nabla" not in text

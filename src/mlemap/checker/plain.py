@@ -31,6 +31,20 @@ class _Claim(StrPrinter):
             return f"sum_{{{index}={low}}}^{{{high}}}({self._print(expr.function)})"
         return super()._print_Sum(expr)
 
+    def _print_Mul(self, expr: sp.Mul) -> str:
+        # A declared density keeps its products nested and unevaluated, (2π)σ² and 1/(2σ²),
+        # and SymPy's printer brackets each inner product: exp((-(x - μ)²)/((2σ²))). The same
+        # product with its factors side by side prints as a handout writes it.
+        flat = _side_by_side(expr)
+        return super()._print_Mul(flat) if isinstance(flat, sp.Mul) else self._print(flat)
+
+    def _print_Set(self, expr: sp.Set) -> str:
+        """(0, 1) and (−∞, ∞), as a step's words state a domain."""
+        return to_text(expr)
+
+    # SymPy dispatches on the class's own name first, and prints these as Interval.open(0, 1).
+    _print_Interval = _print_Reals = _print_Set
+
     def _print_Contains(self, expr: sp.Basic) -> str:
         """θ ∈ (0, 1), as a step's words state a domain."""
         return f"{self._print(expr.args[0])} ∈ {to_text(expr.args[1])}"
@@ -131,6 +145,37 @@ class _Claim(StrPrinter):
             for v, p in zip(expr.variables, expr.point, strict=True)
         )
         return f"{self._print(expr.expr)} at {at}"
+
+
+def _factors(expr: sp.Basic) -> list[sp.Basic]:
+    """The factors of a product, with its inner products and their reciprocals opened:
+    a·(b·c) is a·b·c and 1/(b·c) is (1/b)·(1/c); (b^e)^−1 is b^−e."""
+    if isinstance(expr, sp.Mul):
+        return [f for a in expr.args for f in _factors(a)]
+    if isinstance(expr, sp.Pow) and expr.exp == -1:
+        base = expr.base
+        if isinstance(base, sp.Mul):
+            return [g for f in _factors(base) for g in _factors(sp.Pow(f, -1, evaluate=False))]
+        if isinstance(base, sp.Pow):
+            return [sp.Pow(base.base, -base.exp, evaluate=False)]
+        if isinstance(base, sp.Rational):
+            return [1 / base]
+    return [expr]
+
+
+def _side_by_side(expr: sp.Mul) -> sp.Expr:
+    """The same product, flat, with its numbers gathered into one leading coefficient."""
+    if not expr.is_commutative:
+        return expr
+    factors = _factors(expr)
+    numbers = [f for f in factors if f.is_Number]
+    rest = [f for f in factors if not f.is_Number]
+    coefficient = sp.Mul(*numbers)
+    if not rest:
+        return coefficient
+    if coefficient != 1:
+        rest.insert(0, coefficient)
+    return rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
 
 
 def to_claim(expr: sp.Basic) -> str:

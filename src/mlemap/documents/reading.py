@@ -27,6 +27,7 @@ from ..engine.notation import (
     Distributed,
     Expectation,
     Family,
+    Gradient,
     Information,
     Lagrangian,
     Likelihood,
@@ -433,7 +434,7 @@ class _Reader:
         if name == r"\nabla":  # \nabla_{w}\left(f\right): the gradient in w of f
             self.expect("_")
             over = self.raw_group()
-            return sp.Function(rf"\nabla_{{{over}}}")(*self.arguments())
+            return Gradient(over)(*self.arguments())
         if name == r"\lim":
             return self.limit()
         if name == r"\exp" and self.applied():

@@ -23,6 +23,7 @@ __all__ = [
     "Distributed",
     "Expectation",
     "Family",
+    "Gradient",
     "Information",
     "Lagrangian",
     "Likelihood",
@@ -195,6 +196,15 @@ class Tends(sp.Function):
         return f"{printer._print(symbol)} → {shown}"  # type: ignore[attr-defined]
 
 
+GRADIENT = r"\nabla_{"
+
+
+def Gradient(over: str) -> type[sp.Function]:
+    """∇_w, the gradient in ``over`` of what it is applied to; named in LaTeX, as the LaTeX
+    printer writes an undefined function's name as it is."""
+    return sp.Function(rf"{GRADIENT}{over}}}")
+
+
 # -- plain text ------------------------------------------------------------------------------
 class _Text(StrPrinter):
     def _print_Symbol(self, expr: sp.Symbol) -> str:
@@ -234,6 +244,13 @@ class _Text(StrPrinter):
     def _print_Family(self, expr: sp.Basic) -> str:
         name, *args = expr.args
         return f"{name}({', '.join(self._print(a) for a in args)})"
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        name = type(expr).__name__
+        if name.startswith(GRADIENT) and name.endswith("}"):  # ∇_w f, a function named in LaTeX
+            over = name[len(GRADIENT) : -1]
+            return f"∇_{over}({', '.join(self._print(a) for a in expr.args)})"
+        return super()._print_Function(expr)
 
 
 def to_text(obj: object) -> str:

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.derivation import Step
-from ..engine.notation import Family
+from ..engine.notation import Family, Gradient
 from ..engine.soft_threshold import SoftThreshold, check_soft_threshold, soft_threshold_branches
 from ..engine.verify import DEFINITION, Check, VerificationError
 from .linear import (
@@ -142,7 +142,7 @@ def lasso_derivation(rng: np.random.Generator) -> RegressionDerivation:
         Step(
             "score",
             "Subgradient condition",
-            (sp.Eq(sp.Function(r"\nabla_{w}")(smooth), gradient, evaluate=False),),
+            (sp.Eq(Gradient("w")(smooth), gradient, evaluate=False),),
             (
                 "The squared norm is differentiable (its gradient, above, is by SymPy's matrix "
                 "calculus), but ",

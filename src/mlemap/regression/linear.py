@@ -21,6 +21,7 @@ from ..engine.notation import (
     Constant,
     Distributed,
     Family,
+    Gradient,
     Likelihood,
     LogLikelihood,
     PriorDensity,
@@ -285,7 +286,7 @@ def _gradient_step(
 ) -> tuple[Step, sp.MatrixExpr]:
     gradient = sp.diff(matrix_scalar, w)
     check = _gradient_check(scalar, gradient, points, "the gradient")
-    line = sp.Eq(sp.Function(r"\nabla_{w}")(name), gradient, evaluate=False)
+    line = sp.Eq(Gradient("w")(name), gradient, evaluate=False)
     words = (
         "By SymPy's matrix calculus: the gradient of ",
         SquaredNorm(_residual),

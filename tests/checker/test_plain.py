@@ -1,0 +1,67 @@
+"""Engine forms in claim syntax: what ``mlemap derive --format text`` shows reads back as the
+same object, and is written as a handout writes it."""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mlemap
+from mlemap.checker.parse import Vocabulary, parse_expression
+from mlemap.checker.plain import plain, to_claim
+
+
+@functools.cache
+def _normal() -> mlemap.Derivation:
+    return mlemap.derive("normal")
+
+
+#: Where the shown and the read forms are compared.
+POINT = {"mu": sp.Rational(7, 10), "sigma2": sp.Rational(13, 10)}
+
+
+def _symbols() -> dict[str, sp.Symbol]:
+    vocabulary = Vocabulary.of(_normal().problem)
+    return {name: parse_expression(name, vocabulary, latex=False) for name in POINT}
+
+
+def _leaves() -> st.SearchStrategy[sp.Expr]:
+    names = _symbols()
+    numbers = st.sampled_from([sp.Integer(2), sp.Integer(-1), sp.Integer(3), sp.Rational(1, 2)])
+    return st.one_of(st.sampled_from([*names.values(), sp.pi]), numbers)
+
+
+def _unevaluated(children: st.SearchStrategy[sp.Expr]) -> st.SearchStrategy[sp.Expr]:
+    """Products, reciprocals and powers as a declared density keeps them: unevaluated."""
+    product = st.lists(children, min_size=2, max_size=3).map(lambda a: sp.Mul(*a, evaluate=False))
+    exponents = st.sampled_from([sp.Integer(-1), sp.Integer(2), sp.Rational(1, 2)])
+    power = st.tuples(children, exponents).map(lambda p: sp.Pow(*p, evaluate=False))
+    # exp of a number alone can be a number too large for the claim reader (e^(e^π)).
+    exponential = children.filter(lambda e: bool(e.free_symbols)).map(sp.exp)
+    return st.one_of(product, power, exponential)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_leaves(), _unevaluated, max_leaves=7))
+def test_a_product_printed_side_by_side_reads_back_as_the_same_value(expr):
+    shown = to_claim(expr)
+    read = parse_expression(shown, Vocabulary.of(_normal().problem), latex=False)
+    point = {symbol: POINT[name] for name, symbol in _symbols().items()}
+    value, back = (sp.N(e.subs(point), 30) for e in (expr, read))
+    assert sp.Abs(value - back) <= sp.Float("1e-20", 30) * sp.Max(1, sp.Abs(value)), (shown, read)
+
+
+def test_the_declared_normal_density_reads_as_a_handout_writes_it():
+    density = _normal().steps[0].lines[0].rhs
+    assert plain(density, _normal().model) == "exp(-(x_i - mu)**2/(2*sigma2))/sqrt(2*pi*sigma2)"
+    lognormal = mlemap.derive("lognormal").steps[0].lines[0].rhs
+    assert to_claim(lognormal) == ("exp(-(log(x_i) - mu)**2/(2*sigma2))/(sqrt(2*pi*sigma2)*x_i)")
+
+
+def test_a_domain_in_the_words_is_an_interval_not_sympys_constructor():
+    assert to_claim(sp.Interval.open(0, 1)) == "(0, 1)"
+    assert to_claim(sp.Interval(0, sp.oo, left_open=True)) == "(0, ∞)"
+    assert to_claim(sp.S.Reals) == "(−∞, ∞)"
