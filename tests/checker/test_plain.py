@@ -65,3 +65,8 @@ def test_a_domain_in_the_words_is_an_interval_not_sympys_constructor():
     assert to_claim(sp.Interval.open(0, 1)) == "(0, 1)"
     assert to_claim(sp.Interval(0, sp.oo, left_open=True)) == "(0, ∞)"
     assert to_claim(sp.S.Reals) == "(−∞, ∞)"
+
+
+def test_an_indicator_reads_as_an_iverson_bracket():
+    density = mlemap.derive("categorical").steps[0].lines[0].rhs
+    assert to_claim(density).startswith("theta1**[x_i = 1]*theta2**[x_i = 2]")

@@ -49,6 +49,11 @@ class _Claim(StrPrinter):
         """θ ∈ (0, 1), as a step's words state a domain."""
         return f"{self._print(expr.args[0])} ∈ {to_text(expr.args[1])}"
 
+    def _print_KroneckerDelta(self, expr: sp.Expr) -> str:
+        """[x_i = 1], the indicator as a handout writes it (no claim holds one)."""
+        a, b = (self._print(e) for e in expr.args)
+        return f"[{a} = {b}]"
+
     def _print_Largest(self, expr: OrderStatistic) -> str:
         """x₍₁₎ and x₍ₙ₎ as min(x_i) and max(x_i)."""
         return f"{expr.pick.__name__.lower()}({expr.data.label}_i)"
