@@ -122,7 +122,25 @@ def test_a_priors_domain_reads_as_an_interval(capsys):
     assert "Interval" not in text
 
 
-def test_the_regression_gradient_reads_as_nabla_not_latex(capsys):
-    assert main(["derive", "linear_regression", "--format", "text", "-o", "-"]) == 0
+@pytest.mark.parametrize("prior", [None, "normal", "laplace"])
+def test_the_regression_text_writes_its_claims_as_the_checker_reads_them(prior, capsys):
+    """(XᵀX)⁻¹Xᵀy, ∇_w and the normal equations, not X.T, **(-1) or a LaTeX name; each
+    gradient, normal equation and closed-form estimate pasted back is correct."""
+    request = ["derive", "linear_regression", "--format", "text", "-o", "-"]
+    assert main([*request, *(["--prior", prior] if prior else [])]) == 0
     text = capsys.readouterr().out
-    assert "∇_w(LogLikelihood(w, sigma2)) = " in text and "\\nabla" not in text
+    assert "X.T" not in text and "\\nabla" not in text and "**(-1)" not in text
+    assert "SquaredNorm" not in text and "Limit(" not in text
+    lines = [line.strip() for line in text.splitlines() if line.startswith("     ")]
+    claims = [
+        line
+        for line in lines
+        if line.startswith(("∇_w(", "w_hat = (")) or line.endswith(")w = Xᵀy")
+    ]
+    assert len(claims) == {None: 4, "normal": 4, "laplace": 1}[prior], claims
+    for claim in claims:
+        assert mlemap.check("linear_regression", claim, prior).verdict == "correct", claim
+    if prior is None:
+        assert "w_hat = (XᵀX)⁻¹Xᵀy" in lines and "∇_w(l(w, sigma2)) = Xᵀ(y - Xw)/sigma2" in lines
+    if prior == "normal":
+        assert "(XᵀX + lambda*I)w = Xᵀy" in lines and "lim(sigma2/tau2, tau2 → ∞) = 0" in lines

@@ -48,6 +48,8 @@ _GIVEN = r"\s*(?:\||\\mid)\s*"
 FUNCTIONS = [
     (rf"{_LOG}[pP]\s*\(\s*w{_GIVEN}(?:y|D|X\s*,\s*y)\s*\)", f" {LOG_POSTERIOR} "),
     (rf"{_LOG}[pP]\s*\(\s*(?:y|D){_GIVEN}w\s*(?:,[^()]*)?\)", f" {LOG_LIKELIHOOD} "),
+    # logp(w), as a scalar claim (and plain text) writes the log-posterior
+    (rf"(?<![A-Za-z\\])logp{_ARGUMENTS}", f" {LOG_POSTERIOR} "),
     # The prior variance as handouts write it: σ²_prior for τ².
     (r"(?:σ|(?<![A-Za-z])sigma)\s*\^\s*\{?\s*2\s*\}?\s*_\s*\{?\s*prior\s*\}?", " tau^{2} "),
     (

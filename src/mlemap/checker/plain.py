@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from ..catalog.model import Model
 from ..catalog.symbols import i, n
 from ..engine.display import present
-from ..engine.notation import to_text
+from ..engine.notation import Tends, gradient_variable, to_text
 from ..engine.order import OrderStatistic
 
 __all__ = ["plain", "to_claim"]
@@ -60,10 +61,6 @@ class _Claim(StrPrinter):
 
     # SymPy dispatches a Function subclass on its own name only, not its bases'.
     _print_Smallest = _print_Largest
-
-    def _print_Tends(self, expr: sp.Expr) -> str:
-        """τ² → ∞ in a step's words, as plain text writes a limit."""
-        return to_text(expr)
 
     def _print_beta(self, expr: sp.Expr) -> str:
         """The Beta function as B(a, b): "beta" is often a parameter's name."""
@@ -144,12 +141,85 @@ class _Claim(StrPrinter):
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
 
+    # -- matrices, as the regression claims write them: (XᵀX + λI)⁻¹Xᵀy, Xᵀ(y - Xw)/sigma2 --
+    def _factor(self, expr: sp.Basic) -> str:
+        """A matrix factor of a product, transpose or inverse: a name, else bracketed."""
+        shown = self._print(expr)
+        if isinstance(expr, sp.MatrixSymbol | sp.Identity | sp.Transpose | sp.Inverse):
+            return shown
+        return f"({shown})"
+
+    def _print_Function(self, expr: sp.Function) -> str:
+        if (over := gradient_variable(expr)) is not None:  # ∇_w f, as a regression claim
+            return f"∇_{over}({', '.join(self._print(a) for a in expr.args)})"
+        if "_sympystr" in vars(type(expr)):  # mlemap's notation: ‖v‖², w ∼ N(0, τ²I), τ² → ∞
+            return expr._sympystr(self)
+        return super()._print_Function(expr)
+
+    def _print_Unequality(self, expr: sp.Ne) -> str:
+        return f"{self._print(expr.lhs)} ≠ {self._print(expr.rhs)}"
+
+    def _print_Transpose(self, expr: sp.Transpose) -> str:
+        return f"{self._factor(expr.arg)}ᵀ"
+
+    def _print_Inverse(self, expr: sp.Inverse) -> str:
+        return f"{self._factor(expr.arg)}⁻¹"
+
+    def _print_Identity(self, expr: sp.Identity) -> str:
+        return "I"
+
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        """Matrices side by side, a scalar factor before them and its denominator after."""
+        coefficient, matrices = expr.as_coeff_matrices()
+        top, bottom = sp.fraction(sp.sympify(coefficient))
+        sign = "-" if top.could_extract_minus_sign() else ""
+        top = -top if sign else top
+        body = "".join(self._factor(m) for m in matrices)
+        before = "" if top == 1 else f"{self.parenthesize(top, PRECEDENCE['Mul'])}*"
+        after = "" if bottom == 1 else f"/{self.parenthesize(bottom, PRECEDENCE['Mul'])}"
+        return f"{sign}{before}{body}{after}"
+
+    def _print_MatAdd(self, expr: sp.MatAdd) -> str:
+        """The terms in the data first and positive ones first: y - Xw, XᵀX + λI."""
+        terms = sorted(expr.args, key=lambda t: (_negative(t), not _has_data(t)))
+        shown = ""
+        for number, term in enumerate(terms):
+            minus = _negative(term)
+            text = self._print(-term if minus else term)
+            shown += (
+                ("-" if minus else "") + text
+                if number == 0
+                else (f" - {text}" if minus else f" + {text}")
+            )
+        return shown
+
+    def _print_ArgMin(self, expr: sp.Expr) -> str:
+        target, over = expr.args
+        return f"argmin_{self._print(over)}({self._print(target)})"
+
+    def _print_Limit(self, expr: sp.Limit) -> str:
+        inside, variable, point = expr.args[:3]
+        return f"lim({self._print(inside)}, {self._print(Tends(variable, point))})"
+
     def _print_Subs(self, expr: sp.Subs) -> str:
         at = ", ".join(
             f"{self._print(v)} = {self._print(p)}"
             for v, p in zip(expr.variables, expr.point, strict=True)
         )
         return f"{self._print(expr.expr)} at {at}"
+
+
+def _negative(term: sp.Basic) -> bool:
+    """Whether a term of a matrix sum prints with a minus sign: -w/tau2, -Xw."""
+    if isinstance(term, sp.MatMul):
+        coefficient, _ = term.as_coeff_matrices()
+        return sp.fraction(sp.sympify(coefficient))[0].could_extract_minus_sign()
+    return term.could_extract_minus_sign()
+
+
+def _has_data(term: sp.Basic) -> bool:
+    """Whether a regression term holds the data, X or y."""
+    return any(m.name in ("X", "y") for m in term.atoms(sp.MatrixSymbol))
 
 
 def _factors(expr: sp.Basic) -> list[sp.Basic]:

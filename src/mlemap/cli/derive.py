@@ -86,8 +86,8 @@ def configure(commands: argparse._SubParsersAction) -> None:
 def _line(line: sp.Basic, d: Record) -> str:
     """One displayed line in the syntax ``mlemap check`` reads (k/n, sum(x_i), dl/dtheta)."""
     model = getattr(d, "model", None)
-    if model is None:  # a matrix derivation: SymPy's own plain form
-        return to_text(line)
+    if model is None:  # a matrix derivation: (XᵀX)⁻¹Xᵀy, as its claims write it
+        return to_claim(line)
     if isinstance(line, sp.Eq):
         rhs = present(line.rhs, model)
         if rhs == line.lhs:  # a definition, xbar = sum(x_i)/n: keep its sum
@@ -98,7 +98,7 @@ def _line(line: sp.Basic, d: Record) -> str:
 
 def _words(obj: object, d: Record) -> str:
     """A SymPy object in a step's explanation, as the lines write it; a support as text."""
-    if isinstance(obj, sp.Basic) and getattr(d, "model", None) is not None:
+    if isinstance(obj, sp.Basic):
         return _line(obj, d)
     return to_text(obj)
 

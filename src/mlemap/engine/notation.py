@@ -37,6 +37,7 @@ __all__ = [
     "StandardError",
     "Tends",
     "Variance",
+    "gradient_variable",
     "to_text",
 ]
 
@@ -205,6 +206,14 @@ def Gradient(over: str) -> type[sp.Function]:
     return sp.Function(rf"{GRADIENT}{over}}}")
 
 
+def gradient_variable(expr: sp.Basic) -> str | None:
+    """``w`` for ∇_w f, a :func:`Gradient` applied; else None."""
+    name = type(expr).__name__
+    if isinstance(expr, sp.Function) and name.startswith(GRADIENT) and name.endswith("}"):
+        return name[len(GRADIENT) : -1]
+    return None
+
+
 # -- plain text ------------------------------------------------------------------------------
 class _Text(StrPrinter):
     def _print_Symbol(self, expr: sp.Symbol) -> str:
@@ -246,9 +255,7 @@ class _Text(StrPrinter):
         return f"{name}({', '.join(self._print(a) for a in args)})"
 
     def _print_Function(self, expr: sp.Function) -> str:
-        name = type(expr).__name__
-        if name.startswith(GRADIENT) and name.endswith("}"):  # ∇_w f, a function named in LaTeX
-            over = name[len(GRADIENT) : -1]
+        if (over := gradient_variable(expr)) is not None:
             return f"∇_{over}({', '.join(self._print(a) for a in expr.args)})"
         return super()._print_Function(expr)
 
