@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mlemap
+from mlemap.checker.matrices import read_matrix
 from mlemap.checker.parse import Vocabulary, parse_expression
 from mlemap.checker.plain import plain, to_claim
+from mlemap.regression.matrix import evaluate, random_point
 
 
 @functools.cache
@@ -70,3 +74,36 @@ def test_a_domain_in_the_words_is_an_interval_not_sympys_constructor():
 def test_an_indicator_reads_as_an_iverson_bracket():
     density = mlemap.derive("categorical").steps[0].lines[0].rhs
     assert to_claim(density).startswith("theta1**[x_i = 1]*theta2**[x_i = 2]")
+
+
+def _matrices() -> tuple[dict[str, sp.Basic], sp.Basic, sp.Basic, sp.Basic]:
+    n, d, lam, s2 = sp.symbols("n d lambda sigma2", positive=True)
+    X, y, w = sp.MatrixSymbol("X", n, d), sp.MatrixSymbol("y", n, 1), sp.MatrixSymbol("w", d, 1)
+    names = {"X": X, "y": y, "w": w, "I": sp.Identity(d), "lambda": lam, "sigma2": s2}
+    return {**names, "n": n, "d": d}, X, y, w
+
+
+def _matrix_cases() -> list[tuple[sp.Basic, str]]:
+    names, X, y, w = _matrices()
+    lam, s2, identity = names["lambda"], names["sigma2"], names["I"]
+    ridge = sp.Inverse(X.T * X + lam * identity) * X.T * y
+    nested = sp.MatMul(X.T, sp.MatMul(X, ridge, evaluate=False), evaluate=False)
+    return [
+        (ridge, "(XᵀX + lambda*I)⁻¹Xᵀy"),
+        (X.T * (-X * w + y) / s2, "Xᵀ(y - Xw)/sigma2"),
+        (-X.T * X / s2 - identity / lam, "-XᵀX/sigma2 - I/lambda"),
+        (nested, "XᵀX(XᵀX + lambda*I)⁻¹Xᵀy"),
+        (sp.MatMul(-2, X.T, y - X * w), "-2*Xᵀ(y - Xw)"),
+    ]
+
+
+@pytest.mark.parametrize(("expr", "shown"), _matrix_cases())
+def test_a_matrix_form_is_written_as_regression_claims_are_and_reads_back(expr, shown):
+    names, X, y, w = _matrices()
+    assert to_claim(expr) == shown
+    read = read_matrix(shown, names)
+    rng = np.random.default_rng(3)
+    positive = [names["lambda"], names["sigma2"]]
+    for _ in range(3):
+        point = random_point([X, y, w], (names["n"], names["d"]), positive, rng)
+        assert evaluate(read, point) == evaluate(expr, point)

@@ -162,7 +162,5 @@ def test_the_seed_handouts_ridge_chain_has_its_sign_error_named():
     assert (
         first.text.startswith("∂/∂w [log P(w|D)]") and first.what == "gradient of the log-posterior"
     )
-    assert (
-        first.diagnosis.startswith("the sign of the term") and "X.T*(-X*w + y)" in first.diagnosis
-    )
+    assert first.diagnosis.startswith("the sign of the term") and "Xᵀ(y - Xw)" in first.diagnosis
     assert report.steps[-1].notes == ("the remark (Ridge regression!) is words, not checked",)

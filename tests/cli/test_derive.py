@@ -133,9 +133,7 @@ def test_the_regression_text_writes_its_claims_as_the_checker_reads_them(prior, 
     assert "SquaredNorm" not in text and "Limit(" not in text
     lines = [line.strip() for line in text.splitlines() if line.startswith("     ")]
     claims = [
-        line
-        for line in lines
-        if line.startswith(("∇_w(", "w_hat = (")) or line.endswith(")w = Xᵀy")
+        line for line in lines if line.startswith(("∇_w(", "w_hat = (")) or line.endswith("w = Xᵀy")
     ]
     assert len(claims) == {None: 4, "normal": 4, "laplace": 1}[prior], claims
     for claim in claims:

@@ -170,7 +170,7 @@ class _Claim(StrPrinter):
 
     def _print_MatMul(self, expr: sp.MatMul) -> str:
         """Matrices side by side, a scalar factor before them and its denominator after."""
-        coefficient, matrices = expr.as_coeff_matrices()
+        coefficient, matrices = _matrix_factors(expr)
         top, bottom = sp.fraction(sp.sympify(coefficient))
         sign = "-" if top.could_extract_minus_sign() else ""
         top = -top if sign else top
@@ -181,7 +181,11 @@ class _Claim(StrPrinter):
 
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
         """The terms in the data first and positive ones first: y - Xw, XᵀX + λI."""
-        terms = sorted(expr.args, key=lambda t: (_negative(t), not _has_data(t)))
+
+        def order(t: sp.Basic) -> tuple[bool, bool, bool]:
+            return _negative(t), not _has_data(t), not isinstance(t, sp.MatrixSymbol)
+
+        terms = sorted(expr.args, key=order)
         shown = ""
         for number, term in enumerate(terms):
             minus = _negative(term)
@@ -209,10 +213,24 @@ class _Claim(StrPrinter):
         return f"{self._print(expr.expr)} at {at}"
 
 
+def _matrix_factors(expr: sp.MatMul) -> tuple[sp.Expr, list[sp.MatrixExpr]]:
+    """A matrix product's scalar factor and its matrices, inner products opened:
+    A(BC) is ABC, as (XᵀX + λI)⁻¹Xᵀy put in for w in XᵀXw leaves them nested."""
+    coefficient, matrices = expr.as_coeff_matrices()
+    flat: list[sp.MatrixExpr] = []
+    for matrix in matrices:
+        if isinstance(matrix, sp.MatMul):
+            inner, factors = _matrix_factors(matrix)
+            coefficient, flat = coefficient * inner, [*flat, *factors]
+        else:
+            flat.append(matrix)
+    return coefficient, flat
+
+
 def _negative(term: sp.Basic) -> bool:
     """Whether a term of a matrix sum prints with a minus sign: -w/tau2, -Xw."""
     if isinstance(term, sp.MatMul):
-        coefficient, _ = term.as_coeff_matrices()
+        coefficient, _ = _matrix_factors(term)
         return sp.fraction(sp.sympify(coefficient))[0].could_extract_minus_sign()
     return term.could_extract_minus_sign()
 

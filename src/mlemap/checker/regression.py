@@ -27,6 +27,7 @@ from .claims import Source, read_steps, split_relation
 from .handout import is_prose
 from .matrices import LOG_LIKELIHOOD, LOG_POSTERIOR, Gradient, read_matrix
 from .parse import GREEK
+from .plain import to_claim
 from .report import CheckReport, StepResult
 
 __all__ = ["check_regression"]
@@ -180,8 +181,8 @@ def _estimate_claim(right: sp.Basic, context: _Context, line: int) -> _Claim:
         "estimate of w",
         _at(claimed),
         _at(expected),
-        str(claimed),
-        f"w_hat = {estimate}",
+        to_claim(claimed),
+        f"w_hat = {to_claim(estimate)}",
         f"equal at {COMPUTED}",
         diagnose,
     )
@@ -201,8 +202,8 @@ def _equation_claim(left: sp.Basic, right: sp.Basic, context: _Context, line: in
         "equation",
         _at(claimed),
         _at(expected),
-        str(claimed),
-        f"w_hat = {context.estimate}",
+        to_claim(claimed),
+        f"w_hat = {to_claim(context.estimate)}",
         f"it holds at the engine estimate, equal at {COMPUTED}",
     )
 
@@ -220,7 +221,7 @@ def _objective_text(objective: sp.Expr, text: str, context: _Context) -> str:
         LOG_POSTERIOR: sp.Function("log p")(sp.Symbol("w | y")),
     }
     written = read_matrix(text, {**context.names, **shown})
-    return str(written.objective) if isinstance(written, Gradient) else text
+    return to_claim(written.objective) if isinstance(written, Gradient) else text
 
 
 def _engine_gradient(objective: sp.Expr, shown: str, derivation: RegressionDerivation) -> str:
@@ -228,7 +229,7 @@ def _engine_gradient(objective: sp.Expr, shown: str, derivation: RegressionDeriv
     own = derivation.log_posterior if derivation.prior else derivation.log_likelihood
     if objective == own:
         score = next(s for s in derivation.steps if s.kind == "score")
-        return str(score.lines[0].rhs)
+        return to_claim(score.lines[0].rhs)
     return f"∇_w({shown}), entry by entry"
 
 
@@ -265,7 +266,7 @@ def _gradient_claim(
             lambda point: sp.zeros(int(w.shape[0].subs(point.sizes)), 1),
             at_estimate,
             "0",
-            f"w_hat = {context.estimate}",
+            f"w_hat = {to_claim(context.estimate)}",
             f"{written} entry by entry is 0 at the engine estimate, at {COMPUTED}",
             mle,
         )
@@ -279,7 +280,7 @@ def _gradient_claim(
         f"gradient of {of}",
         _at(claimed),
         lambda point: entrywise_gradient(objective, point, w),
-        str(claimed),
+        to_claim(claimed),
         _engine_gradient(left.objective, of, derivation),
         f"equal to {written} entry by entry, at {COMPUTED}",
         diagnose,
@@ -333,7 +334,7 @@ def _flipped_term(claimed: sp.Basic, values: list[tuple], points: list[MatrixPoi
             for (a, b), point in zip(values, points, strict=True)
         ]
         if not _counterexample(flipped, points):
-            return f"the sign of the term {term} is flipped"
+            return f"the sign of the term {to_claim(term)} is flipped"
     return ""
 
 
