@@ -164,3 +164,33 @@ def test_the_seed_handouts_ridge_chain_has_its_sign_error_named():
     )
     assert first.diagnosis.startswith("the sign of the term") and "Xᵀ(y - Xw)" in first.diagnosis
     assert report.steps[-1].notes == ("the remark (Ridge regression!) is words, not checked",)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "sigma2_hat = ‖y - Xw_hat‖²/n",
+        "σ̂² = ‖y − Xŵ‖²/n",
+        r"\hat\sigma^2 = \frac{\lVert y - X\hat{w} \rVert^2}{n}",
+        "σ̂² = (yᵀy − yᵀX(XᵀX)⁻¹Xᵀy)/n",  # the residual sum of squares written out
+    ],
+)
+def test_the_ols_variance_estimate_is_judged_with_the_engines_w_hat(claim):
+    report = check(derivation(None), claim)
+    assert report.verdict == "correct", str(report)
+    assert report.steps[0].what == "estimate of sigma2"
+
+
+def test_the_unbiased_variance_for_the_mle_is_named():
+    report = check(derivation(None), "σ̂² = ‖y − Xŵ‖²/(n − d)")
+    step = report.steps[0]
+    assert report.verdict == "wrong" and step.engine == "sigma2_hat = ‖y - Xw_hat‖²/n"
+    assert step.diagnosis.startswith("this is the unbiased s² = RSS/(n − d)")
+    other = check(derivation(None), "σ̂² = ‖y − Xŵ‖²/(n − 1)").steps[0]
+    assert other.verdict == "wrong" and other.diagnosis == ""  # not the unbiased s²
+
+
+@pytest.mark.parametrize("prior", ["normal", "laplace"])
+def test_with_a_prior_there_is_no_variance_estimate_to_check(prior):
+    with pytest.raises(MlemapError, match=r"σ² is known .* not estimated"):
+        check(derivation(prior), "σ̂² = ‖y − Xŵ‖²/n")

@@ -132,10 +132,9 @@ def test_the_regression_text_writes_its_claims_as_the_checker_reads_them(prior, 
     assert "X.T" not in text and "\\nabla" not in text and "**(-1)" not in text
     assert "SquaredNorm" not in text and "Limit(" not in text
     lines = [line.strip() for line in text.splitlines() if line.startswith("     ")]
-    claims = [
-        line for line in lines if line.startswith(("∇_w(", "w_hat = (")) or line.endswith("w = Xᵀy")
-    ]
-    assert len(claims) == {None: 4, "normal": 4, "laplace": 1}[prior], claims
+    starts = ("∇_w(", "w_hat = (", "sigma2_hat = ")
+    claims = [line for line in lines if line.startswith(starts) or line.endswith("w = Xᵀy")]
+    assert len(claims) == {None: 6, "normal": 4, "laplace": 1}[prior], claims
     for claim in claims:
         assert mlemap.check("linear_regression", claim, prior).verdict == "correct", claim
     if prior is None:

@@ -35,6 +35,8 @@ MAX_DEPTH = 50
 LATEX = [
     (r"\\(?:mathbf|boldsymbol|mathrm|bm|text)\s*\{([^{}]*)\}", r"\1"),
     (r"\\hat\s*\{?\s*w\s*\}?", "w_hat"),
+    # σ̂², \hat{\sigma}^2: the estimate of σ² (after the superscript reads as ^{2})
+    (r"(?:\\hat\s*\{?\s*\\sigma\s*\}?|σ\u0302)\s*\^\s*\{?\s*2\s*\}?", "sigma2_hat"),
     (r"\\(?:top|intercal|mathsf\{T\}|T)(?![a-z])", "T"),  # \topX after \mathbf{X}
     (r"\\(?:left|right|cdot|,|;|!|quad)", " "),
     (r"\\(lambda|sigma|tau)\b", r"\1"),
@@ -295,7 +297,9 @@ class _Reader(TokenCursor):
 
 _MISSING = {
     LOG_POSTERIOR: "log p(w | y), the log-posterior, needs a prior on w: pass --prior normal "
-    "(prior= in Python)"
+    "(prior= in Python)",
+    "sigma2_hat": "with a prior on w, σ² is known (a hyperparameter), not estimated, so there "
+    "is no σ̂² to check; the OLS derivation (no prior) estimates it",
 }
 
 

@@ -1,8 +1,9 @@
 """Checking matrix claims for linear regression against the regression engine's derivation.
 
-A claim names the estimate (``ŵ = (XᵀX + λI)⁻¹Xᵀy``), is a gradient in w
-(``∇_w ℓ(w) = Xᵀ(y − Xw)/σ²``, or ``= 0`` at the estimate), or is an equation in ``w`` (the
-normal equations ``(XᵀX + λI)w = Xᵀy``), which must hold at the engine's estimate. A line
+A claim names the estimate (``ŵ = (XᵀX + λI)⁻¹Xᵀy``, or OLS's ``σ̂² = ‖y − Xŵ‖²/n``), is a
+gradient in w (``∇_w ℓ(w) = Xᵀ(y − Xw)/σ²``, or ``= 0`` at the estimate), or is an equation
+in ``w`` (the normal equations ``(XᵀX + λI)w = Xᵀy``), which must hold at the engine's
+estimate. A line
 may chain sides (``a = b = c``) and a line opening with ``=`` continues the one before. Both
 sides are computed in full at random sizes and matrices of exact rationals, as the
 regression engine checks its own steps (:mod:`mlemap.regression.matrix`): a gradient against
@@ -56,11 +57,18 @@ class _Context:
         return self.derivation.estimates.get(self.w)
 
     @property
+    def scalar_estimates(self) -> dict[sp.Symbol, sp.Symbol]:
+        """σ̂² (the name a claim writes) for σ², each scalar the derivation estimates."""
+        return {self.names[f"{p.name}_hat"]: p for p in self.derivation.estimates if p != self.w}
+
+    @property
     def at_estimate(self) -> dict[sp.Basic, sp.Basic]:
-        """w and ŵ as the engine's estimate; λ as σ²/τ²."""
+        """w and ŵ as the engine's estimate, σ̂² as the engine's; λ as σ²/τ²."""
+        estimates = self.derivation.estimates
         return {
             self.w: self.estimate,
             self.names["w_hat"]: self.estimate,
+            **{hat: estimates[p] for hat, p in self.scalar_estimates.items()},
             **self.derivation.definitions,
         }
 
@@ -91,6 +99,10 @@ def _names(derivation: RegressionDerivation) -> tuple[dict[str, sp.Basic | None]
     names.update({s.name: s for s in d.free_symbols | matrices["X"].shape[0].free_symbols})
     estimate = sp.MatrixSymbol("w_hat", *w.shape)
     names.update({"w_hat": estimate, "what": estimate})
+    names["sigma2_hat"] = None  # known, with a prior on w
+    for parameter in derivation.estimates:  # σ̂² of OLS: a scalar estimate beside ŵ
+        if parameter != w:
+            names[f"{parameter.name}_hat"] = sp.Symbol(f"{parameter.name}_hat", positive=True)
     names[LOG_LIKELIHOOD] = derivation.log_likelihood
     names[LOG_POSTERIOR] = derivation.log_posterior
     if "lambda" in symbols:
@@ -184,6 +196,35 @@ def _estimate_claim(right: sp.Basic, context: _Context, line: int) -> _Claim:
         to_claim(claimed),
         f"w_hat = {to_claim(estimate)}",
         f"equal at {COMPUTED}",
+        diagnose,
+    )
+
+
+def _scalar_estimate_claim(hat: sp.Symbol, right: sp.Basic, context: _Context) -> _Claim:
+    """σ̂² = ‖y − Xŵ‖²/n: judged with ŵ as the engine's estimate; RSS/(n − d) is named."""
+    parameter = context.scalar_estimates[hat]
+    claimed = right.xreplace(context.at_estimate)
+    expected = context.derivation.estimates[parameter]
+    result = next(r for r in context.derivation.results if r.lhs.name == hat.name)
+    X = context.names["X"]
+    n_size, d_size = X.shape
+
+    def diagnose(values: list[tuple]) -> str:
+        unbiased = expected * n_size / (n_size - d_size)
+        if _counterexample(_values(_at(claimed), _at(unbiased), context.points), context.points):
+            return ""
+        return (
+            "this is the unbiased s² = RSS/(n − d), which fit() uses for standard errors; "
+            "the MLE divides by n"
+        )
+
+    return _Claim(
+        f"estimate of {parameter.name}",
+        _at(claimed),
+        _at(expected),
+        to_claim(right),
+        f"{hat.name} = {to_claim(result.rhs)}",
+        f"equal at {COMPUTED}, with w_hat the engine's estimate",
         diagnose,
     )
 
@@ -347,6 +388,8 @@ def _claim(
         return _gradient_claim(left, right, context, line, text)
     if left in (context.w, context.names["w_hat"]):
         return _estimate_claim(right, context, line)
+    if left in context.scalar_estimates:
+        return _scalar_estimate_claim(left, right, context)
     return _equation_claim(left, right, context, line)
 
 
